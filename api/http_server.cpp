@@ -1,0 +1,172 @@
+#include "api/http_server.h"
+
+#include <boost/asio.hpp>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <simdjson.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+namespace imagegen::api {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using asio::ip::tcp;
+using std::chrono::milliseconds;
+
+namespace {
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+constexpr std::size_t kHeaderLimit = 16 * 1024;
+const ApiResponse kHeadersTooLarge{431, R"({"error":"Request headers too large"})", {}};
+const ApiResponse kBodyTooLarge{413, R"({"error":"Request body too large"})", {}};
+
+std::string header_value(const http::request_parser<http::string_body>& p, http::field f) {
+  auto it = p.get().find(f);
+  return it == p.get().end() ? std::string() : std::string(it->value());
+}
+}  // namespace
+
+struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
+  Impl(asio::io_context& ioc, const ApiConfig& c, ApiService& s, ApiMetrics& m, std::atomic<std::int64_t>& open)
+      : acceptor(ioc), config(c), service(s), metrics(m), open_connections(open) {}
+
+  tcp::acceptor acceptor;
+  const ApiConfig& config;
+  ApiService& service;
+  ApiMetrics& metrics;
+  std::atomic<std::int64_t>& open_connections;
+
+  asio::awaitable<void> write(beast::tcp_stream& stream, const ApiResponse& r, unsigned version, bool keep_alive) {
+    http::response<http::string_body> res{static_cast<http::status>(r.status), version};
+    res.set(http::field::content_type, r.content_type);
+    for (const auto& [k, v] : r.headers) res.set(k, v);
+    res.keep_alive(keep_alive);
+    res.body() = r.body;
+    res.prepare_payload();
+    stream.expires_after(milliseconds(config.header_timeout_ms));
+    co_await http::async_write(stream, res, kTuple);
+  }
+
+  asio::awaitable<void> session(tcp::socket socket) {
+    beast::tcp_stream stream(std::move(socket));
+    beast::flat_buffer buffer(8192);
+    bool first = true;
+    for (;;) {
+      http::request_parser<http::string_body> parser;
+      parser.header_limit(kHeaderLimit);
+      parser.body_limit(config.max_body_bytes);
+      // A new connection gets the header timeout; an idle keep-alive one the idle timeout.
+      stream.expires_after(milliseconds(first ? config.header_timeout_ms : config.idle_timeout_ms));
+      first = false;
+      auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, kTuple);
+      if (ec) {
+        if (ec == http::error::header_limit) {
+          co_await write(stream, kHeadersTooLarge, 11, false);
+        }
+        break;
+      }
+      const auto started = std::chrono::steady_clock::now();
+      auto& hdr = parser.get();
+      if (auto len = parser.content_length(); len && *len > config.max_body_bytes) {
+        co_await write(stream, kBodyTooLarge, hdr.version(), false);
+        break;
+      }
+      if (beast::iequals(hdr[http::field::expect], "100-continue")) {
+        http::response<http::empty_body> cont{http::status::continue_, hdr.version()};
+        co_await http::async_write(stream, cont, kTuple);
+      }
+      stream.expires_after(milliseconds(config.header_timeout_ms));
+      auto [bec, bn] = co_await http::async_read(stream, buffer, parser, kTuple);
+      if (bec) {
+        if (bec == http::error::body_limit) {
+          co_await write(stream, kBodyTooLarge, hdr.version(), false);
+        }
+        break;
+      }
+      ApiRequest req;
+      req.method = std::string(hdr.method_string());
+      std::string_view target = hdr.target();
+      req.target = std::string(target.substr(0, target.find('?')));
+      req.authorization = header_value(parser, http::field::authorization);
+      req.content_type = header_value(parser, http::field::content_type);
+      req.idempotency_key = [&] {
+        auto it = hdr.find("Idempotency-Key");
+        return it == hdr.end() ? std::string() : std::string(it->value());
+      }();
+      const bool keep_alive = hdr.keep_alive();
+      const unsigned version = hdr.version();
+      req.body = std::move(parser.get().body());
+      req.body.reserve(req.body.size() + simdjson::SIMDJSON_PADDING);  // parse in place, no copy
+      const auto route = route_name(req.method, req.target);
+
+      // No socket deadline while the handler waits on its job: the handler's own bound applies.
+      stream.expires_never();
+      ApiResponse res = co_await service.handle(std::move(req));
+      co_await write(stream, res, version, keep_alive);
+      metrics.request(route, res.status,
+                      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+      if (!keep_alive) break;
+    }
+    beast::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
+
+  asio::awaitable<void> accept_loop() {
+    auto self = shared_from_this();
+    for (;;) {
+      auto [ec, socket] = co_await acceptor.async_accept(kTuple);
+      if (ec) {
+        if (!acceptor.is_open()) co_return;
+        continue;  // EMFILE and friends: keep serving the connections we have
+      }
+      if (open_connections.fetch_add(1) >= config.max_connections) {
+        open_connections.fetch_sub(1);
+        beast::error_code ignored;
+        socket.close(ignored);
+        metrics.refused("connection_limit");
+        continue;
+      }
+      metrics.connections_delta(1);
+      socket.set_option(tcp::no_delay(true));
+      asio::co_spawn(acceptor.get_executor(), session(std::move(socket)), [self](std::exception_ptr e) {
+        self->open_connections.fetch_sub(1);
+        self->metrics.connections_delta(-1);
+        if (e) {
+          try {
+            std::rethrow_exception(e);
+          } catch (const std::exception& ex) {
+            spdlog::error("connection ended with an exception: {}", ex.what());
+          }
+        }
+      });
+    }
+  }
+};
+
+HttpServer::HttpServer(asio::io_context& ioc, const ApiConfig& config, ApiService& service, ApiMetrics& metrics,
+                       std::atomic<std::int64_t>& open_connections)
+    : impl_(std::make_shared<Impl>(ioc, config, service, metrics, open_connections)) {
+  tcp::endpoint ep(asio::ip::make_address(config.host), config.port);
+  impl_->acceptor.open(ep.protocol());
+  impl_->acceptor.set_option(asio::socket_base::reuse_address(true));
+  int one = 1;
+  ::setsockopt(impl_->acceptor.native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
+  impl_->acceptor.bind(ep);
+  impl_->acceptor.listen(asio::socket_base::max_listen_connections);
+}
+
+void HttpServer::start() {
+  asio::co_spawn(impl_->acceptor.get_executor(), impl_->accept_loop(), [](std::exception_ptr e) {
+    if (e) spdlog::error("api listener stopped with an exception");
+  });
+}
+
+void HttpServer::stop_accepting() {
+  beast::error_code ignored;
+  impl_->acceptor.close(ignored);
+}
+
+}  // namespace imagegen::api

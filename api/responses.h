@@ -1,0 +1,37 @@
+#pragma once
+// Every response body the api sends, built in one place so the spec's texts live once.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/api_types.h"
+
+namespace imagegen::api {
+
+ApiResponse error_response(int status, std::string_view message);
+ApiResponse unauthorized();                                      // 401, seed text
+ApiResponse unknown_model(std::string_view model);              // 400, seed body
+ApiResponse insufficient_credits(std::int64_t required, std::int64_t remaining);  // 402
+ApiResponse requires_tier(std::string_view model, std::string_view tier_display);  // 403
+ApiResponse generation_failed();                                 // 500, seed text
+ApiResponse content_blocked();                                   // 422
+ApiResponse rate_limited(int retry_after_s);                     // 429
+ApiResponse unavailable(std::string_view why, int retry_after_s);  // 503
+ApiResponse timed_out(std::string_view job_id);                  // 504
+ApiResponse invalid_field(std::string_view field, std::string_view message,
+                          const std::vector<std::string_view>& allowed = {});  // 400
+
+struct SuccessBody {
+  std::string job_id;
+  std::string model;
+  std::string provider;
+  std::string prompt;
+  std::vector<std::string> file_paths;
+  std::int64_t credits_charged = 0;
+  std::int64_t credits_remaining = 0;
+  int failed = 0;
+};
+ApiResponse success(const SuccessBody& b);  // 200, seed shape plus extras
+
+}  // namespace imagegen::api

@@ -1,0 +1,128 @@
+#include "common/job_codec.h"
+
+#include <simdjson.h>
+
+#include "common/config.h"
+#include "common/json_writer.h"
+
+namespace imagegen {
+
+FieldList encode_job_fields(const JobSpec& s) {
+  FieldList f;
+  f.reserve(12);
+  f.emplace_back("id", s.job_id);
+  f.emplace_back("model", s.model);
+  f.emplace_back("prompt", s.prompt);
+  f.emplace_back("neg", s.negative_prompt);
+  f.emplace_back("seed", s.seed ? std::to_string(*s.seed) : std::string());
+  f.emplace_back("aspect", s.aspect_ratio);
+  f.emplace_back("res", s.resolution);
+  f.emplace_back("count", std::to_string(s.count));
+  f.emplace_back("cpi", std::to_string(s.cost_per_image));
+  f.emplace_back("reply", s.reply_channel);
+  f.emplace_back("created", std::to_string(s.created_ms));
+  f.emplace_back("deadline", std::to_string(s.deadline_ms));
+  return f;
+}
+
+Result<JobSpec> decode_job_fields(const std::map<std::string, std::string, std::less<>>& fields) {
+  auto field = [&](const char* name) -> const std::string* {
+    auto it = fields.find(name);
+    return it == fields.end() ? nullptr : &it->second;
+  };
+  for (const char* name : {"id", "user", "model", "prompt", "neg", "seed", "aspect", "res", "count",
+                           "cpi", "reply", "created", "deadline"}) {
+    if (!field(name)) return make_error(Errc::kProtocol, std::string("job field missing: ") + name);
+  }
+  JobSpec s;
+  s.job_id = *field("id");
+  s.user_id = *field("user");
+  s.model = *field("model");
+  s.prompt = *field("prompt");
+  s.negative_prompt = *field("neg");
+  s.aspect_ratio = *field("aspect");
+  s.resolution = *field("res");
+  s.reply_channel = *field("reply");
+  if (!field("seed")->empty()) {
+    auto seed = parse_int(*field("seed"), 0, 4294967295LL);
+    if (!seed) return make_error(Errc::kProtocol, "job field seed: " + seed.error().message);
+    s.seed = static_cast<std::uint32_t>(*seed);
+  }
+  auto count = parse_int(*field("count"), 1, 4);
+  auto cpi = parse_int(*field("cpi"), 0, 1'000'000'000);
+  auto created = parse_int(*field("created"), 0, INT64_MAX);
+  auto deadline = parse_int(*field("deadline"), 0, INT64_MAX);
+  if (!count || !cpi || !created || !deadline) {
+    return make_error(Errc::kProtocol, "job " + s.job_id + ": malformed numeric field");
+  }
+  s.count = static_cast<int>(*count);
+  s.cost_per_image = *cpi;
+  s.created_ms = *created;
+  s.deadline_ms = *deadline;
+  if (s.job_id.empty() || s.user_id.empty() || s.model.empty()) {
+    return make_error(Errc::kProtocol, "job with empty id, user or model");
+  }
+  return s;
+}
+
+std::string encode_path_list(const std::vector<std::string>& paths) {
+  JsonWriter w;
+  w.begin_array();
+  for (const auto& p : paths) w.value(p);
+  w.end_array();
+  return w.take();
+}
+
+Result<std::vector<std::string>> decode_path_list(std::string_view json) {
+  if (json.empty()) return std::vector<std::string>{};
+  simdjson::dom::parser parser;
+  simdjson::padded_string padded(json);
+  simdjson::dom::array arr;
+  if (parser.parse(padded).get_array().get(arr)) {
+    return make_error(Errc::kProtocol, "results are not a JSON array");
+  }
+  std::vector<std::string> out;
+  for (auto item : arr) {
+    std::string_view s;
+    if (item.get_string().get(s)) return make_error(Errc::kProtocol, "result path is not a string");
+    out.emplace_back(s);
+  }
+  return out;
+}
+
+std::string encode_result_message(const JobResultMessage& m) {
+  std::string out;
+  out.reserve(128);
+  out += m.job_id + '\n' + m.status + '\n' + std::to_string(m.charged) + '\n' +
+         std::to_string(m.balance) + '\n';
+  for (char c : m.error) out.push_back(c == '\n' ? ' ' : c);
+  out += '\n';
+  out += encode_path_list(m.results);
+  return out;
+}
+
+Result<JobResultMessage> decode_result_message(std::string_view text) {
+  std::string_view parts[6];
+  for (int i = 0; i < 5; ++i) {
+    auto nl = text.find('\n');
+    if (nl == std::string_view::npos) return make_error(Errc::kProtocol, "short result message");
+    parts[i] = text.substr(0, nl);
+    text.remove_prefix(nl + 1);
+  }
+  parts[5] = text;
+  JobResultMessage m;
+  m.job_id = parts[0];
+  m.status = parts[1];
+  auto charged = parse_int(parts[2], 0, INT64_MAX);
+  auto balance = parse_int(parts[3], INT64_MIN, INT64_MAX);
+  if (!charged || !balance) return make_error(Errc::kProtocol, "bad numbers in result message");
+  m.charged = *charged;
+  m.balance = *balance;
+  m.error = parts[4];
+  auto results = decode_path_list(parts[5]);
+  if (!results) return results.error();
+  m.results = std::move(results.value());
+  return m;
+}
+
+}  // namespace imagegen

@@ -1,0 +1,54 @@
+#include "common/json_writer.h"
+
+namespace imagegen {
+
+void append_json_string(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default:
+        if (c < 0x20) {
+          out += "\\u00";
+          out.push_back(kHex[c >> 4]);
+          out.push_back(kHex[c & 0xF]);
+        } else {
+          out.push_back(static_cast<char>(c));
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+void JsonWriter::separate() {
+  if (need_comma_) out_.push_back(',');
+  need_comma_ = true;
+}
+
+JsonWriter& JsonWriter::begin_object() { separate(); out_.push_back('{'); need_comma_ = false; return *this; }
+JsonWriter& JsonWriter::end_object() { out_.push_back('}'); need_comma_ = true; return *this; }
+JsonWriter& JsonWriter::begin_array() { separate(); out_.push_back('['); need_comma_ = false; return *this; }
+JsonWriter& JsonWriter::end_array() { out_.push_back(']'); need_comma_ = true; return *this; }
+
+JsonWriter& JsonWriter::key(std::string_view k) {
+  separate();
+  append_json_string(out_, k);
+  out_.push_back(':');
+  need_comma_ = false;
+  return *this;
+}
+
+JsonWriter& JsonWriter::value(std::string_view v) { separate(); append_json_string(out_, v); return *this; }
+JsonWriter& JsonWriter::value(std::int64_t v) { separate(); out_ += std::to_string(v); return *this; }
+JsonWriter& JsonWriter::value(bool v) { separate(); out_ += v ? "true" : "false"; return *this; }
+JsonWriter& JsonWriter::raw(std::string_view json) { separate(); out_ += json; return *this; }
+JsonWriter& JsonWriter::null() { separate(); out_ += "null"; return *this; }
+
+}  // namespace imagegen

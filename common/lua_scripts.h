@@ -1,0 +1,35 @@
+#pragma once
+// The Lua scripts that move credits. Credits move only here, atomically, and every movement
+// is appended to the ledger stream (imagegen:ledger) inside the same script.
+#include <string_view>
+
+namespace imagegen::lua {
+
+// ADMIT: authenticate, check tier, rate limit, queue depth and credits, hold the credits, write
+// the job hash and the stream entry — one round trip.
+// ARGV: mode ("key"|"user"), ident (sha256 of the API key | user id), required tier,
+//       cost, now_ms, rate_limit_per_min (0 = off), max_queue_depth (0 = off), job_ttl_s,
+//       then field/value pairs of the job (job_codec).
+// Returns {"ok", uid, balance_after} | {"unauthorized"} | {"tier", uid} |
+//         {"rate", uid, retry_after_s} | {"overloaded"} | {"insufficient", uid, balance}
+extern const std::string_view kAdmit;
+
+// FINALIZE: the only way out of queued/running. Captures delivered × cost-per-image, refunds the
+// rest of the hold, stores the result, publishes it to the waiting api instance, acks the stream
+// entry. A second call changes nothing and returns the first outcome.
+// ARGV: job_id, status, delivered, results_json, error, now_ms, stream_entry_id ("" = none),
+//       job_ttl_s
+// Returns {"ok"|"already", status, charged, balance, results_json, error} | {"missing"}
+extern const std::string_view kFinalize;
+
+// START: queued -> running (worker took it). ARGV: job_id, consumer, now_ms. Returns status.
+extern const std::string_view kStart;
+
+// CREATE_USER: ARGV user_id, tier, credits, now_ms, api_key_sha256 ("" = none). Returns 1, or
+// 0 when the id exists.
+extern const std::string_view kCreateUser;
+
+// GRANT: ARGV user_id, credits, now_ms. Returns the new balance, or an error reply if no user.
+extern const std::string_view kGrant;
+
+}  // namespace imagegen::lua

@@ -1,0 +1,152 @@
+#include "tests/integration/stack.h"
+
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <stdexcept>
+
+#include "tests/support/free_port.h"
+#include "tests/support/wait_for.h"
+
+namespace imagegen::testing {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+namespace {
+std::string bin(const std::string& name) { return std::string(IMAGEGEN_BIN_DIR) + "/" + name; }
+
+std::string make_temp_dir() {
+  std::string tmpl = (fs::temp_directory_path() / "imagegen-it-XXXXXX").string();
+  if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+  return tmpl;
+}
+
+void wait_ready(Process& p, std::uint16_t port, const char* what) {
+  if (!wait_for_tcp_port(port, 20s)) {
+    throw std::runtime_error(std::string(what) + " did not listen on its port; log:\n" + p.read_log());
+  }
+}
+}  // namespace
+
+Stack::Stack(StackOptions o) {
+  dir_ = make_temp_dir();
+  images_dir_ = dir_ + "/images";
+  fs::create_directories(images_dir_);
+  redis_ = std::make_unique<RedisServer>();
+  sim_port_ = free_port();
+  api_port_ = free_port();
+  api_metrics_port_ = free_port();
+  worker_metrics_port_ = free_port();
+
+  sim_ = std::make_unique<Process>(bin("imagegen-sim"), std::vector<std::string>{"--port", std::to_string(sim_port_)},
+                                   std::map<std::string, std::string>{}, dir_ + "/sim.log");
+  wait_ready(*sim_, sim_port_, "imagegen-sim");
+
+  std::map<std::string, std::string> common = {
+      {"IMAGEGEN_REDIS_URL", redis_->url()},
+      {"IMAGEGEN_CATALOG", std::string(IMAGEGEN_SOURCE_DIR) + "/config/models.json"},
+      {"IMAGEGEN_LOG_LEVEL", "info"},
+  };
+  if (o.start_worker) {
+    auto env = common;
+    env["IMAGEGEN_STORAGE"] = "local:" + images_dir_;
+    env["IMAGEGEN_WORKER_CONCURRENCY"] = std::to_string(o.worker_concurrency);
+    env["IMAGEGEN_METRICS_PORT"] = std::to_string(worker_metrics_port_);
+    env["IMAGEGEN_PROVIDER_BASE_URL"] = "http://127.0.0.1:" + std::to_string(sim_port_);
+    env["GEMINI_API_KEY"] = "sim-key";
+    env["OPENAI_API_KEY"] = "sim-key";
+    for (auto& [k, v] : o.worker_env) env[k] = v;
+    worker_ = std::make_unique<Process>(bin("imagegen-worker"), std::vector<std::string>{}, env, dir_ + "/worker.log");
+    wait_ready(*worker_, worker_metrics_port_, "imagegen-worker");
+  }
+  auto env = common;
+  env["IMAGEGEN_API_HOST"] = "127.0.0.1";
+  env["IMAGEGEN_API_PORT"] = std::to_string(api_port_);
+  env["IMAGEGEN_METRICS_PORT"] = std::to_string(api_metrics_port_);
+  env["IMAGEGEN_WAIT_TIMEOUT_MS"] = std::to_string(o.wait_timeout_ms);
+  env["IMAGEGEN_API_THREADS"] = "2";
+  env["IMAGEGEN_JWT_SECRET"] = "integration-secret";
+  for (auto& [k, v] : o.api_env) env[k] = v;
+  api_ = std::make_unique<Process>(bin("imagegen-api"), std::vector<std::string>{}, env, dir_ + "/api.log");
+  wait_ready(*api_, api_port_, "imagegen-api");
+  // Ready means Redis is reachable and the reply channel is subscribed.
+  if (!wait_for([&] { return get("/readyz").status == 200; }, 20s)) {
+    throw std::runtime_error("imagegen-api never became ready; log:\n" + api_->read_log());
+  }
+}
+
+Stack::~Stack() {
+  api_.reset();
+  worker_.reset();
+  sim_.reset();
+  redis_.reset();
+  std::error_code ec;
+  if (!::testing::Test::HasFailure()) fs::remove_all(dir_, ec);
+  else std::fprintf(stderr, "integration logs kept in %s\n", dir_.c_str());
+}
+
+std::string Stack::api_url(const std::string& path) const {
+  return "http://127.0.0.1:" + std::to_string(api_port_) + path;
+}
+
+HttpResult Stack::post_generate(const std::string& api_key, const std::string& body,
+                                const std::vector<std::string>& extra_headers) {
+  std::vector<std::string> headers = {"Content-Type: application/json"};
+  if (!api_key.empty()) headers.push_back("Authorization: Bearer " + api_key);
+  headers.insert(headers.end(), extra_headers.begin(), extra_headers.end());
+  return http_request("POST", api_url("/api/v1/generate-image"), body, headers, 60s);
+}
+
+HttpResult Stack::get(const std::string& path, const std::string& api_key) {
+  std::vector<std::string> headers;
+  if (!api_key.empty()) headers.push_back("Authorization: Bearer " + api_key);
+  return http_request("GET", api_url(path), "", headers, 10s);
+}
+
+std::string Stack::admin(const std::string& args) {
+  std::string cmd = "IMAGEGEN_REDIS_URL='" + redis_->url() + "' " + bin("imagegen-admin") + " " + args + " 2>&1";
+  FILE* p = ::popen(cmd.c_str(), "r");
+  if (!p) throw std::runtime_error("popen failed");
+  std::string out;
+  std::array<char, 4096> buf{};
+  while (std::size_t n = std::fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
+  int status = ::pclose(p);
+  EXPECT_EQ(status, 0) << cmd << "\n" << out;
+  return out;
+}
+
+DemoUser Stack::create_user(const std::string& tier, std::int64_t credits) {
+  std::string out = admin("user create --tier " + tier + " --credits " + std::to_string(credits) + " --json");
+  return DemoUser{json_string(out, "/userId"), json_string(out, "/apiKey")};
+}
+
+std::int64_t Stack::user_number(const std::string& user_id, const std::string& field) {
+  return json_int(admin("user show " + user_id + " --json"), "/" + field);
+}
+
+std::string json_string(const std::string& json, const std::string& pointer) {
+  simdjson::dom::parser p;
+  std::string_view s;
+  if (p.parse(json).at_pointer(pointer).get_string().get(s)) return "";
+  return std::string(s);
+}
+
+std::int64_t json_int(const std::string& json, const std::string& pointer) {
+  simdjson::dom::parser p;
+  std::int64_t v = 0;
+  if (p.parse(json).at_pointer(pointer).get_int64().get(v)) return -1;
+  return v;
+}
+
+std::size_t json_array_size(const std::string& json, const std::string& pointer) {
+  simdjson::dom::parser p;
+  simdjson::dom::array a;
+  if (p.parse(json).at_pointer(pointer).get_array().get(a)) return 0;
+  return a.size();
+}
+
+}  // namespace imagegen::testing

@@ -1,0 +1,89 @@
+#include "common/job_codec.h"
+
+#include <gtest/gtest.h>
+
+namespace imagegen {
+namespace {
+
+JobSpec sample() {
+  JobSpec s;
+  s.job_id = "abc123";
+  s.user_id = "u-1";
+  s.model = "gpt-image-1";
+  s.prompt = "a fox\nwith \"quotes\" and unicode \xc3\xa9";
+  s.negative_prompt = "blur";
+  s.seed = 4294967295u;
+  s.aspect_ratio = "16:9";
+  s.resolution = "1K";
+  s.count = 3;
+  s.cost_per_image = 12;
+  s.reply_channel = "host-1-0";
+  s.created_ms = 1700000000000;
+  s.deadline_ms = 1700000120000;
+  return s;
+}
+
+std::map<std::string, std::string, std::less<>> as_map(const FieldList& f, const std::string& user) {
+  std::map<std::string, std::string, std::less<>> m(f.begin(), f.end());
+  m["user"] = user;
+  return m;
+}
+
+TEST(JobCodec, RoundTripsEveryField) {
+  JobSpec s = sample();
+  auto decoded = decode_job_fields(as_map(encode_job_fields(s), s.user_id));
+  ASSERT_TRUE(decoded.ok()) << decoded.error().message;
+  EXPECT_EQ(decoded->job_id, s.job_id);
+  EXPECT_EQ(decoded->user_id, s.user_id);
+  EXPECT_EQ(decoded->prompt, s.prompt);
+  EXPECT_EQ(decoded->negative_prompt, s.negative_prompt);
+  EXPECT_EQ(decoded->seed, s.seed);
+  EXPECT_EQ(decoded->aspect_ratio, s.aspect_ratio);
+  EXPECT_EQ(decoded->count, 3);
+  EXPECT_EQ(decoded->cost_per_image, 12);
+  EXPECT_EQ(decoded->reply_channel, s.reply_channel);
+  EXPECT_EQ(decoded->deadline_ms, s.deadline_ms);
+}
+
+TEST(JobCodec, IdComesFirstBecauseTheAdmitScriptReadsItThere) {
+  auto f = encode_job_fields(sample());
+  EXPECT_EQ(f[0].first, "id");
+}
+
+TEST(JobCodec, NoSeedRoundTripsAsNone) {
+  JobSpec s = sample();
+  s.seed.reset();
+  auto decoded = decode_job_fields(as_map(encode_job_fields(s), "u"));
+  ASSERT_TRUE(decoded.ok());
+  EXPECT_FALSE(decoded->seed.has_value());
+}
+
+TEST(JobCodec, RefusesMissingOrMalformedFields) {
+  auto m = as_map(encode_job_fields(sample()), "u");
+  auto no_user = m;
+  no_user.erase("user");
+  EXPECT_FALSE(decode_job_fields(no_user).ok());
+  auto bad_count = m;
+  bad_count["count"] = "5";
+  EXPECT_FALSE(decode_job_fields(bad_count).ok());
+  auto bad_seed = m;
+  bad_seed["seed"] = "4294967296";
+  EXPECT_FALSE(decode_job_fields(bad_seed).ok());
+}
+
+TEST(ResultMessage, RoundTrips) {
+  JobResultMessage m{"j1", "partial", 24, 976, "one image failed\nafter retries", {"u/generated/generated_j1_0.png"}};
+  auto d = decode_result_message(encode_result_message(m));
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->status, "partial");
+  EXPECT_EQ(d->charged, 24);
+  EXPECT_EQ(d->balance, 976);
+  EXPECT_EQ(d->error, "one image failed after retries");  // newlines cannot break the framing
+  ASSERT_EQ(d->results.size(), 1u);
+  EXPECT_EQ(d->results[0], "u/generated/generated_j1_0.png");
+}
+
+TEST(ResultMessage, RefusesTruncated) { EXPECT_FALSE(decode_result_message("j1\nsucceeded\n3").ok()); }
+
+}  // namespace
+}  // namespace imagegen

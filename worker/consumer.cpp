@@ -1,0 +1,228 @@
+#include "worker/consumer.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <random>
+
+#include "common/job_codec.h"
+#include "common/lua_scripts.h"
+#include "common/redis_keys.h"
+
+namespace imagegen::worker {
+
+namespace asio = boost::asio;
+using std::chrono::milliseconds;
+
+namespace {
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+void log_exception(std::exception_ptr e, const char* what) {
+  if (!e) return;
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    spdlog::error("{} failed with an exception: {}", what, ex.what());
+  }
+}
+
+asio::awaitable<void> pause(asio::io_context& ioc, milliseconds d) {
+  asio::steady_timer t(ioc, d);
+  co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+}
+
+std::vector<std::string> create_group_args() {
+  // From "0" so jobs enqueued before the first worker ever ran are not skipped.
+  return {"XGROUP", "CREATE", std::string(keys::kJobsStream), std::string(keys::kWorkersGroup), "0", "MKSTREAM"};
+}
+
+// Backoff with full jitter for Redis retries: 50 ms doubling to 2 s.
+milliseconds backoff(int attempt) {
+  thread_local std::mt19937 rng{std::random_device{}()};
+  std::int64_t cap = std::min<std::int64_t>(2000, 50LL << std::min(attempt, 6));
+  return milliseconds(std::uniform_int_distribution<std::int64_t>(cap / 2, cap)(rng));
+}
+}  // namespace
+
+std::string_view final_status(int count, int delivered, int blocked) {
+  if (delivered >= count) return "succeeded";
+  if (delivered > 0) return "partial";
+  if (blocked >= count) return "blocked";
+  return "failed";
+}
+
+Consumer::Consumer(asio::io_context& ioc, const WorkerConfig& config, const Catalog& catalog, JobRunner& runner,
+                   WorkerMetrics& metrics)
+    : ioc_(ioc),
+      config_(config),
+      catalog_(catalog),
+      runner_(runner),
+      metrics_(metrics),
+      start_(std::string(lua::kStart)),
+      finalize_(std::string(lua::kFinalize)),
+      slot_signal_(ioc) {}
+
+void Consumer::start() {
+  auto url = redis::parse_redis_url(config_.redis_url);
+  if (!url) throw std::runtime_error(url.error().message);
+  redis::RedisConfig rc;
+  rc.url = *url;
+  rc.name = "worker-commands";
+  commands_ = redis::Connection::create(ioc_, rc);
+  rc.name = "worker-reader";
+  reader_ = redis::Connection::create(ioc_, rc);
+  asio::co_spawn(ioc_, read_loop(), [](std::exception_ptr e) { log_exception(e, "read loop"); });
+  asio::co_spawn(ioc_, depth_loop(), [](std::exception_ptr e) { log_exception(e, "queue depth loop"); });
+}
+
+void Consumer::stop(std::function<void()> on_drained) {
+  stopping_ = true;
+  on_drained_ = std::move(on_drained);
+  slot_signal_.cancel();
+  if (in_flight_ == 0 && on_drained_) asio::post(ioc_, std::exchange(on_drained_, nullptr));
+}
+
+void Consumer::slot_freed() {
+  slot_signal_.cancel();
+  if (stopping_ && in_flight_ == 0 && on_drained_) asio::post(ioc_, std::exchange(on_drained_, nullptr));
+}
+
+asio::awaitable<void> Consumer::read_loop() {
+  const milliseconds timeout(config_.redis_timeout_ms);
+  int attempt = 0;
+  for (;;) {
+    if (stopping_) co_return;
+    auto r = co_await commands_->command(create_group_args(), timeout);
+    if (r && (!r->is_error() || r->error_code() == "BUSYGROUP")) break;
+    co_await pause(ioc_, backoff(attempt++));
+  }
+  attempt = 0;
+  while (!stopping_) {
+    const int free_slots = config_.concurrency - in_flight_;
+    if (free_slots <= 0) {
+      slot_signal_.expires_after(std::chrono::seconds(1));
+      co_await slot_signal_.async_wait(asio::as_tuple(asio::use_awaitable));
+      continue;
+    }
+    std::vector<std::string> read_args = {"XREADGROUP", "GROUP", std::string(keys::kWorkersGroup),
+                                          config_.consumer_name, "COUNT", std::to_string(free_slots), "BLOCK",
+                                          std::to_string(config_.read_block_ms), "STREAMS",
+                                          std::string(keys::kJobsStream), ">"};
+    auto reply = co_await reader_->command(std::move(read_args),
+                                           milliseconds(config_.read_block_ms + config_.redis_timeout_ms));
+    if (!reply || reply->is_error()) {
+      if (reply && reply->error_code() == "NOGROUP") {
+        co_await commands_->command(create_group_args(), timeout);
+      }
+      spdlog::warn("stream read failed: {}", reply ? reply->as_string() : reply.error().message);
+      metrics_.redis_error("read");
+      co_await pause(ioc_, backoff(attempt++));
+      continue;
+    }
+    attempt = 0;
+    if (reply->is_nil()) continue;  // BLOCK ran out with nothing new
+    for (const auto& stream : reply->elements()) {
+      if (stream.elements().size() < 2) continue;
+      for (const auto& entry : stream.elements()[1].elements()) {
+        if (entry.elements().size() < 2) continue;
+        std::string entry_id = entry.elements()[0].as_string();
+        std::map<std::string, std::string, std::less<>> fields;
+        const auto& kv = entry.elements()[1].elements();
+        for (std::size_t i = 0; i + 1 < kv.size(); i += 2) fields[kv[i].as_string()] = kv[i + 1].as_string();
+        auto job = decode_job_fields(fields);
+        if (!job) {
+          // Not ours to interpret: ack it so it does not come back; nothing was held for it that
+          // a FINALIZE could find without an id.
+          spdlog::error("dropping malformed stream entry {}: {}", entry_id, job.error().message);
+          std::vector<std::string> ack = {"XACK", std::string(keys::kJobsStream),
+                                          std::string(keys::kWorkersGroup), entry_id};
+          co_await commands_->command(std::move(ack), timeout);
+          continue;
+        }
+        ++in_flight_;
+        metrics_.inflight(in_flight_);
+        asio::co_spawn(ioc_, process(std::move(entry_id), std::move(job.value())),
+                       [](std::exception_ptr e) { log_exception(e, "job"); });
+      }
+    }
+  }
+}
+
+asio::awaitable<void> Consumer::process(std::string entry_id, JobSpec job) {
+  struct Release {
+    Consumer& c;
+    ~Release() {
+      --c.in_flight_;
+      c.metrics_.inflight(c.in_flight_);
+      c.slot_freed();
+    }
+  } release{*this};
+
+  const ModelInfo* model = catalog_.find(job.model);
+  if (model == nullptr) {
+    spdlog::error("job={} unknown model {}", job.job_id, job.model);
+    co_await finalize(entry_id, job, "failed", 0, "[]", "unknown model");
+    co_return;
+  }
+  if (now_ms() >= job.deadline_ms) {
+    // The api has answered 504 already (or will): spend nothing upstream.
+    co_await finalize(entry_id, job, "expired", 0, "[]", "deadline passed before a worker took the job");
+    co_return;
+  }
+  // queued -> running, fire and forget: FINALIZE does not depend on it.
+  std::vector<std::string> start_args = {job.job_id, config_.consumer_name, std::to_string(now_ms())};
+  asio::co_spawn(ioc_, start_.run(*commands_, {}, std::move(start_args), milliseconds(config_.redis_timeout_ms)),
+                 [](std::exception_ptr e, auto) { log_exception(e, "start"); });
+
+  JobOutcome outcome = co_await runner_.run(job, *model);
+  const int delivered = static_cast<int>(outcome.stored_paths.size());
+  auto status = final_status(job.count, delivered, outcome.blocked);
+  co_await finalize(entry_id, job, status, delivered, encode_path_list(outcome.stored_paths), outcome.last_error);
+}
+
+// Retries until Redis takes it or the job's stream entry is left for reclaim (bounded).
+asio::awaitable<void> Consumer::finalize(const std::string& entry_id, const JobSpec& job, std::string_view status,
+                                         int delivered, const std::string& results_json, const std::string& error) {
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::minutes(2);
+  for (int attempt = 0;; ++attempt) {
+    std::vector<std::string> args = {job.job_id, std::string(status), std::to_string(delivered), results_json,
+                                     error, std::to_string(now_ms()), entry_id, std::to_string(config_.job_ttl_s)};
+    auto r = co_await finalize_.run(*commands_, {}, std::move(args), milliseconds(config_.redis_timeout_ms));
+    if (r && !r->is_error()) {
+      const auto& e = r->elements();
+      if (!e.empty() && e[0].as_string() == "ok" && e.size() >= 3) {
+        std::int64_t charged = e[2].as_int().value_or(0);
+        metrics_.job_finished(std::string(status), charged, job.cost_per_image * job.count - charged);
+      } else {
+        metrics_.job_finished("already_final", 0, 0);
+      }
+      spdlog::info("job={} user={} model={} status={} delivered={}/{}", job.job_id, job.user_id, job.model, status,
+                   delivered, job.count);
+      co_return;
+    }
+    metrics_.redis_error("finalize");
+    spdlog::warn("job={} finalize failed (attempt {}): {}", job.job_id, attempt + 1,
+                 r ? r->as_string() : r.error().message);
+    if (std::chrono::steady_clock::now() > give_up) {
+      spdlog::error("job={} left unfinalized; the pending entry stays for reclaim", job.job_id);
+      co_return;
+    }
+    co_await pause(ioc_, backoff(attempt));
+  }
+}
+
+asio::awaitable<void> Consumer::depth_loop() {
+  while (!stopping_) {
+    std::vector<std::string> args = {"GET", std::string(keys::kInflight)};
+    auto r = co_await commands_->command(std::move(args), milliseconds(config_.redis_timeout_ms));
+    if (r && !r->is_error()) metrics_.queue_depth(static_cast<double>(r->as_int().value_or(0)));
+    co_await pause(ioc_, milliseconds(1000));
+  }
+}
+
+}  // namespace imagegen::worker

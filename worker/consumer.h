@@ -1,0 +1,61 @@
+#pragma once
+// The worker's Redis side: reads jobs from the stream (group "workers") only while it has free
+// slots, runs each through the JobRunner, and settles it with the FINALIZE script (which also
+// acks). Owned by one io_context.
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "common/catalog.h"
+#include "common/job_spec.h"
+#include "common/redis/connection.h"
+#include "common/redis/script.h"
+#include "worker/job_runner.h"
+#include "worker/worker_config.h"
+#include "worker/worker_metrics.h"
+
+namespace imagegen::worker {
+
+// The job's final status from what was delivered: all -> succeeded, some -> partial,
+// none because the provider refused every image -> blocked, otherwise failed.
+std::string_view final_status(int count, int delivered, int blocked);
+
+class Consumer {
+ public:
+  Consumer(boost::asio::io_context& ioc, const WorkerConfig& config, const Catalog& catalog, JobRunner& runner,
+           WorkerMetrics& metrics);
+
+  // Creates the group if needed and starts the read loop.
+  void start();
+  // Stops taking new jobs; in-flight jobs carry on. `on_drained` runs once none is in flight.
+  void stop(std::function<void()> on_drained);
+  int in_flight() const { return in_flight_; }
+
+ private:
+  boost::asio::awaitable<void> read_loop();
+  boost::asio::awaitable<void> process(std::string entry_id, JobSpec job);
+  boost::asio::awaitable<void> finalize(const std::string& entry_id, const JobSpec& job, std::string_view status,
+                                        int delivered, const std::string& results_json, const std::string& error);
+  boost::asio::awaitable<void> depth_loop();
+  void slot_freed();
+
+  boost::asio::io_context& ioc_;
+  const WorkerConfig& config_;
+  const Catalog& catalog_;
+  JobRunner& runner_;
+  WorkerMetrics& metrics_;
+  std::unique_ptr<redis::Connection> commands_;
+  std::unique_ptr<redis::Connection> reader_;  // XREADGROUP BLOCK holds its connection: its own
+  redis::Script start_;
+  redis::Script finalize_;
+  boost::asio::steady_timer slot_signal_;
+  int in_flight_ = 0;
+  bool stopping_ = false;
+  std::function<void()> on_drained_;
+};
+
+}  // namespace imagegen::worker

@@ -1,0 +1,70 @@
+#include "worker/worker_config.h"
+
+#include <unistd.h>
+
+namespace imagegen::worker {
+
+Result<WorkerConfigLoad> load_worker_config(int argc, const char* const* argv, const EnvLookup& env) {
+  Options o("imagegen-worker", "Takes jobs from the Redis stream, calls the upstream provider, stores images, settles credits.");
+  o.add({"IMAGEGEN_REDIS_URL", "redis://127.0.0.1:6379/0", "Redis URL"});
+  o.add({"IMAGEGEN_WORKER_CONCURRENCY", "64", "Jobs in flight at once (free slots bound every stream read)"});
+  o.add({"IMAGEGEN_STORAGE", "local:./data/images", "Where images go: local:DIR"});
+  o.add({"IMAGEGEN_METRICS_HOST", "0.0.0.0", "Address of GET /metrics"});
+  o.add({"IMAGEGEN_METRICS_PORT", "9101", "Port of GET /metrics (0 = off)"});
+  o.add({"IMAGEGEN_CATALOG", "config/models.json", "Model catalog file"});
+  o.add({"IMAGEGEN_CONSUMER_NAME", "", "Consumer name in the group 'workers' (default hostname-pid)"});
+  o.add({"IMAGEGEN_REDIS_TIMEOUT_MS", "2000", "Deadline of each Redis command"});
+  o.add({"IMAGEGEN_READ_BLOCK_MS", "1000", "BLOCK of each XREADGROUP"});
+  o.add({"IMAGEGEN_DRAIN_TIMEOUT_MS", "30000", "On SIGTERM, how long in-flight jobs may take to finish"});
+  o.add({"IMAGEGEN_JOB_TTL_S", "604800", "How long finished jobs stay readable"});
+  o.add({"IMAGEGEN_LOG_LEVEL", "info", "trace, debug, info, warn, error"});
+  o.add({"IMAGEGEN_PROVIDER_BASE_URL", "", "Base URL for every provider at once (the simulator serves them all)"});
+  o.add({"GEMINI_BASE_URL", "https://generativelanguage.googleapis.com", "Gemini API base URL"});
+  o.add({"GEMINI_API_KEY", "", "Gemini API key", true});
+  o.add({"OPENAI_BASE_URL", "https://api.openai.com/v1", "OpenAI API base URL (with /v1)"});
+  o.add({"OPENAI_API_KEY", "", "OpenAI API key", true});
+
+  auto parsed = o.parse(argc, argv, env);
+  if (!parsed) return parsed.error();
+  WorkerConfigLoad out;
+  if (*parsed == Options::Parsed::kHelp) {
+    out.help = true;
+    out.help_text = o.help_text();
+    return out;
+  }
+  WorkerConfig& c = out.config;
+  c.redis_url = o.get("IMAGEGEN_REDIS_URL");
+  c.storage = o.get("IMAGEGEN_STORAGE");
+  c.metrics_host = o.get("IMAGEGEN_METRICS_HOST");
+  c.catalog_path = o.get("IMAGEGEN_CATALOG");
+  c.consumer_name = o.get("IMAGEGEN_CONSUMER_NAME");
+  c.log_level = o.get("IMAGEGEN_LOG_LEVEL");
+  std::int64_t concurrency = 0, metrics = 0;
+  struct IntOpt { const char* env; std::int64_t min, max; std::int64_t* out; };
+  IntOpt ints[] = {
+      {"IMAGEGEN_WORKER_CONCURRENCY", 1, 100000, &concurrency},
+      {"IMAGEGEN_METRICS_PORT", 0, 65535, &metrics},
+      {"IMAGEGEN_REDIS_TIMEOUT_MS", 10, 600000, &c.redis_timeout_ms},
+      {"IMAGEGEN_READ_BLOCK_MS", 10, 60000, &c.read_block_ms},
+      {"IMAGEGEN_DRAIN_TIMEOUT_MS", 0, 3600000, &c.drain_timeout_ms},
+      {"IMAGEGEN_JOB_TTL_S", 60, 365LL * 24 * 3600, &c.job_ttl_s},
+  };
+  for (auto& i : ints) {
+    auto v = o.get_int(i.env, i.min, i.max);
+    if (!v) return v.error();
+    *i.out = *v;
+  }
+  c.concurrency = static_cast<int>(concurrency);
+  c.metrics_port = static_cast<std::uint16_t>(metrics);
+  if (!c.storage.starts_with("local:") || c.storage.size() == 6) {
+    return make_error(Errc::kInvalidArgument, "IMAGEGEN_STORAGE must be local:DIR (supabase comes next)");
+  }
+  if (c.consumer_name.empty()) {
+    char host[256] = {};
+    ::gethostname(host, sizeof(host) - 1);
+    c.consumer_name = std::string(host) + "-" + std::to_string(::getpid());
+  }
+  return out;
+}
+
+}  // namespace imagegen::worker

@@ -1,0 +1,32 @@
+#pragma once
+// imagegen-worker configuration: IMAGEGEN_* variables, provider variables, and flags of the same meaning.
+#include <cstdint>
+#include <string>
+
+#include "common/config.h"
+
+namespace imagegen::worker {
+
+struct WorkerConfig {
+  std::string redis_url = "redis://127.0.0.1:6379/0";
+  int concurrency = 64;
+  std::string storage = "local:./data/images";
+  std::string metrics_host = "0.0.0.0";
+  std::uint16_t metrics_port = 9101;  // 0 = off
+  std::string catalog_path = "config/models.json";
+  std::string consumer_name;          // default hostname-pid
+  std::int64_t redis_timeout_ms = 2000;
+  std::int64_t read_block_ms = 1000;
+  std::int64_t drain_timeout_ms = 30000;
+  std::int64_t job_ttl_s = 7 * 24 * 3600;
+  std::string log_level = "info";
+};
+
+struct WorkerConfigLoad {
+  bool help = false;
+  std::string help_text;
+  WorkerConfig config;
+};
+Result<WorkerConfigLoad> load_worker_config(int argc, const char* const* argv, const EnvLookup& env);
+
+}  // namespace imagegen::worker
