@@ -28,15 +28,20 @@ struct AdminContext {
   T run(boost::asio::awaitable<T> a) {
     std::optional<T> out;
     std::exception_ptr error;
-    boost::asio::co_spawn(ioc, std::move(a), [&](std::exception_ptr e, T v) {
+    boost::asio::co_spawn(ioc, store(std::move(a), out), [&](std::exception_ptr e) {
       error = e;
-      if (!e) out = std::move(v);
       ioc.stop();  // the connection's reconnect timers would keep run() going
     });
     ioc.restart();
     ioc.run();
     if (error) std::rethrow_exception(error);
     return std::move(*out);
+  }
+
+  // T need not be default-constructible: the result lands in an optional.
+  template <typename T>
+  static boost::asio::awaitable<void> store(boost::asio::awaitable<T> a, std::optional<T>& out) {
+    out.emplace(co_await std::move(a));
   }
 
   // One Redis command; an error reply or a transport failure becomes an exception with a

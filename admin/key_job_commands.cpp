@@ -1,5 +1,5 @@
 // imagegen-admin key create|revoke, job show
-#include <simdjson.h>
+#include <map>
 
 #include "admin/admin_context.h"
 #include "common/crypto.h"

@@ -3,6 +3,7 @@
 
 #include "admin/admin_context.h"
 #include "common/config.h"
+#include "common/logging.h"
 
 using namespace imagegen;
 
@@ -62,6 +63,8 @@ int main(int argc, char** argv) {
     std::cerr << "imagegen-admin: " << url.error().message << "\n";
     return 2;
   }
+  // Logs go to stderr and only when something is wrong: stdout is the command's answer.
+  if (auto ok = init_logging("admin", "warn"); !ok) return 2;
   try {
     admin::AdminContext ctx;
     redis::RedisConfig rc;

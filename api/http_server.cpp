@@ -7,6 +7,7 @@
 #include <simdjson.h>
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <chrono>
 
 namespace imagegen::api {
@@ -50,6 +51,23 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     co_await http::async_write(stream, res, kTuple);
   }
 
+  // Answers a request we will not read (413/431) and closes without a reset: closing with unread
+  // input makes the kernel send RST, and the client would never see the answer. So: write, stop
+  // sending, read and discard what is still coming for a bounded time.
+  asio::awaitable<void> refuse_and_close(beast::tcp_stream& stream, const ApiResponse& r, unsigned version) {
+    co_await write(stream, r, version, false);
+    beast::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    std::array<char, 16384> sink;
+    std::size_t drained = 0;
+    stream.expires_after(std::chrono::seconds(2));
+    while (drained < 8 * config.max_body_bytes + (1 << 20)) {
+      auto [ec, n] = co_await stream.async_read_some(asio::buffer(sink), kTuple);
+      if (ec) break;
+      drained += n;
+    }
+  }
+
   asio::awaitable<void> session(tcp::socket socket) {
     beast::tcp_stream stream(std::move(socket));
     beast::flat_buffer buffer(8192);
@@ -63,15 +81,15 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
       first = false;
       auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, kTuple);
       if (ec) {
-        if (ec == http::error::header_limit) {
-          co_await write(stream, kHeadersTooLarge, 11, false);
-        }
+        if (ec == http::error::header_limit) co_await refuse_and_close(stream, kHeadersTooLarge, 11);
+        // A Content-Length over the limit is refused by the parser while reading the header.
+        if (ec == http::error::body_limit) co_await refuse_and_close(stream, kBodyTooLarge, 11);
         break;
       }
       const auto started = std::chrono::steady_clock::now();
       auto& hdr = parser.get();
       if (auto len = parser.content_length(); len && *len > config.max_body_bytes) {
-        co_await write(stream, kBodyTooLarge, hdr.version(), false);
+        co_await refuse_and_close(stream, kBodyTooLarge, hdr.version());
         break;
       }
       if (beast::iequals(hdr[http::field::expect], "100-continue")) {
@@ -81,9 +99,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
       stream.expires_after(milliseconds(config.header_timeout_ms));
       auto [bec, bn] = co_await http::async_read(stream, buffer, parser, kTuple);
       if (bec) {
-        if (bec == http::error::body_limit) {
-          co_await write(stream, kBodyTooLarge, hdr.version(), false);
-        }
+        if (bec == http::error::body_limit) co_await refuse_and_close(stream, kBodyTooLarge, hdr.version());
         break;
       }
       ApiRequest req;

@@ -74,6 +74,13 @@ const std::string& Options::get(std::string_view env) const {
   return it == values_.end() ? kEmpty : it->second;
 }
 
+std::string Options::default_of(std::string_view env) const {
+  for (const auto& spec : specs_) {
+    if (spec.env == env) return spec.default_value;
+  }
+  return {};
+}
+
 Result<std::int64_t> parse_int(std::string_view text, std::int64_t min, std::int64_t max) {
   std::int64_t v = 0;
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);

@@ -37,6 +37,7 @@ class Options {
   std::string help_text() const;
 
   const std::string& get(std::string_view env) const;
+  std::string default_of(std::string_view env) const;
   Result<std::int64_t> get_int(std::string_view env, std::int64_t min, std::int64_t max) const;
   Result<double> get_double(std::string_view env, double min, double max) const;
 

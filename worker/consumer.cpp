@@ -49,10 +49,12 @@ milliseconds backoff(int attempt) {
 }
 }  // namespace
 
-std::string_view final_status(int count, int delivered, int blocked) {
+std::string_view final_status(int count, int delivered, int blocked, bool deadline_passed) {
   if (delivered >= count) return "succeeded";
   if (delivered > 0) return "partial";
   if (blocked >= count) return "blocked";
+  // Nothing came back before the client's wait bound: that is the api's 504, not a failure.
+  if (deadline_passed) return "expired";
   return "failed";
 }
 
@@ -145,7 +147,7 @@ asio::awaitable<void> Consumer::read_loop() {
           continue;
         }
         ++in_flight_;
-        metrics_.inflight(in_flight_);
+        metrics_.inflight_jobs_add(1);
         asio::co_spawn(ioc_, process(std::move(entry_id), std::move(job.value())),
                        [](std::exception_ptr e) { log_exception(e, "job"); });
       }
@@ -158,7 +160,7 @@ asio::awaitable<void> Consumer::process(std::string entry_id, JobSpec job) {
     Consumer& c;
     ~Release() {
       --c.in_flight_;
-      c.metrics_.inflight(c.in_flight_);
+      c.metrics_.inflight_jobs_add(-1);
       c.slot_freed();
     }
   } release{*this};
@@ -175,14 +177,18 @@ asio::awaitable<void> Consumer::process(std::string entry_id, JobSpec job) {
     co_return;
   }
   // queued -> running, fire and forget: FINALIZE does not depend on it.
-  std::vector<std::string> start_args = {job.job_id, config_.consumer_name, std::to_string(now_ms())};
-  asio::co_spawn(ioc_, start_.run(*commands_, {}, std::move(start_args), milliseconds(config_.redis_timeout_ms)),
-                 [](std::exception_ptr e, auto) { log_exception(e, "start"); });
+  asio::co_spawn(ioc_, mark_running(job.job_id), [](std::exception_ptr e) { log_exception(e, "start"); });
 
-  JobOutcome outcome = co_await runner_.run(job, *model);
+  JobOutcome outcome = co_await runner_.run_job(job, *model);
   const int delivered = static_cast<int>(outcome.stored_paths.size());
-  auto status = final_status(job.count, delivered, outcome.blocked);
+  auto status = final_status(job.count, delivered, outcome.blocked, now_ms() >= job.deadline_ms);
   co_await finalize(entry_id, job, status, delivered, encode_path_list(outcome.stored_paths), outcome.last_error);
+}
+
+asio::awaitable<void> Consumer::mark_running(std::string job_id) {
+  std::vector<std::string> args = {std::move(job_id), config_.consumer_name, std::to_string(now_ms())};
+  auto r = co_await start_.run(*commands_, {}, std::move(args), milliseconds(config_.redis_timeout_ms));
+  if (!r || r->is_error()) metrics_.redis_error("start");
 }
 
 // Retries until Redis takes it or the job's stream entry is left for reclaim (bounded).
@@ -197,9 +203,11 @@ asio::awaitable<void> Consumer::finalize(const std::string& entry_id, const JobS
       const auto& e = r->elements();
       if (!e.empty() && e[0].as_string() == "ok" && e.size() >= 3) {
         std::int64_t charged = e[2].as_int().value_or(0);
-        metrics_.job_finished(std::string(status), charged, job.cost_per_image * job.count - charged);
+        metrics_.job_finished(status);
+        metrics_.credits_captured(charged);
+        metrics_.credits_refunded(job.cost_per_image * job.count - charged);
       } else {
-        metrics_.job_finished("already_final", 0, 0);
+        metrics_.job_finished("already_final");  // the api expired it first: nothing charged here
       }
       spdlog::info("job={} user={} model={} status={} delivered={}/{}", job.job_id, job.user_id, job.model, status,
                    delivered, job.count);
@@ -220,7 +228,7 @@ asio::awaitable<void> Consumer::depth_loop() {
   while (!stopping_) {
     std::vector<std::string> args = {"GET", std::string(keys::kInflight)};
     auto r = co_await commands_->command(std::move(args), milliseconds(config_.redis_timeout_ms));
-    if (r && !r->is_error()) metrics_.queue_depth(static_cast<double>(r->as_int().value_or(0)));
+    if (r && !r->is_error()) metrics_.set_queue_depth(r->as_int().value_or(0));
     co_await pause(ioc_, milliseconds(1000));
   }
 }

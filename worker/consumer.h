@@ -21,8 +21,9 @@
 namespace imagegen::worker {
 
 // The job's final status from what was delivered: all -> succeeded, some -> partial,
-// none because the provider refused every image -> blocked, otherwise failed.
-std::string_view final_status(int count, int delivered, int blocked);
+// none because the provider refused every image -> blocked, none by the deadline -> expired,
+// otherwise failed.
+std::string_view final_status(int count, int delivered, int blocked, bool deadline_passed);
 
 class Consumer {
  public:
@@ -41,6 +42,7 @@ class Consumer {
   boost::asio::awaitable<void> finalize(const std::string& entry_id, const JobSpec& job, std::string_view status,
                                         int delivered, const std::string& results_json, const std::string& error);
   boost::asio::awaitable<void> depth_loop();
+  boost::asio::awaitable<void> mark_running(std::string job_id);
   void slot_freed();
 
   boost::asio::io_context& ioc_;

@@ -4,7 +4,7 @@
 
 namespace imagegen::worker {
 
-Result<WorkerConfigLoad> load_worker_config(int argc, const char* const* argv, const EnvLookup& env) {
+Result<WorkerConfigLoad> load_worker_config(int argc, const char* const* argv, const imagegen::EnvLookup& env) {
   Options o("imagegen-worker", "Takes jobs from the Redis stream, calls the upstream provider, stores images, settles credits.");
   o.add({"IMAGEGEN_REDIS_URL", "redis://127.0.0.1:6379/0", "Redis URL"});
   o.add({"IMAGEGEN_WORKER_CONCURRENCY", "64", "Jobs in flight at once (free slots bound every stream read)"});
@@ -53,6 +53,11 @@ Result<WorkerConfigLoad> load_worker_config(int argc, const char* const* argv, c
     auto v = o.get_int(i.env, i.min, i.max);
     if (!v) return v.error();
     *i.out = *v;
+  }
+  for (const char* var : {"IMAGEGEN_PROVIDER_BASE_URL", "GEMINI_BASE_URL", "GEMINI_API_KEY", "OPENAI_BASE_URL",
+                          "OPENAI_API_KEY"}) {
+    // Only what was set: the registry applies its own defaults and IMAGEGEN_PROVIDER_BASE_URL.
+    if (env(var) != nullptr || o.get(var) != o.default_of(var)) c.provider_env[var] = o.get(var);
   }
   c.concurrency = static_cast<int>(concurrency);
   c.metrics_port = static_cast<std::uint16_t>(metrics);

@@ -1,6 +1,7 @@
 #pragma once
 // imagegen-worker configuration: IMAGEGEN_* variables, provider variables, and flags of the same meaning.
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "common/config.h"
@@ -20,6 +21,8 @@ struct WorkerConfig {
   std::int64_t drain_timeout_ms = 30000;
   std::int64_t job_ttl_s = 7 * 24 * 3600;
   std::string log_level = "info";
+  // Provider base URLs and keys (GEMINI_API_KEY, ...), from env or flags; fed to the registry.
+  std::map<std::string, std::string, std::less<>> provider_env;
 };
 
 struct WorkerConfigLoad {
@@ -27,6 +30,6 @@ struct WorkerConfigLoad {
   std::string help_text;
   WorkerConfig config;
 };
-Result<WorkerConfigLoad> load_worker_config(int argc, const char* const* argv, const EnvLookup& env);
+Result<WorkerConfigLoad> load_worker_config(int argc, const char* const* argv, const imagegen::EnvLookup& env);
 
 }  // namespace imagegen::worker

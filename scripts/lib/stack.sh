@@ -1,0 +1,58 @@
+# Sourced by scripts/run and scripts/bench: starts Redis, the simulator, the worker and the api on
+# loopback and stops them again. Expects: root, bin, run_dir, api_port, sim_port, redis_port.
+pids=()
+
+stop_stack() {
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true
+  pids=()
+}
+
+wait_port() {
+  for _ in $(seq 1 200); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.05
+  done
+  echo "nothing listens on port $1; see $run_dir/logs" >&2
+  return 1
+}
+
+start_stack() {
+  mkdir -p "$run_dir/redis" "$run_dir/images" "$run_dir/logs"
+  redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$run_dir/redis" --appendonly yes \
+    --maxmemory-policy noeviction --save '' --daemonize no >"$run_dir/logs/redis.log" 2>&1 &
+  pids+=($!)
+  wait_port "$redis_port"
+
+  export IMAGEGEN_REDIS_URL="redis://127.0.0.1:$redis_port/0"
+  export IMAGEGEN_CATALOG="$root/config/models.json"
+  export IMAGEGEN_PROVIDER_BASE_URL="http://127.0.0.1:$sim_port"
+  export GEMINI_API_KEY=sim-key OPENAI_API_KEY=sim-key
+
+  "$bin/imagegen-sim" --port "$sim_port" ${SIM_ARGS:-} >"$run_dir/logs/sim.log" 2>&1 &
+  pids+=($!)
+  IMAGEGEN_STORAGE="local:$run_dir/images" IMAGEGEN_METRICS_PORT=${WORKER_METRICS_PORT:-9101} \
+    "$bin/imagegen-worker" >"$run_dir/logs/worker.log" 2>&1 &
+  pids+=($!)
+  IMAGEGEN_API_HOST=127.0.0.1 IMAGEGEN_API_PORT=$api_port IMAGEGEN_METRICS_PORT=${API_METRICS_PORT:-9100} \
+    "$bin/imagegen-api" >"$run_dir/logs/api.log" 2>&1 &
+  pids+=($!)
+  wait_port "$sim_port"
+  wait_port "$api_port"
+  for _ in $(seq 1 200); do
+    curl -sf "http://127.0.0.1:$api_port/readyz" >/dev/null && return 0
+    sleep 0.05
+  done
+  echo "imagegen-api never became ready; see $run_dir/logs" >&2
+  return 1
+}
+
+# Prints {"userId":...,"apiKey":...}
+create_user() {
+  "$bin/imagegen-admin" user create --tier "$1" --credits "$2" --json
+}
+
+json_field() {
+  sed -E "s/.*\"$1\":\"([^\"]+)\".*/\\1/"
+}

@@ -1,0 +1,75 @@
+// imagegen-sim: wiring only. Reads options, warms the image cache, serves until a signal.
+#include <sys/resource.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+
+#include <spdlog/spdlog.h>
+
+#include "simulator/image_sizes.h"
+#include "simulator/router.h"
+#include "simulator/sim_options.h"
+#include "simulator/sim_server.h"
+
+namespace {
+
+using namespace imagegen::sim;
+
+// Thousands of concurrent (delayed or hung) connections need more descriptors than the usual
+// soft limit of 1024; the hard limit is ours to take.
+void raise_descriptor_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
+// Encodes the common 1K sizes up front, so the first requests of a benchmark are as cheap as the rest.
+void warm_image_cache(ImageCache& images) {
+  for (const char* ratio : {"1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9"}) {
+    const auto size = gemini_dimensions(ratio, "1K");
+    images.png(size->width, size->height);
+  }
+  for (const char* size : {"1536x1024", "1024x1536"}) {
+    const auto d = openai_dimensions(size);
+    images.png(d->width, d->height);
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto options = parse_sim_options(argc, argv, [](std::string_view name) -> std::optional<std::string> {
+    const char* value = std::getenv(std::string(name).c_str());
+    return value ? std::optional<std::string>(value) : std::nullopt;
+  });
+  if (!options) {
+    std::fprintf(stderr, "imagegen-sim: %s\n", options.error().message.c_str());
+    return 2;
+  }
+  if (options->help) {
+    std::fputs(sim_usage().c_str(), stdout);
+    return 0;
+  }
+
+  try {
+    raise_descriptor_limit();
+    SimServices services;
+    warm_image_cache(services.images);
+    Router router({.latency_ms = options->latency_ms, .fault_rate = options->fault_rate, .seed = options->seed},
+                  services);
+    SimServer server({.bind_address = options->bind_address, .port = options->port, .threads = options->threads},
+                     router);
+    spdlog::info("imagegen-sim listening on {}:{} (threads {}, latency {} ms, fault rate {}, seed {})",
+                 options->bind_address, server.port(), options->threads, options->latency_ms, options->fault_rate,
+                 options->seed);
+    server.run();
+    spdlog::info("imagegen-sim stopped");
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "imagegen-sim: %s\n", e.what());
+    return 1;
+  }
+}

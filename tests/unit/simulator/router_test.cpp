@@ -1,0 +1,89 @@
+#include "simulator/router.h"
+
+#include <gtest/gtest.h>
+
+#include "handler_fixture.h"
+
+namespace imagegen::sim {
+namespace {
+
+SimRequest gemini_post(std::string prompt) {
+  return testing::post("/v1beta/models/gemini-2.5-flash-image:generateContent",
+                       R"({"contents":[{"parts":[{"text":")" + prompt + R"("}]}]})", {{"x-goog-api-key", "k"}});
+}
+
+SimRequest openai_post(std::string prompt) {
+  return testing::post("/v1/images/generations", R"({"model":"gpt-image-1","prompt":")" + prompt + "\"}",
+                       {{"Authorization", "Bearer k"}});
+}
+
+TEST(SimRouter, DispatchesByPath) {
+  SimServices services;
+  simdjson::ondemand::parser json;
+  Router router({}, services);
+  EXPECT_NE(router.dispatch(gemini_post("fox"), json).body.find("candidates"), std::string::npos);
+  EXPECT_NE(router.dispatch(openai_post("fox"), json).body.find("b64_json"), std::string::npos);
+}
+
+TEST(SimRouter, UnknownPathIs404Json) {
+  SimServices services;
+  simdjson::ondemand::parser json;
+  Router router({}, services);
+  const SimResponse r = router.dispatch(testing::post("/v2/whatever", "{}", {}), json);
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(r.body.front(), '{');
+}
+
+TEST(SimRouter, WrongMethodIs405InTheFamilyEnvelope) {
+  SimServices services;
+  simdjson::ondemand::parser json;
+  Router router({}, services);
+  SimRequest request = openai_post("fox");
+  request.method = "GET";
+  const SimResponse r = router.dispatch(request, json);
+  EXPECT_EQ(r.status, 405);
+  EXPECT_NE(r.body.find("\"type\""), std::string::npos);
+  EXPECT_EQ(testing::header_value(r, "Allow"), "POST");
+}
+
+TEST(SimRouter, HealthzAnswersOk) {
+  SimServices services;
+  simdjson::ondemand::parser json;
+  Router router({}, services);
+  EXPECT_EQ(router.dispatch(SimRequest{"GET", "/healthz", {}, ""}, json).status, 200);
+}
+
+TEST(SimRouter, LatencyIsAddedToEveryAnswerOnTopOfDelay) {
+  SimServices services;
+  simdjson::ondemand::parser json;
+  Router router({.latency_ms = 25}, services);
+  EXPECT_EQ(router.dispatch(gemini_post("fox"), json).delay_ms, 25u);
+  EXPECT_EQ(router.dispatch(gemini_post("fox [sim:delay=100]"), json).delay_ms, 125u);
+  EXPECT_EQ(router.dispatch(testing::post("/nope", "", {}), json).delay_ms, 25u);
+}
+
+TEST(SimRouter, FullFaultRateFailsEveryFamilyRequestInItsEnvelope) {
+  SimServices services;
+  simdjson::ondemand::parser json;
+  Router router({.fault_rate = 1.0}, services);
+  const SimResponse g = router.dispatch(gemini_post("fox"), json);
+  EXPECT_EQ(g.status, 500);
+  EXPECT_NE(g.body.find("\"INTERNAL\""), std::string::npos);
+  const SimResponse o = router.dispatch(openai_post("fox"), json);
+  EXPECT_EQ(o.status, 500);
+  EXPECT_NE(o.body.find("server_error"), std::string::npos);
+  EXPECT_EQ(router.dispatch(SimRequest{"GET", "/healthz", {}, ""}, json).status, 200);
+}
+
+TEST(SimRouter, EveryFamilyHasANameMethodAndErrorEnvelope) {
+  for (const ProtocolFamily* family : all_families()) {
+    EXPECT_FALSE(family->name.empty());
+    EXPECT_EQ(family->method, "POST");
+    const SimResponse r = family->error(503, {});
+    EXPECT_EQ(r.status, 503);
+    EXPECT_EQ(r.body.front(), '{');
+  }
+}
+
+}  // namespace
+}  // namespace imagegen::sim

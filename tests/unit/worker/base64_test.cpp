@@ -1,0 +1,59 @@
+#include "worker/providers/base64.h"
+
+#include <gtest/gtest.h>
+
+namespace imagegen::worker {
+namespace {
+
+TEST(Base64Decode, DecodesPaddedInput) {
+  EXPECT_EQ(base64_decode("aGVsbG8="), "hello");
+  EXPECT_EQ(base64_decode("aGVsbG8h"), "hello!");
+  EXPECT_EQ(base64_decode("aGk="), "hi");
+  EXPECT_EQ(base64_decode("aA=="), "h");
+  EXPECT_EQ(base64_decode(""), "");
+}
+
+TEST(Base64Decode, AcceptsMissingPadding) {
+  EXPECT_EQ(base64_decode("aGVsbG8"), "hello");
+  EXPECT_EQ(base64_decode("aA"), "h");
+}
+
+TEST(Base64Decode, KeepsZeroBytesThatAreData) {
+  const std::string raw("\0\0\x01\xff\0", 5);
+  EXPECT_EQ(base64_decode(base64_encode(raw)), raw);
+}
+
+TEST(Base64Decode, RoundTripsEveryLengthAndByte) {
+  std::string raw;
+  for (int i = 0; i < 300; ++i) {
+    raw += static_cast<char>(i * 7);
+    ASSERT_EQ(base64_decode(base64_encode(raw)), raw) << i;
+  }
+}
+
+TEST(Base64Decode, RejectsWhitespaceAndLineBreaks) {
+  EXPECT_FALSE(base64_decode("aGVs bG8="));
+  EXPECT_FALSE(base64_decode("aGVs\nbG8="));
+  EXPECT_FALSE(base64_decode(" aGVsbG8="));
+  EXPECT_FALSE(base64_decode("aGVsbG8=\n"));
+}
+
+TEST(Base64Decode, RejectsForeignCharactersAndUrlSafeAlphabet) {
+  EXPECT_FALSE(base64_decode("aGVs*G8="));
+  EXPECT_FALSE(base64_decode("ab-_"));
+  EXPECT_FALSE(base64_decode(std::string("aG\0s", 4)));
+}
+
+TEST(Base64Decode, RejectsBadPadding) {
+  EXPECT_FALSE(
+      base64_decode("aGk"
+                    "=="));                  // 3 chars + 2 pads: 5 is not a quad multiple
+  EXPECT_FALSE(base64_decode("aGVsbG8=="));  // too much padding
+  EXPECT_FALSE(base64_decode("a==="));
+  EXPECT_FALSE(base64_decode("aG=k"));  // '=' in the middle
+  EXPECT_FALSE(base64_decode("a"));     // one char cannot hold a byte
+  EXPECT_FALSE(base64_decode("aGVsb"));
+}
+
+}  // namespace
+}  // namespace imagegen::worker

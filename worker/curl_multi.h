@@ -1,0 +1,78 @@
+#pragma once
+// Internal to HttpClient: one libcurl multi handle driven by Asio. curl tells us which sockets to
+// watch (CURLMOPT_SOCKETFUNCTION) and when to wake it (CURLMOPT_TIMERFUNCTION); we turn those
+// into async_wait on a posix::stream_descriptor and one steady_timer. All calls happen on the
+// io_context's thread. Pattern from curl's docs/examples/asiohiper.cpp, without its globals.
+#include <curl/curl.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <map>
+#include <memory>
+
+namespace imagegen::worker::detail {
+
+// One easy handle plus whatever it must report when curl is done with it.
+class CurlTransfer {
+ public:
+  CurlTransfer();
+  virtual ~CurlTransfer();  // curl_easy_cleanup; the multi has already removed the handle
+  CurlTransfer(const CurlTransfer&) = delete;
+  CurlTransfer& operator=(const CurlTransfer&) = delete;
+
+  CURL* easy() const { return easy_; }
+  // Called exactly once, after the handle left the multi. `aborted` is true on shutdown.
+  virtual void finish(CURLcode code, bool aborted) = 0;
+
+ private:
+  CURL* easy_;
+};
+
+class CurlMulti : public std::enable_shared_from_this<CurlMulti> {
+ public:
+  explicit CurlMulti(boost::asio::io_context& io);
+  ~CurlMulti();
+  CurlMulti(const CurlMulti&) = delete;
+  CurlMulti& operator=(const CurlMulti&) = delete;
+
+  // Starts the transfer; finish() is called later from a completion handler, never inline.
+  // After shutdown() the transfer is finished at once as aborted.
+  void add(std::unique_ptr<CurlTransfer> transfer);
+
+  // Aborts every transfer (finish(..., true)), closes cached connections, stops the timer.
+  void shutdown();
+
+  std::size_t active() const { return transfers_.size(); }
+  boost::asio::io_context& io() { return io_; }
+
+ private:
+  struct Watch {
+    Watch(boost::asio::io_context& io, curl_socket_t s) : fd(s), sd(io, s) {}
+    curl_socket_t fd;
+    boost::asio::posix::stream_descriptor sd;  // borrowed fd: released, never closed, by us
+    int want = 0;                              // CURL_POLL_* mask curl asked for last
+    bool read_pending = false;
+    bool write_pending = false;
+    bool removed = false;  // curl said CURL_POLL_REMOVE; the fd number may already be reused
+  };
+
+  static int on_socket(CURL* easy, curl_socket_t fd, int what, void* self, void* socketp);
+  static int on_timer(CURLM* multi, long timeout_ms, void* self);
+
+  void update_socket(curl_socket_t fd, int what);
+  void arm(const std::shared_ptr<Watch>& w);
+  void on_ready(const std::shared_ptr<Watch>& w, int select_flag);
+  void set_timer(long timeout_ms);
+  void on_timeout();
+  void drain_done();
+
+  boost::asio::io_context& io_;
+  CURLM* multi_;
+  boost::asio::steady_timer timer_;
+  std::map<curl_socket_t, std::shared_ptr<Watch>> sockets_;
+  std::map<CURL*, std::unique_ptr<CurlTransfer>> transfers_;
+  bool shut_down_ = false;
+};
+
+}  // namespace imagegen::worker::detail

@@ -1,0 +1,60 @@
+#pragma once
+// HTTP(S) client for provider and storage calls: libcurl multi on the worker's io_context, so
+// hundreds of concurrent upstream calls cost no threads. Connections are kept alive and reused
+// across requests to the same host.
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "common/result.h"
+#include "worker/http_message.h"
+
+namespace imagegen::worker {
+
+namespace detail {
+class CurlMulti;
+}
+
+struct HttpClientOptions {
+  // Bodies above this are refused (kProtocol) instead of growing memory without bound.
+  std::size_t max_response_bytes = 64 * 1024 * 1024;
+  // Connect phase cap; the whole request is also bounded by fetch()'s timeout.
+  std::chrono::milliseconds connect_timeout{10'000};
+  std::string user_agent = "imagegen-worker/1";
+};
+
+class HttpClient {
+ public:
+  // Use one HttpClient per io_context, constructed and destroyed on that io_context's thread.
+  explicit HttpClient(boost::asio::io_context& io, HttpClientOptions options = {});
+  // Safe with requests in flight: each one completes with kUnavailable ("client shut down"),
+  // delivered through its handler's executor (so only if that io_context keeps running).
+  // Callers must not call fetch() on a destroyed client.
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  // Sends `request` and returns the whole response, whatever its status code (a 500 is a
+  // response, not an error). Redirects are not followed.
+  // Fails with: kTimeout when `timeout` (mandatory, covers connect + send + receive) passes;
+  // kUnavailable when the host cannot be resolved or reached, or the connection breaks;
+  // kProtocol when the body exceeds max_response_bytes; kInvalidArgument for a bad URL or a
+  // scheme other than http/https.
+  // Cancelled by: nothing but `timeout` (and destroying the client). Resumes the coroutine
+  // through its executor; curl itself runs on this client's io_context thread.
+  boost::asio::awaitable<Result<HttpResponse>> fetch(HttpRequest request,
+                                                     std::chrono::milliseconds timeout);
+
+  // Requests started and not yet completed.
+  std::size_t in_flight() const;
+
+ private:
+  boost::asio::io_context& io_;
+  HttpClientOptions options_;
+  std::shared_ptr<detail::CurlMulti> multi_;
+};
+
+}  // namespace imagegen::worker

@@ -1,0 +1,187 @@
+#include "worker/job_runner.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace imagegen::worker {
+
+namespace asio = boost::asio;
+
+struct JobRunner::StoreResult {
+  bool ok = false;
+  std::string path_or_error;
+};
+
+namespace {
+
+std::int64_t now_unix_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string exception_text(const std::exception_ptr& e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    return ex.what();
+  } catch (...) {
+    return "unknown exception";
+  }
+}
+
+}  // namespace
+
+std::string_view JobOutcome::status() const {
+  if (failed == 0 && blocked == 0) return delivered() > 0 ? "succeeded" : "failed";
+  if (delivered() > 0) return "partial";
+  return failed == 0 ? "blocked" : "failed";
+}
+
+std::vector<int> split_into_calls(int count, int per_call) {
+  per_call = std::max(per_call, 1);
+  std::vector<int> sizes;
+  for (int left = count; left > 0; left -= per_call) sizes.push_back(std::min(left, per_call));
+  return sizes;
+}
+
+JobRunner::JobRunner(HttpClient& http, const ProviderRegistry& providers, Storage& storage,
+                     WorkerMetrics& metrics, JobRunnerOptions options,
+                     ProviderCaller::Random random)
+    : providers_(providers),
+      storage_(storage),
+      metrics_(metrics),
+      options_(std::move(options)),
+      caller_(http, metrics, options_.caller, std::move(random)) {}
+
+Clock::time_point JobRunner::deadline_for(const JobSpec& job) const {
+  const auto now = Clock::now();
+  if (job.deadline_ms <= 0) return now + options_.default_job_timeout;
+  return now + std::chrono::milliseconds(job.deadline_ms - now_unix_ms());
+}
+
+asio::awaitable<std::vector<CallOutcome>> JobRunner::call_all(const ProviderEntry& entry,
+                                                              const ModelInfo& model,
+                                                              const JobSpec& job,
+                                                              Clock::time_point deadline) {
+  const auto ex = co_await asio::this_coro::executor;
+  const std::vector<int> sizes =
+      split_into_calls(job.count, entry.family->max_images_per_call(model));
+  using CallOp =
+      decltype(asio::co_spawn(ex, std::declval<asio::awaitable<CallOutcome>>(), asio::deferred));
+  std::vector<CallOp> ops;
+  for (int n : sizes) {
+    const CallTarget target{*entry.family, entry.endpoint, model, job};
+    ops.push_back(asio::co_spawn(ex, caller_.call(target, n, deadline), asio::deferred));
+  }
+  // A named group: GCC 12 double-destroys non-trivial temporaries inside co_await expressions.
+  auto group = asio::experimental::make_parallel_group(std::move(ops));
+  auto [order, errors, outcomes] =
+      co_await group.async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);
+  for (std::size_t i = 0; i < outcomes.size(); ++i) {
+    if (!errors[i]) continue;
+    // A bug, not an upstream failure: count the call's images as failed and say so loudly.
+    const std::string what = exception_text(errors[i]);
+    spdlog::error("provider_call_exception job={} provider={} error=\"{}\"", job.job_id,
+                  entry.family->name(), what);
+    outcomes[i] = CallOutcome{};
+    outcomes[i].failed = sizes[i];
+    outcomes[i].last_error = "internal: " + what;
+  }
+  co_return std::move(outcomes);
+}
+
+asio::awaitable<JobRunner::StoreResult> JobRunner::store_one(const JobSpec& job, int index,
+                                                             const ValidImage& image) {
+  Result<std::string> stored =
+      co_await storage_.store(job.user_id, job.job_id, index, image.image, image.info);
+  metrics_.storage_write(stored ? "ok" : "error");
+  if (!stored) {
+    spdlog::warn("storage_write_failed job={} user={} index={} storage={} error=\"{}\"", job.job_id,
+                 job.user_id, index, storage_.name(), stored.error().message);
+    co_return StoreResult{false, stored.error().message};
+  }
+  co_return StoreResult{true, std::move(*stored)};
+}
+
+// Stores all images concurrently at indexes 0..n-1. If one fails, the images after it are
+// stored again one index lower so results[] keeps "index i = position i" with no gaps (the
+// stale higher-numbered copies are left behind; failures are rare and rewrites idempotent).
+asio::awaitable<void> JobRunner::store_all(const JobSpec& job, std::string_view provider,
+                                           const std::vector<const ValidImage*>& images,
+                                           JobOutcome& out) {
+  const auto ex = co_await asio::this_coro::executor;
+  std::vector<const ValidImage*> pending = images;
+  while (!pending.empty()) {
+    const int base = out.delivered();
+    using StoreOp =
+        decltype(asio::co_spawn(ex, std::declval<asio::awaitable<StoreResult>>(), asio::deferred));
+    std::vector<StoreOp> ops;
+    for (std::size_t i = 0; i < pending.size(); ++i) {
+      ops.push_back(asio::co_spawn(ex, store_one(job, base + static_cast<int>(i), *pending[i]),
+                                   asio::deferred));
+    }
+    auto group = asio::experimental::make_parallel_group(std::move(ops));
+    auto [order, errors, results] =
+        co_await group.async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);
+    std::vector<const ValidImage*> redo;
+    bool gap = false;
+    for (std::size_t i = 0; i < pending.size(); ++i) {
+      const bool ok = !errors[i] && results[i].ok;
+      if (ok && !gap) {
+        out.stored_paths.push_back(std::move(results[i].path_or_error));
+        out.providers.emplace_back(provider);
+      } else if (ok) {
+        redo.push_back(pending[i]);
+      } else {
+        gap = true;
+        ++out.failed;
+        out.last_error =
+            "storage: " + (errors[i] ? exception_text(errors[i]) : results[i].path_or_error);
+      }
+    }
+    pending = std::move(redo);
+  }
+}
+
+asio::awaitable<JobOutcome> JobRunner::run_job(const JobSpec& job, const ModelInfo& model) {
+  const auto started = Clock::now();
+  JobOutcome out;
+  const ProviderEntry* entry = providers_.find(model.provider);
+  if (entry == nullptr) {
+    out.failed = job.count;
+    out.last_error = "no provider family '" + model.provider + "' in this worker";
+    spdlog::error("job_unroutable job={} model={} provider={}", job.job_id, model.key,
+                  model.provider);
+    metrics_.images("failed", out.failed);
+    co_return out;
+  }
+
+  std::vector<CallOutcome> calls = co_await call_all(*entry, model, job, deadline_for(job));
+  std::vector<const ValidImage*> images;
+  for (const CallOutcome& c : calls) {
+    for (const ValidImage& img : c.images) images.push_back(&img);
+    out.failed += c.failed;
+    out.blocked += c.blocked;
+    if (!c.last_error.empty()) out.last_error = c.last_error;
+  }
+  co_await store_all(job, entry->family->name(), images, out);
+
+  metrics_.images("delivered", out.delivered());
+  metrics_.images("failed", out.failed);
+  metrics_.images("blocked", out.blocked);
+  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
+  spdlog::info(
+      "job_run_finished job={} user={} model={} provider={} status={} delivered={} failed={} "
+      "blocked={} ms={}",
+      job.job_id, job.user_id, model.key, entry->family->name(), out.status(), out.delivered(),
+      out.failed, out.blocked, took.count());
+  co_return out;
+}
+
+}  // namespace imagegen::worker

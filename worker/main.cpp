@@ -1,0 +1,100 @@
+// imagegen-worker: wiring only. One io_context runs the stream consumer, curl multi, storage
+// completions and the metrics endpoint.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "common/catalog.h"
+#include "common/logging.h"
+#include "common/metrics_server.h"
+#include "worker/consumer.h"
+#include "worker/http_client.h"
+#include "worker/job_runner.h"
+#include "worker/providers/registry.h"
+#include "worker/storage.h"
+#include "worker/worker_config.h"
+#include "worker/worker_metrics.h"
+
+namespace asio = boost::asio;
+using namespace imagegen;
+
+int main(int argc, char** argv) {
+  auto loaded = worker::load_worker_config(argc, argv, imagegen::process_env());
+  if (!loaded) {
+    std::cerr << "imagegen-worker: " << loaded.error().message << "\n";
+    return 2;
+  }
+  if (loaded->help) {
+    std::cout << loaded->help_text;
+    return 0;
+  }
+  const worker::WorkerConfig config = loaded->config;
+  if (auto ok = init_logging("worker", config.log_level); !ok) {
+    std::cerr << "imagegen-worker: " << ok.error().message << "\n";
+    return 2;
+  }
+  auto catalog = Catalog::load_file(config.catalog_path);
+  if (!catalog) {
+    std::cerr << "imagegen-worker: " << catalog.error().message << "\n";
+    return 2;
+  }
+  try {
+    asio::io_context ioc(1);
+    worker::HttpClient http(ioc);
+    const auto& provider_env = config.provider_env;
+    auto registry = worker::ProviderRegistry::from_env([&](std::string_view name) -> std::optional<std::string> {
+      auto it = provider_env.find(name);
+      if (it == provider_env.end()) return std::nullopt;
+      return it->second;
+    });
+    auto storage = worker::make_storage(config.storage, http);
+    if (!storage) {
+      std::cerr << "imagegen-worker: " << storage.error().message << "\n";
+      return 2;
+    }
+    worker::WorkerMetrics metrics;
+    worker::JobRunner runner(http, registry, **storage, metrics);
+    worker::Consumer consumer(ioc, config, *catalog, runner, metrics);
+    std::unique_ptr<MetricsServer> metrics_server;
+    if (config.metrics_port != 0) {
+      metrics_server = std::make_unique<MetricsServer>(ioc, config.metrics_host, config.metrics_port,
+                                                       [&metrics] { return metrics.serialize(); });
+    }
+    consumer.start();
+
+    // SIGTERM: stop reading, let in-flight jobs finish within the drain timeout, then exit 0.
+    // Jobs still running then stay pending in the stream for another worker to reclaim.
+    asio::signal_set signals(ioc, SIGINT, SIGTERM);
+    asio::steady_timer drain_deadline(ioc);
+    bool stopped = false;
+    auto finish = [&] {
+      if (stopped) return;
+      stopped = true;
+      if (metrics_server) metrics_server->stop();
+      ioc.stop();
+    };
+    signals.async_wait([&](const boost::system::error_code& ec, int sig) {
+      if (ec) return;
+      spdlog::info("signal {} received: draining {} jobs", sig, consumer.in_flight());
+      consumer.stop(finish);
+      drain_deadline.expires_after(std::chrono::milliseconds(config.drain_timeout_ms));
+      drain_deadline.async_wait([&](const boost::system::error_code& e) {
+        if (!e) {
+          spdlog::warn("drain timeout: {} jobs left for reclaim", consumer.in_flight());
+          finish();
+        }
+      });
+    });
+    spdlog::info("consumer {} started, concurrency {}, storage {}", config.consumer_name, config.concurrency,
+                 config.storage);
+    ioc.run();
+  } catch (const std::exception& e) {
+    std::cerr << "imagegen-worker: " << e.what() << "\n";
+    return 1;
+  }
+  spdlog::info("stopped");
+  return 0;
+}

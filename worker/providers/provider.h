@@ -1,0 +1,96 @@
+#pragma once
+// The contract of a provider protocol family: build the upstream request, parse the upstream
+// response. Pure functions of their inputs, no I/O, so every protocol quirk is unit-testable
+// without a socket. The shared ProviderCaller does the I/O, deadlines, retries, metrics and logs.
+//
+// Sync families (gemini, openai) answer parse_response() with images or an error. Async families
+// (bfl, runway, kling, ...) answer the submit response with a ProviderFollowUp ("GET this URL
+// after N ms"); the caller builds it with build_follow_up() (which adds the family's auth) and
+// feeds the answer to parse_follow_up(), until images or an error come back. A result that is a
+// short-lived URL is a follow-up too (stage "download").
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "common/catalog.h"
+#include "common/job_spec.h"
+#include "worker/http_message.h"
+
+namespace imagegen::worker {
+
+struct ProviderEndpoint {
+  std::string base_url;  // no trailing slash; for openai it already ends in /v1
+  std::string api_key;   // never logged
+};
+
+enum class ProviderErrorKind {
+  kContentBlocked,  // the provider's safety system refused prompt or output: never retried
+  kRateLimited,     // 429-style throttling: retried, honouring retry_after
+  kQuotaExhausted,  // account out of money/quota: never retried
+  kTransient,       // 5xx, overload, connection trouble: retried
+  kTimeout,         // no answer in time: retried while the job deadline allows
+  kBadRequest,      // the request itself is wrong: never retried
+  kAuth,            // key missing/revoked/forbidden: never retried
+  kMalformed,       // 2xx we cannot use (bad JSON, bad base64, not an image): retried
+};
+
+std::string_view provider_error_kind_name(ProviderErrorKind k);  // "content_blocked", ...
+
+struct ProviderError {
+  ProviderErrorKind kind = ProviderErrorKind::kTransient;
+  int http_status = 0;  // 0 when there was no HTTP response
+  std::string message;  // upstream's message, safe to log (never contains our key)
+  std::optional<std::chrono::milliseconds> retry_after;
+};
+
+struct GeneratedImage {
+  std::string bytes;  // decoded image file bytes
+  std::string mime;   // as the provider declared it (may be empty); the probe decides the truth
+};
+
+// Delivered images. May be fewer than asked: the caller asks again for the rest.
+struct ProviderImages {
+  std::vector<GeneratedImage> images;
+};
+
+// "Not done yet: send the request build_follow_up() makes for this after `delay`."
+struct ProviderFollowUp {
+  std::string url;                     // absolute URL the provider told us to use
+  std::string stage;                   // family-defined, e.g. "poll" or "download"
+  std::chrono::milliseconds delay{0};  // wait this long first (provider's poll interval)
+};
+
+using ProviderParse = std::variant<ProviderImages, ProviderFollowUp, ProviderError>;
+
+class ProviderFamily {
+ public:
+  virtual ~ProviderFamily() = default;
+
+  // Protocol family name, as in the catalog's `provider` and the 200 body: "gemini", "openai".
+  virtual std::string_view name() const = 0;
+
+  // How many images one upstream call may ask for (>= 1).
+  virtual int max_images_per_call(const ModelInfo& model) const = 0;
+
+  // The upstream call asking for `images_in_call` images of `job`.
+  virtual HttpRequest build_request(const ModelInfo& model, const JobSpec& job, int images_in_call,
+                                    const ProviderEndpoint& endpoint) const = 0;
+
+  // Interprets the answer to build_request() (any status code).
+  virtual ProviderParse parse_response(const HttpResponse& response) const = 0;
+
+  // Async families: the request for a follow-up. Default: plain GET of the URL, no credentials
+  // (right for pre-signed download URLs).
+  virtual HttpRequest build_follow_up(const ProviderFollowUp& follow_up,
+                                      const ProviderEndpoint& endpoint) const;
+
+  // Async families: interprets the answer to a follow-up. Default: kMalformed (sync families
+  // never return a ProviderFollowUp).
+  virtual ProviderParse parse_follow_up(const HttpResponse& response,
+                                        const ProviderFollowUp& follow_up) const;
+};
+
+}  // namespace imagegen::worker

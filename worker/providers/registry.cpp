@@ -1,0 +1,74 @@
+#include "worker/providers/registry.h"
+
+#include <cstdlib>
+
+#include "worker/providers/gemini.h"
+#include "worker/providers/openai.h"
+
+namespace imagegen::worker {
+namespace {
+
+std::unique_ptr<ProviderFamily> make_family(std::string_view name) {
+  if (name == "gemini") return std::make_unique<GeminiFamily>();
+  if (name == "openai") return std::make_unique<OpenAiFamily>();
+  return nullptr;
+}
+
+std::string strip_trailing_slashes(std::string s) {
+  while (!s.empty() && s.back() == '/') s.pop_back();
+  return s;
+}
+
+}  // namespace
+
+const std::vector<ProviderEnvSpec>& provider_env_specs() {
+  static const std::vector<ProviderEnvSpec> kSpecs{
+      {"gemini", "GEMINI_BASE_URL", "GEMINI_API_KEY", "https://generativelanguage.googleapis.com",
+       ""},
+      {"openai", "OPENAI_BASE_URL", "OPENAI_API_KEY", "https://api.openai.com/v1", "/v1"},
+  };
+  return kSpecs;
+}
+
+std::optional<std::string> process_env(std::string_view name) {
+  const char* v = std::getenv(std::string(name).c_str());
+  if (v == nullptr || *v == '\0') return std::nullopt;
+  return std::string(v);
+}
+
+ProviderRegistry ProviderRegistry::from_env(const EnvLookup& env) {
+  ProviderRegistry reg;
+  const auto global = env("IMAGEGEN_PROVIDER_BASE_URL");
+  for (const ProviderEnvSpec& spec : provider_env_specs()) {
+    std::string base;
+    if (auto own = env(spec.base_url_var)) {
+      base = *own;
+    } else if (global) {
+      base = strip_trailing_slashes(*global) + std::string(spec.sim_suffix);
+    } else {
+      base = std::string(spec.default_base);
+    }
+    ProviderEndpoint endpoint{strip_trailing_slashes(std::move(base)),
+                              env(spec.api_key_var).value_or("")};
+    reg.add(make_family(spec.family), std::move(endpoint));
+  }
+  return reg;
+}
+
+void ProviderRegistry::add(std::unique_ptr<ProviderFamily> family, ProviderEndpoint endpoint) {
+  std::string name(family->name());
+  entries_[name] = ProviderEntry{std::move(family), std::move(endpoint)};
+}
+
+const ProviderEntry* ProviderRegistry::find(std::string_view family) const {
+  auto it = entries_.find(family);
+  return it == entries_.end() ? nullptr : &it->second;
+}
+
+std::vector<std::string> ProviderRegistry::families() const {
+  std::vector<std::string> out;
+  for (const auto& [name, entry] : entries_) out.push_back(name);
+  return out;
+}
+
+}  // namespace imagegen::worker

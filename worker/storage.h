@@ -1,0 +1,45 @@
+#pragma once
+// Where delivered images go. Two backends share this interface: local disk now, Supabase Storage
+// (HTTP upload through HttpClient) next. Object names are fixed by design.md:
+// {userId}/generated/generated_{jobId}_{index}.{png|jpg|webp}, relative to the root or bucket.
+#include <boost/asio/awaitable.hpp>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "common/image/image_probe.h"
+#include "common/result.h"
+#include "worker/providers/provider.h"
+
+namespace imagegen::worker {
+
+class HttpClient;
+
+class Storage {
+ public:
+  virtual ~Storage() = default;
+  virtual std::string_view name() const = 0;  // "local", "supabase"
+
+  // Stores `image` (already probed: `info` says its real format) as image number `index` of the
+  // job and returns the object path (relative, as in the 200 body's filePath).
+  // Idempotent: storing the same (user, job, index) again replaces the object, so a retried job
+  // never leaves duplicates. Readers never see a half-written object.
+  // Fails with kInvalidArgument for ids that are not safe path segments, kUnavailable when the
+  // backend refuses the write. Cancelled by: nothing; completes on the caller's executor.
+  // `image` must stay alive until the returned awaitable completes.
+  virtual boost::asio::awaitable<Result<std::string>> store(const std::string& user_id,
+                                                            const std::string& job_id, int index,
+                                                            const GeneratedImage& image,
+                                                            const image::ImageInfo& info) = 0;
+};
+
+// The object path for one image; kInvalidArgument when an id is empty, too long, or holds
+// anything but [A-Za-z0-9._-] (no '/', no "..": ids must never escape their folder).
+Result<std::string> object_path(std::string_view user_id, std::string_view job_id, int index,
+                                std::string_view ext);
+
+// Builds the backend named by IMAGEGEN_STORAGE: "local:DIR". ("supabase" is not built yet and
+// fails with kInvalidArgument.) `http` is for HTTP backends and must outlive the result.
+Result<std::unique_ptr<Storage>> make_storage(std::string_view spec, HttpClient& http);
+
+}  // namespace imagegen::worker
