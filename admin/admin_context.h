@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <exception>
+#include <map>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -68,6 +69,7 @@ Outcome credits_command(AdminContext& ctx, const CommandLine& cmd);
 Outcome key_command(AdminContext& ctx, const CommandLine& cmd);
 Outcome job_command(AdminContext& ctx, const CommandLine& cmd);
 Outcome audit_command(AdminContext& ctx, const CommandLine& cmd);
+Outcome dlq_command(AdminContext& ctx, const CommandLine& cmd);
 
 std::int64_t now_ms();
 std::string new_user_id();  // UUID v4 text

@@ -17,6 +17,8 @@ constexpr const char* kUsage =
     "  key create USER_ID [--json]\n"
     "  key revoke API_KEY\n"
     "  job show JOB_ID [--json]\n"
+    "  dlq list [--json]                                  dead-lettered jobs (already refunded)\n"
+    "  dlq requeue ENTRY_ID                               hold the cost again and retry the job\n"
     "  audit                                              check every user's books; exit 1 if off\n"
     "Environment: IMAGEGEN_REDIS_URL (default redis://127.0.0.1:6379/0), flag --redis-url.\n";
 
@@ -78,6 +80,7 @@ int main(int argc, char** argv) {
     else if (group == "key") outcome = admin::key_command(ctx, *cmd);
     else if (group == "job") outcome = admin::job_command(ctx, *cmd);
     else if (group == "audit") outcome = admin::audit_command(ctx, *cmd);
+    else if (group == "dlq") outcome = admin::dlq_command(ctx, *cmd);
     else outcome = {2, std::string("unknown command\n") + kUsage};
     (outcome.exit_code == 0 ? std::cout : std::cerr) << outcome.out;
     return outcome.exit_code;

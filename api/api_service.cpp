@@ -108,6 +108,11 @@ void ApiService::start() {
   subscriber_->subscribe(channel_);
 }
 
+void ApiService::shutdown() {
+  subscriber_.reset();
+  redis_.reset();
+}
+
 asio::awaitable<ApiResponse> ApiService::handle(ApiRequest request) {
   if (request.target == kGeneratePath) {
     if (request.method != "POST") co_return method_not_allowed("POST");
@@ -138,6 +143,10 @@ asio::awaitable<ApiResponse> ApiService::generate(ApiRequest& request) {
   }
   if (!is_json_content_type(request.content_type)) {
     co_return error_response(415, "Content-Type must be application/json");
+  }
+  if (request.idempotency_key.size() > 255 ||
+      request.idempotency_key.find_first_of("\r\n\t\"") != std::string::npos) {
+    co_return invalid_field("Idempotency-Key", "Idempotency-Key must be at most 255 printable characters");
   }
   // 2. The body, first bad field named.
   auto validated = validate_generate_request(request.body, catalog_, {config_.max_prompt_chars});
@@ -172,6 +181,8 @@ asio::awaitable<ApiResponse> ApiService::generate(ApiRequest& request) {
   args.push_back(std::to_string(config_.rate_limit_per_min));
   args.push_back(std::to_string(config_.max_queue_depth));
   args.push_back(std::to_string(config_.job_ttl_s));
+  args.push_back(request.idempotency_key);
+  args.push_back(request.idempotency_key.empty() ? std::string() : crypto::sha256_hex(request.body));
   for (auto& [k, v] : encode_job_fields(job)) {
     args.push_back(k);
     args.push_back(std::move(v));
@@ -204,6 +215,8 @@ asio::awaitable<ApiResponse> ApiService::generate(ApiRequest& request) {
     if (verdict == "insufficient") {
       co_return insufficient_credits(req.total_cost(), to_int(r.at(2).as_string(), 0));
     }
+    if (verdict == "idem_mismatch") co_return idempotency_mismatch();
+    if (verdict == "idem") co_return co_await replay(r.at(2).as_string(), deadline);
     co_return generation_failed();
   }
   metrics_.credits_reserved(req.total_cost());
@@ -214,13 +227,14 @@ asio::awaitable<ApiResponse> ApiService::generate(ApiRequest& request) {
     co_await waiter->timer.async_wait(asio::as_tuple(asio::use_awaitable));
   }
   metrics_.waiting_delta(-1);
-  if (waiter->result) co_return answer(*waiter->result, model.key, model.provider, job.prompt);
-  co_return co_await expire_or_collect(job.job_id, model.key, model.provider, job.prompt);
+  if (waiter->result) co_return answer(*waiter->result, model.key, model.provider, job.prompt, job.count);
+  co_return co_await expire_or_collect(job.job_id, model.key, model.provider, job.prompt, job.count);
 }
 
 // The wait ran out (or the message was lost): finalize as expired unless the worker won.
 asio::awaitable<ApiResponse> ApiService::expire_or_collect(const std::string& job_id, const std::string& model,
-                                                           const std::string& provider, const std::string& prompt) {
+                                                           const std::string& provider, const std::string& prompt,
+                                                           int count) {
   std::vector<std::string> args = {job_id, "expired", "0", "[]", "timed out waiting for the provider",
                                    std::to_string(now_ms()), "", std::to_string(config_.job_ttl_s)};
   auto reply = co_await finalize_.run(*redis_, {}, std::move(args), milliseconds(config_.redis_timeout_ms));
@@ -238,11 +252,11 @@ asio::awaitable<ApiResponse> ApiService::expire_or_collect(const std::string& jo
   m.balance = to_int(r[3].as_string(), 0);
   m.error = r[5].as_string();
   if (auto paths = decode_path_list(r[4].as_string())) m.results = std::move(paths.value());
-  co_return answer(m, model, provider, prompt);
+  co_return answer(m, model, provider, prompt, count);
 }
 
 ApiResponse ApiService::answer(const JobResultMessage& m, const std::string& model, const std::string& provider,
-                               const std::string& prompt) {
+                               const std::string& prompt, int count) {
   metrics_.job_outcome(m.status);
   metrics_.credits_captured(m.charged);
   if (m.status == "succeeded" || m.status == "partial") {
@@ -254,11 +268,7 @@ ApiResponse ApiService::answer(const JobResultMessage& m, const std::string& mod
     b.file_paths = m.results;
     b.credits_charged = m.charged;
     b.credits_remaining = m.balance;
-    const ModelInfo* info = catalog_.find(model);
-    if (info && m.charged > 0) {
-      // failed = images asked for minus delivered; the hold was cost × count.
-      (void)info;
-    }
+    b.failed = std::max(0, count - static_cast<int>(m.results.size()));
     return success(b);
   }
   if (m.status == "blocked") return content_blocked();
@@ -266,24 +276,51 @@ ApiResponse ApiService::answer(const JobResultMessage& m, const std::string& mod
   return generation_failed();
 }
 
+// A retry with a known Idempotency-Key: the first request's outcome, never a second job. Its
+// completion message went to the first request's instance, so this polls the job hash, bounded
+// by this request's own wait.
+asio::awaitable<ApiResponse> ApiService::replay(const std::string& job_id,
+                                                std::chrono::steady_clock::time_point deadline) {
+  asio::steady_timer timer(ioc_);
+  for (;;) {
+    auto final = co_await read_final(job_id);
+    if (final) {
+      std::vector<std::string> args = {"HMGET", keys::job(job_id), "model", "prompt", "count"};
+      auto fields = co_await redis_->command(std::move(args), milliseconds(config_.redis_timeout_ms));
+      if (!fields || fields->is_error() || fields->elements().size() < 3) co_return redis_unavailable();
+      const auto& f = fields->elements();
+      const ModelInfo* info = catalog_.find(f[0].as_string());
+      co_return answer(*final, f[0].as_string(), info ? info->provider : "", f[1].as_string(),
+                       to_int(f[2].as_string(), 1));
+    }
+    if (std::chrono::steady_clock::now() + milliseconds(50) >= deadline) co_return idempotency_in_progress(job_id);
+    timer.expires_after(milliseconds(50));
+    co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+}
+
+asio::awaitable<std::optional<JobResultMessage>> ApiService::read_final(const std::string& job_id) {
+  std::vector<std::string> args = {"HMGET", keys::job(job_id), "status", "charged", "results", "error", "user"};
+  auto reply = co_await redis_->command(std::move(args), milliseconds(config_.redis_timeout_ms));
+  if (!reply || reply->is_error() || reply->elements().size() < 5) co_return std::nullopt;
+  const auto& f = reply->elements();
+  const std::string status = f[0].is_nil() ? "" : f[0].as_string();
+  if (status.empty() || status == "queued" || status == "running") co_return std::nullopt;
+  JobResultMessage m;
+  m.job_id = job_id;
+  m.status = status;
+  m.charged = to_int(f[1].as_string(), 0);
+  m.error = f[3].as_string();
+  if (auto paths = decode_path_list(f[2].as_string())) m.results = std::move(paths.value());
+  std::vector<std::string> bal_args = {"HGET", keys::user(f[4].as_string()), "balance"};
+  auto bal = co_await redis_->command(std::move(bal_args), milliseconds(config_.redis_timeout_ms));
+  if (bal && !bal->is_nil() && !bal->is_error()) m.balance = to_int(bal->as_string(), 0);
+  co_return m;
+}
+
 asio::awaitable<void> ApiService::recheck_pending() {
   for (const auto& id : waiters_.pending_ids()) {
-    std::vector<std::string> args = {"HMGET", keys::job(id), "status", "charged", "results", "error", "user"};
-    auto reply = co_await redis_->command(std::move(args), milliseconds(config_.redis_timeout_ms));
-    if (!reply || reply->is_error() || reply->elements().size() < 5) co_return;
-    const auto& f = reply->elements();
-    const std::string status = f[0].is_nil() ? "" : f[0].as_string();
-    if (status.empty() || status == "queued" || status == "running") continue;
-    JobResultMessage m;
-    m.job_id = id;
-    m.status = status;
-    m.charged = to_int(f[1].as_string(), 0);
-    m.error = f[3].is_nil() ? "" : f[3].as_string();
-    if (auto paths = decode_path_list(f[2].is_nil() ? "" : f[2].as_string())) m.results = std::move(paths.value());
-    std::vector<std::string> bal_args = {"HGET", keys::user(f[4].as_string()), "balance"};
-    auto bal = co_await redis_->command(std::move(bal_args), milliseconds(config_.redis_timeout_ms));
-    if (bal && !bal->is_nil() && !bal->is_error()) m.balance = to_int(bal->as_string(), 0);
-    waiters_.deliver(std::move(m));
+    if (auto m = co_await read_final(id)) waiters_.deliver(std::move(*m));
   }
 }
 

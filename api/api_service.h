@@ -33,16 +33,22 @@ class ApiService {
   boost::asio::awaitable<ApiResponse> handle(ApiRequest request);
 
   std::size_t waiting() const { return waiters_.size(); }
+  // Closes the Redis connections; call once no request is being handled on this thread.
+  void shutdown();
 
  private:
   boost::asio::awaitable<ApiResponse> generate(ApiRequest& request);
   boost::asio::awaitable<ApiResponse> job_status(const ApiRequest& request, std::string_view job_id);
   boost::asio::awaitable<ApiResponse> readyz();
   boost::asio::awaitable<ApiResponse> expire_or_collect(const std::string& job_id, const std::string& model,
-                                                        const std::string& provider, const std::string& prompt);
+                                                        const std::string& provider, const std::string& prompt,
+                                                        int count);
   boost::asio::awaitable<void> recheck_pending();
+  boost::asio::awaitable<ApiResponse> replay(const std::string& job_id, std::chrono::steady_clock::time_point deadline);
+  // The job's final outcome from its hash, or nullopt while it is queued/running or unreadable.
+  boost::asio::awaitable<std::optional<JobResultMessage>> read_final(const std::string& job_id);
   ApiResponse answer(const JobResultMessage& m, const std::string& model, const std::string& provider,
-                     const std::string& prompt);
+                     const std::string& prompt, int count);
 
   boost::asio::io_context& ioc_;
   const ApiConfig& config_;

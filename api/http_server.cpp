@@ -9,6 +9,7 @@
 
 #include <array>
 #include <chrono>
+#include <set>
 
 namespace imagegen::api {
 
@@ -39,6 +40,14 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   ApiService& service;
   ApiMetrics& metrics;
   std::atomic<std::int64_t>& open_connections;
+  bool stopping = false;
+  int sessions = 0;
+  std::set<beast::tcp_stream*> idle;  // connections waiting for their next request
+  std::function<void()> on_drained;
+
+  void session_ended() {
+    if (--sessions == 0 && stopping && on_drained) asio::post(acceptor.get_executor(), std::exchange(on_drained, nullptr));
+  }
 
   asio::awaitable<void> write(beast::tcp_stream& stream, const ApiResponse& r, unsigned version, bool keep_alive) {
     http::response<http::string_body> res{static_cast<http::status>(r.status), version};
@@ -72,14 +81,16 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     beast::tcp_stream stream(std::move(socket));
     beast::flat_buffer buffer(8192);
     bool first = true;
-    for (;;) {
+    while (!stopping) {
       http::request_parser<http::string_body> parser;
       parser.header_limit(kHeaderLimit);
       parser.body_limit(config.max_body_bytes);
       // A new connection gets the header timeout; an idle keep-alive one the idle timeout.
       stream.expires_after(milliseconds(first ? config.header_timeout_ms : config.idle_timeout_ms));
       first = false;
+      idle.insert(&stream);
       auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, kTuple);
+      idle.erase(&stream);
       if (ec) {
         if (ec == http::error::header_limit) co_await refuse_and_close(stream, kHeadersTooLarge, 11);
         // A Content-Length over the limit is refused by the parser while reading the header.
@@ -112,7 +123,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
         auto it = hdr.find("Idempotency-Key");
         return it == hdr.end() ? std::string() : std::string(it->value());
       }();
-      const bool keep_alive = hdr.keep_alive();
+      bool keep_alive = hdr.keep_alive();
       const unsigned version = hdr.version();
       req.body = std::move(parser.get().body());
       req.body.reserve(req.body.size() + simdjson::SIMDJSON_PADDING);  // parse in place, no copy
@@ -121,6 +132,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
       // No socket deadline while the handler waits on its job: the handler's own bound applies.
       stream.expires_never();
       ApiResponse res = co_await service.handle(std::move(req));
+      if (stopping) keep_alive = false;  // draining: this is the connection's last response
       co_await write(stream, res, version, keep_alive);
       metrics.request(route, res.status,
                       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
@@ -147,7 +159,9 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
       }
       metrics.connections_delta(1);
       socket.set_option(tcp::no_delay(true));
+      ++sessions;
       asio::co_spawn(acceptor.get_executor(), session(std::move(socket)), [self](std::exception_ptr e) {
+        self->session_ended();
         self->open_connections.fetch_sub(1);
         self->metrics.connections_delta(-1);
         if (e) {
@@ -180,9 +194,15 @@ void HttpServer::start() {
   });
 }
 
-void HttpServer::stop_accepting() {
+void HttpServer::stop(std::function<void()> on_drained) {
+  impl_->stopping = true;
+  impl_->on_drained = std::move(on_drained);
   beast::error_code ignored;
   impl_->acceptor.close(ignored);
+  for (auto* stream : impl_->idle) stream->socket().cancel(ignored);
+  if (impl_->sessions == 0 && impl_->on_drained) {
+    asio::post(impl_->acceptor.get_executor(), std::exchange(impl_->on_drained, nullptr));
+  }
 }
 
 }  // namespace imagegen::api

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -21,7 +22,9 @@ class HttpServer {
   HttpServer(boost::asio::io_context& ioc, const ApiConfig& config, ApiService& service, ApiMetrics& metrics,
              std::atomic<std::int64_t>& open_connections);
   void start();
-  void stop_accepting();
+  // Graceful stop: no new connections, idle keep-alive connections closed, busy ones closed after
+  // their current response. `on_drained` runs (on this io_context) once no connection is left.
+  void stop(std::function<void()> on_drained);
 
  private:
   struct Impl;

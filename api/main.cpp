@@ -69,31 +69,31 @@ int main(int argc, char** argv) {
                                                        [&metrics] { return metrics.serialize(); });
     }
 
-    // SIGTERM/SIGINT: stop accepting everywhere, let waiting requests finish (bounded by their own
-    // wait timeout), then stop.
+    // SIGTERM/SIGINT: every thread stops accepting, closes idle connections, answers the requests
+    // it has (their waits are bounded by IMAGEGEN_WAIT_TIMEOUT_MS), then releases its Redis
+    // connections; each io_context then runs out of work and run() returns. A backstop timer
+    // stops a thread that has not drained well past the wait bound (a bug, logged).
     asio::signal_set signals(shards[0]->ioc, SIGINT, SIGTERM);
-    asio::steady_timer drain_timer(shards[0]->ioc);
-    std::function<void()> poll_drained;
-    auto stop_all = [&] {
-      for (auto& s : shards) s->ioc.stop();
-    };
-    std::size_t drain_polls = 0;
-    poll_drained = [&] {
-      std::size_t waiting = 0;
-      for (auto& s : shards) waiting += s->service->waiting();  // approximate across threads: read-only
-      if (waiting == 0 || ++drain_polls > static_cast<std::size_t>(config.wait_timeout_ms / 50 + 20)) {
-        stop_all();
-        return;
-      }
-      drain_timer.expires_after(std::chrono::milliseconds(50));
-      drain_timer.async_wait([&](auto) { poll_drained(); });
-    };
+    asio::steady_timer backstop(shards[0]->ioc);
+    std::atomic<std::size_t> drained{0};
     signals.async_wait([&](const boost::system::error_code& ec, int sig) {
       if (ec) return;
       spdlog::info("signal {} received: draining", sig);
       if (metrics_server) metrics_server->stop();
-      for (auto& s : shards) asio::post(s->ioc, [&server = *s->server] { server.stop_accepting(); });
-      poll_drained();
+      backstop.expires_after(std::chrono::milliseconds(config.wait_timeout_ms + 5000));
+      backstop.async_wait([&](const boost::system::error_code& e) {
+        if (e) return;
+        spdlog::error("drain did not finish in time; stopping");
+        for (auto& s : shards) s->ioc.stop();
+      });
+      for (auto& s : shards) {
+        asio::post(s->ioc, [&, shard = s.get()] {
+          shard->server->stop([&, shard] {
+            shard->service->shutdown();
+            if (++drained == shards.size()) asio::post(shards[0]->ioc, [&] { backstop.cancel(); });
+          });
+        });
+      }
     });
 
     spdlog::info("listening on {}:{} with {} threads (metrics port {})", config.host, config.port, config.threads,

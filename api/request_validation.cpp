@@ -143,6 +143,11 @@ std::variant<GenerateRequest, ApiResponse> validate_generate_request(const std::
 
   // What this model can produce: refused before any credit is touched.
   const ModelInfo& m = *req.model;
+  if (m.requires_reference_images) {
+    return invalid_field("model", "Model " + m.key +
+                                      " needs reference images, which this endpoint does not accept; "
+                                      "use runway-gen4-image for text-to-image");
+  }
   std::size_t limit = std::min<std::size_t>(limits.max_prompt_chars, static_cast<std::size_t>(m.max_prompt_chars));
   if (utf8_length(req.prompt) > limit) {
     return invalid_field("prompt", "'prompt' is longer than " + std::to_string(limit) +

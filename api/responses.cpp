@@ -69,6 +69,25 @@ ApiResponse timed_out(std::string_view job_id) {
   return ApiResponse{504, w.take(), {}};
 }
 
+ApiResponse idempotency_in_progress(std::string_view job_id) {
+  JsonWriter w;
+  w.begin_object()
+      .field("error", "A request with this Idempotency-Key is still running")
+      .field("code", "IDEMPOTENCY_IN_PROGRESS")
+      .field("jobId", job_id)
+      .end_object();
+  return ApiResponse{409, w.take(), {}};
+}
+
+ApiResponse idempotency_mismatch() {
+  JsonWriter w;
+  w.begin_object()
+      .field("error", "This Idempotency-Key was used with a different request body")
+      .field("code", "IDEMPOTENCY_KEY_MISMATCH")
+      .end_object();
+  return ApiResponse{422, w.take(), {}};
+}
+
 ApiResponse invalid_field(std::string_view field, std::string_view message,
                           const std::vector<std::string_view>& allowed) {
   JsonWriter w;

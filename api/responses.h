@@ -19,6 +19,8 @@ ApiResponse content_blocked();                                   // 422
 ApiResponse rate_limited(int retry_after_s);                     // 429
 ApiResponse unavailable(std::string_view why, int retry_after_s);  // 503
 ApiResponse timed_out(std::string_view job_id);                  // 504
+ApiResponse idempotency_in_progress(std::string_view job_id);    // 409
+ApiResponse idempotency_mismatch();                              // 422
 ApiResponse invalid_field(std::string_view field, std::string_view message,
                           const std::vector<std::string_view>& allowed = {});  // 400
 

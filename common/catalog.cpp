@@ -69,8 +69,9 @@ Result<ModelInfo> parse_model(simdjson::dom::object obj) {
         if (!t) return bad(where, "tier must be free or pro");
         m.required_tier = *t;
       }
-    } else if (key == "seed" || key == "negativePrompt" || key == "async") {
+    } else if (key == "seed" || key == "negativePrompt" || key == "async" || key == "requiresReferenceImages") {
       if (v.get_bool().get(b)) return bad(where, key + " must be a boolean");
+      if (key == "requiresReferenceImages") m.requires_reference_images = b;
       if (key == "seed") m.seed = b;
       if (key == "negativePrompt") m.negative_prompt = b;
       if (key == "async") m.async = b;

@@ -6,6 +6,7 @@ const std::string_view kAdmit = R"lua(
 local mode, ident, need_tier = ARGV[1], ARGV[2], ARGV[3]
 local cost, now = tonumber(ARGV[4]), tonumber(ARGV[5])
 local rate_limit, max_depth, ttl = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
+local idem_key, body_hash = ARGV[9], ARGV[10]
 local uid
 if mode == 'key' then
   local k = redis.call('HMGET', 'imagegen:apikey:' .. ident, 'user', 'revoked')
@@ -17,6 +18,16 @@ end
 local ukey = 'imagegen:user:' .. uid
 local u = redis.call('HMGET', ukey, 'tier', 'balance')
 if not u[1] then return {'unauthorized'} end
+local ikey
+if idem_key ~= '' then
+  -- The same key from the same user: the first request's job, never a second charge.
+  ikey = 'imagegen:idem:' .. uid .. ':' .. idem_key
+  local prev = redis.call('HMGET', ikey, 'job', 'hash')
+  if prev[1] then
+    if prev[2] ~= body_hash then return {'idem_mismatch', uid} end
+    return {'idem', uid, prev[1]}
+  end
+end
 if need_tier == 'pro' and u[1] ~= 'pro' then return {'tier', uid} end
 if rate_limit > 0 then
   local window = math.floor(now / 60000)
@@ -33,18 +44,19 @@ if max_depth > 0 then
 end
 local balance = tonumber(u[2])
 if balance < cost then return {'insufficient', uid, tostring(balance)} end
-local jid = ARGV[10]
+local jid = ARGV[12]
 local jkey = 'imagegen:job:' .. jid
 if redis.call('EXISTS', jkey) == 1 then return redis.error_reply('job id exists') end
 redis.call('HINCRBY', ukey, 'balance', -cost)
 redis.call('HINCRBY', ukey, 'held', cost)
 local fields = {}
-for i = 9, #ARGV do fields[#fields + 1] = ARGV[i] end
+for i = 11, #ARGV do fields[#fields + 1] = ARGV[i] end
 redis.call('HSET', jkey, 'user', uid, 'status', 'queued', 'held', cost, unpack(fields))
 redis.call('EXPIRE', jkey, ttl)
 redis.call('XADD', 'imagegen:jobs', '*', 'user', uid, unpack(fields))
 redis.call('INCR', 'imagegen:inflight')
 redis.call('XADD', 'imagegen:ledger', '*', 't', 'hold', 'u', uid, 'j', jid, 'n', cost, 'ts', now)
+if ikey then redis.call('HSET', ikey, 'job', jid, 'hash', body_hash); redis.call('PEXPIRE', ikey, 86400000) end
 return {'ok', uid, tostring(balance - cost)}
 )lua";
 
@@ -118,6 +130,38 @@ redis.call('HINCRBY', ukey, 'granted', n)
 local bal = redis.call('HINCRBY', ukey, 'balance', n)
 redis.call('XADD', 'imagegen:ledger', '*', 't', 'grant', 'u', ARGV[1], 'j', '', 'n', n, 'ts', ARGV[3])
 return bal
+)lua";
+
+const std::string_view kRequeue = R"lua(
+local entry, now, deadline = ARGV[1], ARGV[2], ARGV[3]
+local found = redis.call('XRANGE', 'imagegen:dlq', entry, entry)
+if #found == 0 then return {'missing'} end
+local kv = found[1][2]
+local f = {}
+for i = 1, #kv, 2 do f[kv[i]] = kv[i + 1] end
+local jid, uid = f['id'], f['user']
+local jkey, ukey = 'imagegen:job:' .. jid, 'imagegen:user:' .. uid
+local status = redis.call('HGET', jkey, 'status')
+if status == 'queued' or status == 'running' then return {'not_final', status} end
+local cost = tonumber(f['cpi']) * tonumber(f['count'])
+local balance = tonumber(redis.call('HGET', ukey, 'balance') or '0')
+if balance < cost then return {'insufficient', tostring(balance)} end
+redis.call('HINCRBY', ukey, 'balance', -cost)
+redis.call('HINCRBY', ukey, 'held', cost)
+f['deadline'] = deadline
+local fields = {'user', uid}
+for _, k in ipairs({'id', 'model', 'prompt', 'neg', 'seed', 'aspect', 'res', 'count', 'cpi', 'reply', 'created', 'deadline'}) do
+  fields[#fields + 1] = k
+  fields[#fields + 1] = f[k] or ''
+end
+redis.call('HSET', jkey, 'status', 'queued', 'held', cost, 'charged', 0, 'error', '', 'results', '[]',
+           'deadline', deadline)
+redis.call('HDEL', jkey, 'finished')
+redis.call('XADD', 'imagegen:jobs', '*', unpack(fields))
+redis.call('INCR', 'imagegen:inflight')
+redis.call('XADD', 'imagegen:ledger', '*', 't', 'hold', 'u', uid, 'j', jid, 'n', cost, 'ts', now)
+redis.call('XDEL', 'imagegen:dlq', entry)
+return {'ok', jid}
 )lua";
 
 }  // namespace imagegen::lua

@@ -13,6 +13,7 @@ inline constexpr std::string_view kJobsStream = "imagegen:jobs";
 inline constexpr std::string_view kWorkersGroup = "workers";
 inline constexpr std::string_view kLedgerStream = "imagegen:ledger";
 inline constexpr std::string_view kInflight = "imagegen:inflight";
+inline constexpr std::string_view kDeadLetterStream = "imagegen:dlq";
 
 inline std::string user(std::string_view id) { return "imagegen:user:" + std::string(id); }
 inline std::string api_key(std::string_view sha256_hex) {

@@ -35,6 +35,10 @@ void apply_item(std::string_view item, Directives& out) {
     if (auto v = parse_bounded(value, 0, 86'400)) out.retry_after_s = v;
   } else if (name == "partial") {
     if (auto v = parse_bounded(value, 0, 1'000'000)) out.partial_limit = v;
+  } else if (name == "kling") {
+    if (auto v = parse_bounded(value, 1000, 5999)) out.kling_code = static_cast<int>(*v);
+  } else if (name == "expired") {
+    out.expired = true;
   } else if (name == "hang") {
     out.hang = true;
   } else if (name == "garbage") {

@@ -12,6 +12,8 @@
 //   moderated=output      the family's "generated image blocked" answer
 //   thought               (gemini) an interim thought image part precedes the real one
 //   partial=K             only K images in total are ever delivered for this prompt text
+//   expired               (URL-delivering families) the result URL answers 403 from the start
+//   kling=CODE            (kling) answer Kling business code CODE (1000..5999) with its HTTP status
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -29,6 +31,8 @@ struct Directives {
   bool thought = false;
   Moderation moderated = Moderation::kNone;
   std::optional<std::uint32_t> partial_limit;
+  bool expired = false;
+  std::optional<int> kling_code;
 
   bool operator==(const Directives&) const = default;
 };

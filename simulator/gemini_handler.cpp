@@ -243,12 +243,12 @@ SimResponse obey(std::string_view model, const GeminiBody& body, const Directive
   return generated(model, body.prompt, image_size.empty() ? "1K" : image_size, *image, thought.get());
 }
 
-bool matches(std::string_view path) { return is_gemini_path(path); }
+std::string_view methods(std::string_view path) { return is_gemini_path(path) ? "POST" : ""; }
 
 }  // namespace
 
 const ProtocolFamily& gemini_family() {
-  static const ProtocolFamily family{"gemini", "POST", &matches, &handle_gemini, &gemini_error};
+  static const ProtocolFamily family{"gemini", &methods, &handle_gemini, &gemini_error};
   return family;
 }
 

@@ -1,6 +1,8 @@
 #include "simulator/image_sizes.h"
 
 #include <array>
+#include <charconv>
+#include <cmath>
 
 namespace imagegen::sim {
 namespace {
@@ -47,6 +49,47 @@ std::optional<Dimensions> openai_dimensions(std::string_view size) {
   if (size == "1536x1024") return Dimensions{1536, 1024};
   if (size == "1024x1536") return Dimensions{1024, 1536};
   return std::nullopt;
+}
+
+
+namespace {
+
+std::optional<double> positive_number(std::string_view text) {
+  double value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || !(value > 0)) return std::nullopt;
+  return value;
+}
+
+std::optional<std::uint32_t> positive_integer(std::string_view text) {
+  std::uint32_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || value == 0) return std::nullopt;
+  return value;
+}
+
+}  // namespace
+
+std::optional<Dimensions> ratio_dimensions(std::string_view ratio, std::uint32_t side, std::uint32_t multiple) {
+  const auto colon = ratio.find(':');
+  if (colon == std::string_view::npos) return std::nullopt;
+  const auto w = positive_number(ratio.substr(0, colon));
+  const auto h = positive_number(ratio.substr(colon + 1));
+  if (!w || !h || *w / *h > 16 || *h / *w > 16) return std::nullopt;
+  const double area = static_cast<double>(side) * side;
+  const auto round_to = [multiple](double v) {
+    return std::max(multiple, static_cast<std::uint32_t>(std::lround(v / multiple)) * multiple);
+  };
+  return Dimensions{round_to(std::sqrt(area * *w / *h)), round_to(std::sqrt(area * *h / *w))};
+}
+
+std::optional<Dimensions> parse_pixel_size(std::string_view text, char separator) {
+  const auto at = text.find(separator);
+  if (at == std::string_view::npos) return std::nullopt;
+  const auto w = positive_integer(text.substr(0, at));
+  const auto h = positive_integer(text.substr(at + 1));
+  if (!w || !h) return std::nullopt;
+  return Dimensions{*w, *h};
 }
 
 }  // namespace imagegen::sim

@@ -26,4 +26,12 @@ std::optional<Dimensions> gemini_dimensions(std::string_view aspect_ratio, std::
 // OpenAI `size`: 1024x1024, 1536x1024, 1024x1536, or auto (empty = auto = 1024x1024).
 std::optional<Dimensions> openai_dimensions(std::string_view size);
 
+// A "W:H" ratio (decimals allowed, e.g. "19.5:9") at about `side` x `side` pixels, both sides
+// rounded to a multiple of `multiple`. nullopt for anything that is not two positive numbers
+// within 1:16..16:1.
+std::optional<Dimensions> ratio_dimensions(std::string_view ratio, std::uint32_t side, std::uint32_t multiple = 16);
+
+// "WxH" (or "W*H" with separator '*') in pixels; nullopt unless both are positive integers.
+std::optional<Dimensions> parse_pixel_size(std::string_view text, char separator);
+
 }  // namespace imagegen::sim

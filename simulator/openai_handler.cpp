@@ -328,12 +328,12 @@ OpenAIError status_default(int status) {
   }
 }
 
-bool matches(std::string_view path) { return is_openai_path(path); }
+std::string_view methods(std::string_view path) { return is_openai_path(path) ? "POST" : ""; }
 
 }  // namespace
 
 const ProtocolFamily& openai_family() {
-  static const ProtocolFamily family{"openai", "POST", &matches, &handle_openai, &openai_error};
+  static const ProtocolFamily family{"openai", &methods, &handle_openai, &openai_error};
   return family;
 }
 

@@ -4,20 +4,37 @@
 // new family is a new file pair plus one line in router.cpp.
 #include <chrono>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include <simdjson.h>
 
 #include "simulator/image_cache.h"
 #include "simulator/partial_counter.h"
+#include "simulator/result_files.h"
 #include "simulator/sim_request.h"
+#include "simulator/task_store.h"
 
 namespace imagegen::sim {
 
+// Whole-run settings the families read (flags of the same names in sim_options.h).
+struct SimSettings {
+  std::uint32_t poll_steps = 2;          // polls answering "not finished" before a task finishes
+  std::uint32_t max_tasks_per_key = 24;  // bfl: unfinished tasks per x-key before 429
+  std::chrono::milliseconds result_ttl{600'000};  // life of a /files/ URL
+  std::string kling_access_key = "sim-kling-access";
+  std::string kling_secret_key = "sim-kling-secret";
+};
+
 // State shared by every connection and thread; each member is thread-safe.
 struct SimServices {
+  explicit SimServices(SimSettings s = {}) : settings(std::move(s)), files(settings.result_ttl) {}
+
+  SimSettings settings;
   ImageCache images;
   PartialCounter partials;
+  TaskStore tasks;
+  ResultFiles files;
 };
 
 // What a handler may use besides the request. Built per request by the router.
@@ -29,12 +46,14 @@ struct HandlerContext {
 };
 
 struct ProtocolFamily {
-  std::string_view name;    // design.md's provider name: "gemini", "openai", ...
-  std::string_view method;  // the HTTP method its endpoint takes
-  bool (*matches)(std::string_view path);
+  std::string_view name;
+  // The methods the family takes at `path` ("POST", "GET", "GET, POST"); empty when the path is
+  // not the family's.
+  std::string_view (*methods)(std::string_view path);
   SimResponse (*handle)(const SimRequest& request, HandlerContext& context);
   // The family's error envelope for `status`; an empty message means the family's usual text.
   SimResponse (*error)(int status, std::string_view message);
+  bool whole_run_faults = true;  // whether `--fault-rate` applies to it
 };
 
 }  // namespace imagegen::sim

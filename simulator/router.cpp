@@ -3,9 +3,15 @@
 #include <chrono>
 #include <string>
 
+#include "simulator/bfl_handler.h"
+#include "simulator/byteplus_handler.h"
+#include "simulator/files_handler.h"
 #include "simulator/gemini_handler.h"
+#include "simulator/json_fields.h"
 #include "simulator/json_text.h"
 #include "simulator/openai_handler.h"
+#include "simulator/openrouter_handler.h"
+#include "simulator/xai_handler.h"
 
 namespace imagegen::sim {
 namespace {
@@ -19,11 +25,41 @@ SimResponse plain_error(int status, std::string_view message) {
   return response;
 }
 
+// `POST /v1/images/generations` is OpenAI's, xAI's and Kling's path: the body says whose.
+const ProtocolFamily& images_generations_family(const std::string& text) {
+  JsonBody body;
+  if (!body.parse(text)) return openai_family();  // OpenAI's "could not parse" answer
+  if (string_field(body.root(), "model").or_default("").starts_with("grok-")) return xai_family();
+  return openai_family();
+}
+
+bool method_allowed(std::string_view allowed, std::string_view method) {
+  while (!allowed.empty()) {
+    const auto comma = allowed.find(',');
+    std::string_view one = allowed.substr(0, comma);
+    while (one.starts_with(' ')) one.remove_prefix(1);
+    if (one == method) return true;
+    if (comma == std::string_view::npos) break;
+    allowed.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
+const ProtocolFamily* pick_family(const SimRequest& request, std::string_view path) {
+  if (path == "/v1/images/generations" && request.method == "POST") return &images_generations_family(request.body);
+  for (const ProtocolFamily* family : all_families()) {
+    if (!family->methods(path).empty()) return family;
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 const std::vector<const ProtocolFamily*>& all_families() {
   // A new family: its file pair plus one entry here.
-  static const std::vector<const ProtocolFamily*> families{&gemini_family(), &openai_family()};
+  static const std::vector<const ProtocolFamily*> families{
+      &gemini_family(), &openai_family(), &bfl_family(), &openrouter_family(), &xai_family(),
+      &byteplus_family(), &files_family()};
   return families;
 }
 
@@ -43,21 +79,20 @@ SimResponse Router::route(const SimRequest& request, simdjson::ondemand::parser&
     response.body = "{\"status\":\"ok\"}";
     return response;
   }
-  for (const ProtocolFamily* family : all_families()) {
-    if (!family->matches(path)) continue;
-    if (request.method != family->method) {
-      SimResponse response = family->error(405, "Method " + request.method + " is not allowed here");
-      response.headers.emplace_back("Allow", std::string(family->method));
-      return response;
-    }
-    if (faults_.should_fail()) return family->error(500, {});
-    HandlerContext context{json, services_, std::chrono::steady_clock::now(),
-                           std::chrono::duration_cast<std::chrono::seconds>(
-                               std::chrono::system_clock::now().time_since_epoch())
-                               .count()};
-    return family->handle(request, context);
+  const ProtocolFamily* family = pick_family(request, path);
+  if (!family) return plain_error(404, "no simulated endpoint at " + request.method + " " + std::string(path));
+  const std::string_view allowed = family->methods(path);
+  if (!method_allowed(allowed, request.method)) {
+    SimResponse response = family->error(405, "Method " + request.method + " is not allowed here");
+    response.headers.emplace_back("Allow", std::string(allowed));
+    return response;
   }
-  return plain_error(404, "no simulated endpoint at " + request.method + " " + std::string(path));
+  if (family->whole_run_faults && faults_.should_fail()) return family->error(500, {});
+  HandlerContext context{json, services_, std::chrono::steady_clock::now(),
+                         std::chrono::duration_cast<std::chrono::seconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count()};
+  return family->handle(request, context);
 }
 
 }  // namespace imagegen::sim

@@ -80,6 +80,8 @@ void Consumer::start() {
   reader_ = redis::Connection::create(ioc_, rc);
   asio::co_spawn(ioc_, read_loop(), [](std::exception_ptr e) { log_exception(e, "read loop"); });
   asio::co_spawn(ioc_, depth_loop(), [](std::exception_ptr e) { log_exception(e, "queue depth loop"); });
+  asio::co_spawn(ioc_, heartbeat_loop(), [](std::exception_ptr e) { log_exception(e, "heartbeat loop"); });
+  asio::co_spawn(ioc_, reclaim_loop(), [](std::exception_ptr e) { log_exception(e, "reclaim loop"); });
 }
 
 void Consumer::stop(std::function<void()> on_drained) {
@@ -87,6 +89,12 @@ void Consumer::stop(std::function<void()> on_drained) {
   on_drained_ = std::move(on_drained);
   slot_signal_.cancel();
   if (in_flight_ == 0 && on_drained_) asio::post(ioc_, std::exchange(on_drained_, nullptr));
+}
+
+void Consumer::shutdown() {
+  slot_signal_.cancel();
+  reader_.reset();
+  commands_.reset();
 }
 
 void Consumer::slot_freed() {
@@ -132,38 +140,46 @@ asio::awaitable<void> Consumer::read_loop() {
       if (stream.elements().size() < 2) continue;
       for (const auto& entry : stream.elements()[1].elements()) {
         if (entry.elements().size() < 2) continue;
-        std::string entry_id = entry.elements()[0].as_string();
-        std::map<std::string, std::string, std::less<>> fields;
-        const auto& kv = entry.elements()[1].elements();
-        for (std::size_t i = 0; i + 1 < kv.size(); i += 2) fields[kv[i].as_string()] = kv[i + 1].as_string();
-        auto job = decode_job_fields(fields);
-        if (!job) {
-          // Not ours to interpret: ack it so it does not come back; nothing was held for it that
-          // a FINALIZE could find without an id.
-          spdlog::error("dropping malformed stream entry {}: {}", entry_id, job.error().message);
+        const std::string& entry_id = entry.elements()[0].as_string();
+        if (!take(entry_id, entry.elements()[1])) {
+          // Not ours to interpret: ack it so it does not come back (nothing can be refunded
+          // without a job id; the admission script never writes such an entry).
           std::vector<std::string> ack = {"XACK", std::string(keys::kJobsStream),
                                           std::string(keys::kWorkersGroup), entry_id};
           co_await commands_->command(std::move(ack), timeout);
-          continue;
         }
-        ++in_flight_;
-        metrics_.inflight_jobs_add(1);
-        asio::co_spawn(ioc_, process(std::move(entry_id), std::move(job.value())),
-                       [](std::exception_ptr e) { log_exception(e, "job"); });
       }
     }
   }
 }
 
+bool Consumer::take(const std::string& entry_id, const redis::Reply& kv_reply) {
+  std::map<std::string, std::string, std::less<>> fields;
+  const auto& kv = kv_reply.elements();
+  for (std::size_t i = 0; i + 1 < kv.size(); i += 2) fields[kv[i].as_string()] = kv[i + 1].as_string();
+  auto job = decode_job_fields(fields);
+  if (!job) {
+    spdlog::error("dropping malformed stream entry {}: {}", entry_id, job.error().message);
+    return false;
+  }
+  if (!entries_in_flight_.insert(entry_id).second) return true;  // already running here
+  ++in_flight_;
+  metrics_.inflight_jobs_add(1);
+  asio::co_spawn(ioc_, process(entry_id, std::move(job.value())), [](std::exception_ptr e) { log_exception(e, "job"); });
+  return true;
+}
+
 asio::awaitable<void> Consumer::process(std::string entry_id, JobSpec job) {
   struct Release {
     Consumer& c;
+    const std::string& entry;
     ~Release() {
+      c.entries_in_flight_.erase(entry);
       --c.in_flight_;
       c.metrics_.inflight_jobs_add(-1);
       c.slot_freed();
     }
-  } release{*this};
+  } release{*this, entry_id};
 
   const ModelInfo* model = catalog_.find(job.model);
   if (model == nullptr) {

@@ -7,6 +7,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <functional>
+#include <set>
 #include <memory>
 #include <string>
 
@@ -35,6 +36,8 @@ class Consumer {
   // Stops taking new jobs; in-flight jobs carry on. `on_drained` runs once none is in flight.
   void stop(std::function<void()> on_drained);
   int in_flight() const { return in_flight_; }
+  // Closes the Redis connections (the blocked stream read ends); call after stop() has drained.
+  void shutdown();
 
  private:
   boost::asio::awaitable<void> read_loop();
@@ -42,6 +45,13 @@ class Consumer {
   boost::asio::awaitable<void> finalize(const std::string& entry_id, const JobSpec& job, std::string_view status,
                                         int delivered, const std::string& results_json, const std::string& error);
   boost::asio::awaitable<void> depth_loop();
+  // consumer_reclaim.cpp: keep our own pending entries fresh, take over those of dead workers.
+  boost::asio::awaitable<void> heartbeat_loop();
+  boost::asio::awaitable<void> reclaim_loop();
+  boost::asio::awaitable<void> reclaim_once();
+  boost::asio::awaitable<void> dead_letter(std::string entry_id, JobSpec job, std::int64_t deliveries);
+  // Starts a job from a stream entry (read or reclaimed); false when the entry is malformed.
+  bool take(const std::string& entry_id, const redis::Reply& fields);
   boost::asio::awaitable<void> mark_running(std::string job_id);
   void slot_freed();
 
@@ -56,6 +66,7 @@ class Consumer {
   redis::Script finalize_;
   boost::asio::steady_timer slot_signal_;
   int in_flight_ = 0;
+  std::set<std::string> entries_in_flight_;  // stream ids of our running jobs (heartbeat)
   bool stopping_ = false;
   std::function<void()> on_drained_;
 };

@@ -198,8 +198,11 @@ std::size_t HttpClient::in_flight() const { return multi_->active(); }
 asio::awaitable<Result<HttpResponse>> HttpClient::fetch(HttpRequest request,
                                                         std::chrono::milliseconds timeout) {
   auto initiate = [this, &request, timeout](auto handler) {
+    const std::size_t cap = request.max_response_bytes == 0
+                                ? options_.max_response_bytes
+                                : std::min(request.max_response_bytes, options_.max_response_bytes);
     auto transfer = std::make_unique<HttpTransfer>(std::move(request), Handler(std::move(handler)),
-                                                   io_.get_executor(), options_.max_response_bytes);
+                                                   io_.get_executor(), cap);
     transfer->configure(timeout, options_);
     // curl calls stay on the io_context's thread even if the caller runs elsewhere.
     asio::dispatch(

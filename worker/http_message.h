@@ -1,6 +1,7 @@
 #pragma once
 // Plain HTTP request/response values shared by the HTTP client and the pure provider code, so
 // providers build and parse without pulling in Asio or curl.
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -15,6 +16,9 @@ struct HttpRequest {
   std::string url;             // absolute: scheme://host[:port]/path[?query]
   HeaderList headers;          // sent as given
   std::string body;            // sent when non-empty (or when method is POST/PUT)
+  // Refuse a response body above this (kProtocol); 0 = the client's own cap. Result downloads
+  // use a tighter bound than API answers.
+  std::size_t max_response_bytes = 0;
 };
 
 struct HttpResponse {

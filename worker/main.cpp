@@ -69,12 +69,21 @@ int main(int argc, char** argv) {
     // Jobs still running then stay pending in the stream for another worker to reclaim.
     asio::signal_set signals(ioc, SIGINT, SIGTERM);
     asio::steady_timer drain_deadline(ioc);
+    asio::steady_timer backstop(ioc);
     bool stopped = false;
+    // Drained (or out of time): release Redis and the metrics port so run() can return by itself.
+    // Jobs still running hold their stream entries, which another worker reclaims.
     auto finish = [&] {
       if (stopped) return;
       stopped = true;
+      drain_deadline.cancel();
       if (metrics_server) metrics_server->stop();
-      ioc.stop();
+      consumer.shutdown();
+      // curl's connection cache may keep a timer armed; do not wait on idle sockets for long.
+      backstop.expires_after(std::chrono::seconds(2));
+      backstop.async_wait([&](const boost::system::error_code& e) {
+        if (!e) ioc.stop();
+      });
     };
     signals.async_wait([&](const boost::system::error_code& ec, int sig) {
       if (ec) return;

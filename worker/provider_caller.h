@@ -44,6 +44,10 @@ struct ProviderCallerOptions {
   RetryPolicy retry;
   // Upper bound on one HTTP exchange; the job deadline usually bounds it first.
   std::chrono::milliseconds max_exchange_timeout{180'000};
+  // Results the provider links to: each download is bounded in time and size (an image bigger
+  // than this is refused as malformed before it fills memory).
+  std::chrono::milliseconds max_download_timeout{60'000};
+  std::size_t max_download_bytes = 40 * 1024 * 1024;
 };
 
 class ProviderCaller {
@@ -56,20 +60,48 @@ class ProviderCaller {
 
   // Gets `images` images of target.job from target.family, asking again for whatever a try did
   // not deliver, until all arrived, the provider refused, retry_policy gave up, or `deadline`
-  // passed. Never throws for upstream trouble: every image ends up delivered, failed or blocked.
+  // passed. Async families are polled with timers (the follow-up's delay, else the model's
+  // pollIntervalMs); a poll or result download that fails on the network (or answers
+  // 408/429/5xx) is sent again per retry_policy without submitting a new task. Results given as
+  // URLs are downloaded concurrently (bounded size and time) and probed like inline ones.
+  // Never throws for upstream trouble: every image ends up delivered, failed or blocked.
   // Cancelled by: nothing but `deadline` (every exchange and every wait is bounded by it).
   boost::asio::awaitable<CallOutcome> call(CallTarget target, int images,
                                            Clock::time_point deadline);
 
  private:
-  using TryResult = std::variant<ProviderImages, ProviderError>;
+  // What one submit (with its polls and downloads) produced.
+  struct TryResult {
+    std::vector<GeneratedImage> images;
+    std::optional<ProviderError> error;  // why the try (or some of its downloads) failed
+  };
+  // One HTTP exchange. `repeatable`: the exchange itself failed (network, 408, 429, 5xx on a
+  // follow-up), so the same request may be sent again; otherwise `parsed` is the family's word.
+  struct Exchanged {
+    ProviderParse parsed;
+    bool repeatable = false;
+  };
+  using Download = std::variant<GeneratedImage, ProviderError>;
 
   boost::asio::awaitable<TryResult> one_try(const CallTarget& target, int images,
                                             Clock::time_point deadline);
-  boost::asio::awaitable<ProviderParse> exchange(const CallTarget& target, HttpRequest request,
-                                                 const ProviderFollowUp* follow_up,
-                                                 Clock::time_point deadline);
-  int accept_images(ProviderImages& got, int wanted, CallOutcome& out, std::string& problem) const;
+  boost::asio::awaitable<Exchanged> exchange(const CallTarget& target, HttpRequest request,
+                                             const ProviderFollowUp* follow_up,
+                                             Clock::time_point deadline);
+  boost::asio::awaitable<ProviderParse> follow(const CallTarget& target,
+                                               const ProviderFollowUp& next,
+                                               Clock::time_point deadline);
+  boost::asio::awaitable<Download> download(const CallTarget& target, std::string url,
+                                            Clock::time_point deadline);
+  boost::asio::awaitable<void> download_all(const CallTarget& target,
+                                            std::vector<std::string> urls,
+                                            Clock::time_point deadline, TryResult& out);
+  // Retry-or-not for repeating one exchange (poll or download); logs the decision.
+  RetryDecision repeat_decision(const CallTarget& target, const ProviderError& error,
+                                int failures, Clock::time_point deadline,
+                                std::string_view what);
+  int accept_images(std::vector<GeneratedImage>& got, int wanted, CallOutcome& out,
+                    std::string& problem) const;
 
   HttpClient& http_;
   WorkerMetrics& metrics_;

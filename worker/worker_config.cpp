@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include "worker/providers/registry.h"
+
 namespace imagegen::worker {
 
 Result<WorkerConfigLoad> load_worker_config(int argc, const char* const* argv, const imagegen::EnvLookup& env) {
@@ -17,12 +19,20 @@ Result<WorkerConfigLoad> load_worker_config(int argc, const char* const* argv, c
   o.add({"IMAGEGEN_READ_BLOCK_MS", "1000", "BLOCK of each XREADGROUP"});
   o.add({"IMAGEGEN_DRAIN_TIMEOUT_MS", "30000", "On SIGTERM, how long in-flight jobs may take to finish"});
   o.add({"IMAGEGEN_JOB_TTL_S", "604800", "How long finished jobs stay readable"});
+  o.add({"IMAGEGEN_RECLAIM_IDLE_MS", "30000",
+         "A job pending this long without its worker's heartbeat is reclaimed (XCLAIM) by another worker"});
+  o.add({"IMAGEGEN_MAX_DELIVERIES", "3", "Deliveries of one job before it goes to the dead-letter stream (refunded)"});
   o.add({"IMAGEGEN_LOG_LEVEL", "info", "trace, debug, info, warn, error"});
   o.add({"IMAGEGEN_PROVIDER_BASE_URL", "", "Base URL for every provider at once (the simulator serves them all)"});
-  o.add({"GEMINI_BASE_URL", "https://generativelanguage.googleapis.com", "Gemini API base URL"});
-  o.add({"GEMINI_API_KEY", "", "Gemini API key", true});
-  o.add({"OPENAI_BASE_URL", "https://api.openai.com/v1", "OpenAI API base URL (with /v1)"});
-  o.add({"OPENAI_API_KEY", "", "OpenAI API key", true});
+  // Every provider's base URL and key, from the registry's own list (one place per family).
+  std::vector<std::string> provider_vars = {"IMAGEGEN_PROVIDER_BASE_URL"};
+  for (const auto& spec : provider_env_specs()) {
+    o.add({std::string(spec.base_url_var), std::string(spec.default_base),
+           std::string(spec.family) + " API base URL"});
+    o.add({std::string(spec.api_key_var), "", std::string(spec.family) + " API key", true});
+    provider_vars.emplace_back(spec.base_url_var);
+    provider_vars.emplace_back(spec.api_key_var);
+  }
 
   auto parsed = o.parse(argc, argv, env);
   if (!parsed) return parsed.error();
@@ -48,16 +58,17 @@ Result<WorkerConfigLoad> load_worker_config(int argc, const char* const* argv, c
       {"IMAGEGEN_READ_BLOCK_MS", 10, 60000, &c.read_block_ms},
       {"IMAGEGEN_DRAIN_TIMEOUT_MS", 0, 3600000, &c.drain_timeout_ms},
       {"IMAGEGEN_JOB_TTL_S", 60, 365LL * 24 * 3600, &c.job_ttl_s},
+      {"IMAGEGEN_RECLAIM_IDLE_MS", 100, 86400000, &c.reclaim_idle_ms},
+      {"IMAGEGEN_MAX_DELIVERIES", 1, 1000, &c.max_deliveries},
   };
   for (auto& i : ints) {
     auto v = o.get_int(i.env, i.min, i.max);
     if (!v) return v.error();
     *i.out = *v;
   }
-  for (const char* var : {"IMAGEGEN_PROVIDER_BASE_URL", "GEMINI_BASE_URL", "GEMINI_API_KEY", "OPENAI_BASE_URL",
-                          "OPENAI_API_KEY"}) {
+  for (const auto& var : provider_vars) {
     // Only what was set: the registry applies its own defaults and IMAGEGEN_PROVIDER_BASE_URL.
-    if (env(var) != nullptr || o.get(var) != o.default_of(var)) c.provider_env[var] = o.get(var);
+    if (env(var.c_str()) != nullptr || o.get(var) != o.default_of(var)) c.provider_env[var] = o.get(var);
   }
   c.concurrency = static_cast<int>(concurrency);
   c.metrics_port = static_cast<std::uint16_t>(metrics);

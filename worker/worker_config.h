@@ -19,6 +19,8 @@ struct WorkerConfig {
   std::int64_t redis_timeout_ms = 2000;
   std::int64_t read_block_ms = 1000;
   std::int64_t drain_timeout_ms = 30000;
+  std::int64_t reclaim_idle_ms = 30000;  // a pending entry idle this long belongs to a dead worker
+  std::int64_t max_deliveries = 3;       // past this the job is dead-lettered and refunded
   std::int64_t job_ttl_s = 7 * 24 * 3600;
   std::string log_level = "info";
   // Provider base URLs and keys (GEMINI_API_KEY, ...), from env or flags; fed to the registry.

@@ -45,6 +45,16 @@ WorkerMetrics::WorkerMetrics(std::shared_ptr<prometheus::Registry> registry)
                         .Name("imagegen_worker_redis_errors_total")
                         .Help("Redis calls of the worker that failed or timed out, by operation.")
                         .Register(*registry_)),
+      reclaimed_(prometheus::BuildCounter()
+                     .Name("imagegen_worker_reclaimed_jobs_total")
+                     .Help("Jobs of dead workers taken over by this worker.")
+                     .Register(*registry_)
+                     .Add({})),
+      dead_lettered_(prometheus::BuildCounter()
+                         .Name("imagegen_worker_dead_lettered_jobs_total")
+                         .Help("Jobs moved to the dead-letter stream (refunded).")
+                         .Register(*registry_)
+                         .Add({})),
       storage_writes_(prometheus::BuildCounter()
                           .Name("imagegen_storage_writes_total")
                           .Help("Image writes to storage, by outcome.")
@@ -99,6 +109,9 @@ void WorkerMetrics::credits_captured(std::int64_t n) {
 void WorkerMetrics::credits_refunded(std::int64_t n) {
   if (n > 0) credits_refunded_.Increment(static_cast<double>(n));
 }
+
+void WorkerMetrics::reclaimed() { reclaimed_.Increment(); }
+void WorkerMetrics::dead_lettered() { dead_lettered_.Increment(); }
 
 void WorkerMetrics::redis_error(std::string_view op) {
   redis_errors_.Add({{"op", std::string(op)}}).Increment();

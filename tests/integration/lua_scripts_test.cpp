@@ -30,7 +30,8 @@ class LuaScripts : public ::testing::Test {
 
   std::vector<std::string> admit(const std::string& mode, const std::string& ident, const std::string& tier,
                                  std::int64_t cost, const std::string& job_id, int count = 1, std::int64_t cpi = 0,
-                                 std::int64_t rate = 0, std::int64_t depth = 0) {
+                                 std::int64_t rate = 0, std::int64_t depth = 0, const std::string& idem = "",
+                                 const std::string& body_hash = "") {
     JobSpec s;
     s.job_id = job_id;
     s.model = "gpt-image-1";
@@ -43,7 +44,7 @@ class LuaScripts : public ::testing::Test {
     s.created_ms = 1;
     s.deadline_ms = 2;
     std::vector<std::string> args = {mode, ident, tier, std::to_string(cost), "1000", std::to_string(rate),
-                                     std::to_string(depth), "600"};
+                                     std::to_string(depth), "600", idem, body_hash};
     for (auto& [k, v] : encode_job_fields(s)) {
       args.push_back(k);
       args.push_back(v);
@@ -140,6 +141,25 @@ TEST_F(LuaScripts, ExpiryRefundsEverything) {
   EXPECT_EQ(user_field("u1", "balance"), 50);
   EXPECT_EQ(user_field("u1", "held"), 0);
   EXPECT_EQ(user_field("u1", "captured"), 0);
+}
+
+TEST_F(LuaScripts, IdempotencyKeyAdmitsOnceAndRemembersTheJob) {
+  create_user("u1", "pro", 100, "");
+  EXPECT_EQ(admit("user", "u1", "pro", 10, "j1", 1, 10, 0, 0, "key-1", "h1")[0], "ok");
+  auto again = admit("user", "u1", "pro", 10, "j2", 1, 10, 0, 0, "key-1", "h1");
+  ASSERT_EQ(again[0], "idem");
+  EXPECT_EQ(again[2], "j1");
+  EXPECT_EQ(admit("user", "u1", "pro", 10, "j3", 1, 10, 0, 0, "key-1", "other")[0], "idem_mismatch");
+  EXPECT_EQ(user_field("u1", "balance"), 90);  // charged once
+  EXPECT_EQ(ctx_.command({"EXISTS", keys::job("j2")}).as_int(), 0);
+  EXPECT_EQ(admit("user", "u1", "pro", 10, "j4", 1, 10, 0, 0, "key-2", "h1")[0], "ok");  // another key
+}
+
+TEST_F(LuaScripts, RefusedRequestsDoNotBurnTheIdempotencyKey) {
+  create_user("u1", "pro", 5, "");
+  EXPECT_EQ(admit("user", "u1", "pro", 10, "j1", 1, 10, 0, 0, "key-1", "h1")[0], "insufficient");
+  ctx_.script(lua::kGrant, {"u1", "100", "1"});
+  EXPECT_EQ(admit("user", "u1", "pro", 10, "j2", 1, 10, 0, 0, "key-1", "h1")[0], "ok");
 }
 
 TEST_F(LuaScripts, FinalizeOfUnknownJobIsMissing) { EXPECT_EQ(finalize("nope", "failed", 0)[0], "missing"); }

@@ -51,18 +51,16 @@ Stack::Stack(StackOptions o) {
       {"IMAGEGEN_CATALOG", std::string(IMAGEGEN_SOURCE_DIR) + "/config/models.json"},
       {"IMAGEGEN_LOG_LEVEL", "info"},
   };
-  if (o.start_worker) {
-    auto env = common;
-    env["IMAGEGEN_STORAGE"] = "local:" + images_dir_;
-    env["IMAGEGEN_WORKER_CONCURRENCY"] = std::to_string(o.worker_concurrency);
-    env["IMAGEGEN_METRICS_PORT"] = std::to_string(worker_metrics_port_);
-    env["IMAGEGEN_PROVIDER_BASE_URL"] = "http://127.0.0.1:" + std::to_string(sim_port_);
-    env["GEMINI_API_KEY"] = "sim-key";
-    env["OPENAI_API_KEY"] = "sim-key";
-    for (auto& [k, v] : o.worker_env) env[k] = v;
-    worker_ = std::make_unique<Process>(bin("imagegen-worker"), std::vector<std::string>{}, env, dir_ + "/worker.log");
-    wait_ready(*worker_, worker_metrics_port_, "imagegen-worker");
+  worker_env_ = common;
+  worker_env_["IMAGEGEN_STORAGE"] = "local:" + images_dir_;
+  worker_env_["IMAGEGEN_WORKER_CONCURRENCY"] = std::to_string(o.worker_concurrency);
+  worker_env_["IMAGEGEN_PROVIDER_BASE_URL"] = "http://127.0.0.1:" + std::to_string(sim_port_);
+  for (const char* key : {"GEMINI_API_KEY", "OPENAI_API_KEY", "BFL_API_KEY", "MIDJOURNEY_API_KEY", "RUNWAY_API_KEY",
+                          "XAI_API_KEY", "BYTEPLUS_API_KEY", "OPENROUTER_API_KEY", "DASHSCOPE_API_KEY"}) {
+    worker_env_[key] = "sim-key";
   }
+  for (auto& [k, v] : o.worker_env) worker_env_[k] = v;
+  if (o.start_worker) start_worker({{"IMAGEGEN_METRICS_PORT", std::to_string(worker_metrics_port_)}});
   auto env = common;
   env["IMAGEGEN_API_HOST"] = "127.0.0.1";
   env["IMAGEGEN_API_PORT"] = std::to_string(api_port_);
@@ -79,9 +77,23 @@ Stack::Stack(StackOptions o) {
   }
 }
 
+std::size_t Stack::start_worker(const std::map<std::string, std::string>& extra_env) {
+  auto env = worker_env_;
+  std::uint16_t metrics_port = free_port();
+  env["IMAGEGEN_METRICS_PORT"] = std::to_string(metrics_port);
+  for (auto& [k, v] : extra_env) env[k] = v;
+  metrics_port = static_cast<std::uint16_t>(std::stoi(env["IMAGEGEN_METRICS_PORT"]));
+  const std::size_t index = workers_.size();
+  env["IMAGEGEN_CONSUMER_NAME"] = "worker-" + std::to_string(index);
+  workers_.push_back(std::make_unique<Process>(bin("imagegen-worker"), std::vector<std::string>{}, env,
+                                               dir_ + "/worker-" + std::to_string(index) + ".log"));
+  wait_ready(*workers_.back(), metrics_port, "imagegen-worker");
+  return index;
+}
+
 Stack::~Stack() {
   api_.reset();
-  worker_.reset();
+  workers_.clear();
   sim_.reset();
   redis_.reset();
   std::error_code ec;

@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "tests/integration/test_http.h"
 #include "tests/support/process.h"
@@ -40,6 +41,10 @@ class Stack {
   DemoUser create_user(const std::string& tier, std::int64_t credits);
   std::int64_t user_number(const std::string& user_id, const std::string& field);
 
+  // Another worker process (same settings plus `extra_env`); returns its index (the first is 0).
+  std::size_t start_worker(const std::map<std::string, std::string>& extra_env = {});
+  Process& worker(std::size_t index) { return *workers_.at(index); }
+
   const std::string& images_dir() const { return images_dir_; }
   std::uint16_t api_metrics_port() const { return api_metrics_port_; }
   std::uint16_t worker_metrics_port() const { return worker_metrics_port_; }
@@ -50,7 +55,9 @@ class Stack {
   std::string images_dir_;
   std::uint16_t sim_port_ = 0, api_port_ = 0, api_metrics_port_ = 0, worker_metrics_port_ = 0;
   std::unique_ptr<RedisServer> redis_;
-  std::unique_ptr<Process> sim_, worker_, api_;
+  std::map<std::string, std::string> worker_env_;
+  std::vector<std::unique_ptr<Process>> workers_;
+  std::unique_ptr<Process> sim_, api_;
 };
 
 // Minimal JSON field access for assertions (simdjson DOM underneath).

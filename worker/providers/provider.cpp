@@ -25,10 +25,11 @@ std::string_view provider_error_kind_name(ProviderErrorKind k) {
 }
 
 HttpRequest ProviderFamily::build_follow_up(const ProviderFollowUp& follow_up,
-                                            const ProviderEndpoint&) const {
+                                            const ProviderEndpoint& endpoint) const {
   HttpRequest req;
   req.method = "GET";
-  req.url = follow_up.url;
+  // "/path" is relative to the family's base URL; anything else is used as given.
+  req.url = follow_up.url.starts_with("/") ? endpoint.base_url + follow_up.url : follow_up.url;
   return req;
 }
 

@@ -22,8 +22,9 @@
 namespace imagegen::worker {
 
 struct ProviderEndpoint {
-  std::string base_url;  // no trailing slash; for openai it already ends in /v1
-  std::string api_key;   // never logged
+  std::string base_url;    // no trailing slash; for openai it already ends in /v1
+  std::string api_key;     // never logged (kling: the access key)
+  std::string secret_key = {};  // never logged; only families that sign requests (kling) use it
 };
 
 enum class ProviderErrorKind {
@@ -52,15 +53,20 @@ struct GeneratedImage {
 };
 
 // Delivered images. May be fewer than asked: the caller asks again for the rest.
+// `urls` are results the provider only links to (short-lived, pre-signed): the caller downloads
+// them (bounded size and time, plain GET without our credentials), probes the bytes and never
+// lets the URL itself reach the job result.
 struct ProviderImages {
   std::vector<GeneratedImage> images;
+  std::vector<std::string> urls;
 };
 
 // "Not done yet: send the request build_follow_up() makes for this after `delay`."
 struct ProviderFollowUp {
-  std::string url;                     // absolute URL the provider told us to use
-  std::string stage;                   // family-defined, e.g. "poll" or "download"
-  std::chrono::milliseconds delay{0};  // wait this long first (provider's poll interval)
+  std::string url;    // absolute URL, or "/path" relative to the endpoint's base URL
+  std::string stage;  // family-defined, e.g. "poll"
+  // Wait this long first; nullopt = the model's catalog pollIntervalMs.
+  std::optional<std::chrono::milliseconds> delay;
 };
 
 using ProviderParse = std::variant<ProviderImages, ProviderFollowUp, ProviderError>;
@@ -82,8 +88,8 @@ class ProviderFamily {
   // Interprets the answer to build_request() (any status code).
   virtual ProviderParse parse_response(const HttpResponse& response) const = 0;
 
-  // Async families: the request for a follow-up. Default: plain GET of the URL, no credentials
-  // (right for pre-signed download URLs).
+  // Async families: the request for a follow-up. Default: plain GET of the URL (resolved against
+  // the base URL when relative), no credentials.
   virtual HttpRequest build_follow_up(const ProviderFollowUp& follow_up,
                                       const ProviderEndpoint& endpoint) const;
 

@@ -2,15 +2,17 @@
 
 #include <cstdlib>
 
+#include "worker/providers/bfl.h"
 #include "worker/providers/gemini.h"
 #include "worker/providers/openai.h"
 
 namespace imagegen::worker {
 namespace {
 
-std::unique_ptr<ProviderFamily> make_family(std::string_view name) {
+std::unique_ptr<ProviderFamily> make_family(std::string_view name, bool) {
   if (name == "gemini") return std::make_unique<GeminiFamily>();
   if (name == "openai") return std::make_unique<OpenAiFamily>();
+  if (name == "bfl") return std::make_unique<BflFamily>();
   return nullptr;
 }
 
@@ -26,6 +28,7 @@ const std::vector<ProviderEnvSpec>& provider_env_specs() {
       {"gemini", "GEMINI_BASE_URL", "GEMINI_API_KEY", "https://generativelanguage.googleapis.com",
        ""},
       {"openai", "OPENAI_BASE_URL", "OPENAI_API_KEY", "https://api.openai.com/v1", "/v1"},
+      {"bfl", "BFL_BASE_URL", "BFL_API_KEY", "https://api.bfl.ai", ""},
   };
   return kSpecs;
 }
@@ -49,8 +52,10 @@ ProviderRegistry ProviderRegistry::from_env(const EnvLookup& env) {
       base = std::string(spec.default_base);
     }
     ProviderEndpoint endpoint{strip_trailing_slashes(std::move(base)),
-                              env(spec.api_key_var).value_or("")};
-    reg.add(make_family(spec.family), std::move(endpoint));
+                              env(spec.api_key_var).value_or(""),
+                              spec.secret_var.empty() ? "" : env(spec.secret_var).value_or("")};
+    const bool flag = !spec.flag_var.empty() && env(spec.flag_var).value_or("") == "1";
+    reg.add(make_family(spec.family, flag), std::move(endpoint));
   }
   return reg;
 }

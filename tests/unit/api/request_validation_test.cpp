@@ -63,6 +63,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"seedream-4-5 has no 1K", R"({"prompt":"a","model":"seedream-4-5"})", "resolution"},
         BadCase{"aspect not offered", R"({"prompt":"a","model":"kling-image-v3","aspectRatio":"4:5"})", "aspectRatio"},
         BadCase{"seed unsupported", R"({"prompt":"a","model":"gpt-image-1","seed":3})", "seed"},
+        BadCase{"runway turbo needs reference images", R"({"prompt":"a","model":"runway-gen4-image-turbo"})", "model"},
         BadCase{"negative unsupported", R"({"prompt":"a","model":"gpt-image-1","negativePrompt":"x"})",
                 "negativePrompt"}),
     [](const auto& info) {

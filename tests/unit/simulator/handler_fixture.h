@@ -34,6 +34,20 @@ inline SimRequest post(std::string target, std::string body, HeaderList headers)
   return SimRequest{"POST", std::move(target), std::move(headers), std::move(body)};
 }
 
+// A string member of a reply, copied (throws, failing the test, when it is not a string).
+inline std::string text(simdjson::dom::element element) { return std::string(std::string_view(element)); }
+
+inline SimRequest get(std::string target, HeaderList headers) {
+  return SimRequest{"GET", std::move(target), std::move(headers), ""};
+}
+
+// "http://host:port/files/abc.png" -> "/files/abc.png".
+inline std::string url_path(std::string_view url) {
+  const auto scheme = url.find("://");
+  const auto slash = url.find('/', scheme == std::string_view::npos ? 0 : scheme + 3);
+  return slash == std::string_view::npos ? std::string() : std::string(url.substr(slash));
+}
+
 inline std::string_view header_value(const SimResponse& response, std::string_view name) {
   for (const auto& [k, v] : response.headers) {
     if (k == name) return v;

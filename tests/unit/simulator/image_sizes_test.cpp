@@ -86,3 +86,26 @@ TEST(SimImageCache, GarbageIsNoKnownImageFormat) {
 
 }  // namespace
 }  // namespace imagegen::sim
+
+namespace imagegen::sim {
+namespace {
+
+TEST(SimRatioDimensions, KeepsTheAreaAndRoundsToTheMultiple) {
+  EXPECT_EQ(ratio_dimensions("1:1", 1024), (Dimensions{1024, 1024}));
+  EXPECT_EQ(ratio_dimensions("16:9", 1024), (Dimensions{1360, 768}));
+  EXPECT_EQ(ratio_dimensions("19.5:9", 1024, 8), (Dimensions{1504, 696}));
+  EXPECT_FALSE(ratio_dimensions("17:1", 1024));
+  EXPECT_FALSE(ratio_dimensions("auto", 1024));
+  EXPECT_FALSE(ratio_dimensions("0:1", 1024));
+}
+
+TEST(SimPixelSize, ParsesBothSeparators) {
+  EXPECT_EQ(parse_pixel_size("2560x1440", 'x'), (Dimensions{2560, 1440}));
+  EXPECT_EQ(parse_pixel_size("1280*1280", '*'), (Dimensions{1280, 1280}));
+  EXPECT_FALSE(parse_pixel_size("1280x1280", '*'));
+  EXPECT_FALSE(parse_pixel_size("0x10", 'x'));
+  EXPECT_FALSE(parse_pixel_size("12x", 'x'));
+}
+
+}  // namespace
+}  // namespace imagegen::sim

@@ -245,7 +245,7 @@ TEST_F(JobRunnerTest, ExpiredJobMakesNoUpstreamCall) {
 
 TEST_F(JobRunnerTest, UnknownFamilyFailsEveryImage) {
   ModelInfo m = testing::nano_banana();
-  m.provider = "bfl";
+  m.provider = "no-such-family";
   handler_ = [](const TestRequest&) { return json(200, "{}"); };
   const JobOutcome out = run(testing::make_job("flux-2-pro", 3), m);
   EXPECT_EQ(out.failed, 3);

@@ -1,0 +1,56 @@
+#include "simulator/family_common.h"
+
+namespace imagegen::sim {
+
+std::string_view bearer_token(const SimRequest& request) {
+  std::string_view header = find_header(request, "authorization");
+  if (!header.starts_with("Bearer ")) return {};
+  header.remove_prefix(7);
+  while (header.starts_with(' ')) header.remove_prefix(1);
+  return header;
+}
+
+std::string base_url(const SimRequest& request) {
+  const std::string_view host = find_header(request, "host");
+  return "http://" + std::string(host.empty() ? "127.0.0.1" : host);
+}
+
+std::string publish_file(HandlerContext& context, Dimensions size, const Directives& directives) {
+  const FileKind kind = directives.expired ? FileKind::kExpired
+                        : directives.garbage ? FileKind::kGarbage
+                                             : FileKind::kPng;
+  return context.services.files.add(size.width, size.height, kind, context.now);
+}
+
+std::string file_url(const SimRequest& request, std::string_view token) {
+  return base_url(request) + "/files/" + std::string(token) + ".png";
+}
+
+std::optional<SimResponse> directed_status(const Directives& directives, const ProtocolFamily& family) {
+  if (!directives.fail_status) return std::nullopt;
+  SimResponse response = family.error(*directives.fail_status, {});
+  if (directives.retry_after_s) response.headers.emplace_back("Retry-After", std::to_string(*directives.retry_after_s));
+  return response;
+}
+
+SimResponse json_reply(std::string body, int status) {
+  SimResponse response;
+  response.status = status;
+  response.body = std::move(body);
+  return response;
+}
+
+std::shared_ptr<const EncodedImage> inline_image(HandlerContext& context, Dimensions size,
+                                                 const Directives& directives) {
+  return directives.garbage ? ImageCache::garbage() : context.services.images.png(size.width, size.height);
+}
+
+std::string_view path_id(std::string_view path, std::string_view prefix) {
+  if (!path.starts_with(prefix)) return {};
+  path.remove_prefix(prefix.size());
+  return path.find('/') == std::string_view::npos ? path : std::string_view{};
+}
+
+std::int64_t unix_ms(const HandlerContext& context) { return context.unix_seconds * 1000; }
+
+}  // namespace imagegen::sim

@@ -1,0 +1,45 @@
+#pragma once
+// Small pieces every newer family uses: auth headers, absolute URLs built from the request's Host
+// (so they work on whatever port the simulator got), result files, JSON answers.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "simulator/directives.h"
+#include "simulator/image_sizes.h"
+#include "simulator/protocol_family.h"
+
+namespace imagegen::sim {
+
+// The token of `Authorization: Bearer <token>`; empty when absent or another scheme.
+std::string_view bearer_token(const SimRequest& request);
+
+// "http://<Host header>" (127.0.0.1 when the client sent no Host).
+std::string base_url(const SimRequest& request);
+
+// Registers a result picture obeying `[sim:garbage]` / `[sim:expired]`; returns its token.
+std::string publish_file(HandlerContext& context, Dimensions size, const Directives& directives);
+
+// The absolute URL of a token made by publish_file.
+std::string file_url(const SimRequest& request, std::string_view token);
+
+// `[sim:fail=CODE]` (with its Retry-After) in the family's envelope, ignoring `hang`: the async
+// families turn `hang` into a task that never finishes instead of a request that never answers.
+std::optional<SimResponse> directed_status(const Directives& directives, const ProtocolFamily& family);
+
+// A 200 (or `status`) answer with a JSON body.
+SimResponse json_reply(std::string body, int status = 200);
+
+// The picture bytes for a sync family's inline answer (garbage under `[sim:garbage]`).
+std::shared_ptr<const EncodedImage> inline_image(HandlerContext& context, Dimensions size,
+                                                 const Directives& directives);
+
+// The last path segment after `prefix`, or empty when the path does not start with it or the
+// rest contains another '/'.
+std::string_view path_id(std::string_view path, std::string_view prefix);
+
+std::int64_t unix_ms(const HandlerContext& context);
+
+}  // namespace imagegen::sim

@@ -1,0 +1,139 @@
+// Money under failure: idempotent retries, crashed workers, dead letters, Redis outages.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <future>
+#include <thread>
+
+#include "tests/integration/stack.h"
+#include "tests/support/wait_for.h"
+
+namespace imagegen::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::int64_t pending_entries(Stack& stack) {
+  auto r = stack.redis().command({"XPENDING", "imagegen:jobs", "workers"});
+  return r.elements().empty() ? -1 : r.elements()[0].as_int().value_or(-1);
+}
+
+TEST(Idempotency, SameKeySameBodyReturnsTheFirstOutcomeAndChargesOnce) {
+  Stack stack;
+  auto user = stack.create_user("pro", 100);
+  const std::string body = R"({"prompt":"idempotent fox","model":"gpt-image-1","count":2})";
+  auto first = stack.post_generate(user.api_key, body, {"Idempotency-Key: order-42"});
+  ASSERT_EQ(first.status, 200) << first.body;
+  auto again = stack.post_generate(user.api_key, body, {"Idempotency-Key: order-42"});
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(json_string(again.body, "/jobId"), json_string(first.body, "/jobId"));
+  EXPECT_EQ(json_string(again.body, "/results/1/filePath"), json_string(first.body, "/results/1/filePath"));
+  EXPECT_EQ(stack.user_number(user.user_id, "balance"), 100 - 24);
+  auto other = stack.post_generate(user.api_key, R"({"prompt":"another body","model":"gpt-image-1"})",
+                                   {"Idempotency-Key: order-42"});
+  EXPECT_EQ(other.status, 422);
+  EXPECT_EQ(json_string(other.body, "/code"), "IDEMPOTENCY_KEY_MISMATCH");
+  EXPECT_EQ(stack.user_number(user.user_id, "balance"), 100 - 24);
+}
+
+TEST(Idempotency, RetryWhileTheFirstRunsWaitsForItsOutcome) {
+  Stack stack;
+  auto user = stack.create_user("pro", 100);
+  const std::string body = R"({"prompt":"slow idempotent [sim:delay=1500]","model":"gpt-image-1"})";
+  auto first = std::async(std::launch::async, [&] { return stack.post_generate(user.api_key, body, {"Idempotency-Key: k1"}); });
+  // The retry goes out once the first is admitted (its hold is visible), not after a fixed time.
+  ASSERT_TRUE(wait_for([&] { return stack.user_number(user.user_id, "held") == 12; }, 10s));
+  auto second = stack.post_generate(user.api_key, body, {"Idempotency-Key: k1"});
+  auto first_result = first.get();
+  ASSERT_EQ(first_result.status, 200) << first_result.body;
+  ASSERT_EQ(second.status, 200) << second.body;
+  EXPECT_EQ(json_string(second.body, "/jobId"), json_string(first_result.body, "/jobId"));
+  EXPECT_EQ(stack.user_number(user.user_id, "balance"), 88);
+}
+
+TEST(CrashedWorker, ItsJobIsReclaimedAndChargedOnce) {
+  StackOptions o;
+  o.worker_env["IMAGEGEN_RECLAIM_IDLE_MS"] = "600";
+  Stack stack(o);
+  auto user = stack.create_user("pro", 100);
+  auto request = std::async(std::launch::async, [&] {
+    return stack.post_generate(user.api_key, R"({"prompt":"survive a crash [sim:delay=1500]","model":"gpt-image-1"})");
+  });
+  // Worker 0 has the job (pending entry, running status) when it dies.
+  ASSERT_TRUE(wait_for([&] { return pending_entries(stack) == 1; }, 10s));
+  stack.worker(0).kill(SIGKILL);
+  stack.start_worker();
+  auto r = request.get();
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(stack.user_number(user.user_id, "captured"), 12);
+  EXPECT_EQ(stack.user_number(user.user_id, "balance"), 88);
+  EXPECT_TRUE(wait_for([&] { return pending_entries(stack) == 0; }, 10s));
+  EXPECT_NE(stack.admin("audit").find("clean"), std::string::npos);
+}
+
+TEST(CrashedWorker, PastMaxDeliveriesTheJobIsDeadLetteredAndRefunded) {
+  StackOptions o;
+  o.worker_env["IMAGEGEN_RECLAIM_IDLE_MS"] = "600";
+  o.worker_env["IMAGEGEN_MAX_DELIVERIES"] = "1";
+  Stack stack(o);
+  auto user = stack.create_user("pro", 100);
+  auto request = std::async(std::launch::async, [&] {
+    return stack.post_generate(user.api_key, R"({"prompt":"poison [sim:delay=1500]","model":"gpt-image-1"})");
+  });
+  ASSERT_TRUE(wait_for([&] { return pending_entries(stack) == 1; }, 10s));
+  stack.worker(0).kill(SIGKILL);
+  stack.start_worker();
+  auto r = request.get();
+  EXPECT_EQ(r.status, 500) << r.body;
+  EXPECT_EQ(stack.user_number(user.user_id, "balance"), 100);
+  EXPECT_EQ(stack.user_number(user.user_id, "held"), 0);
+  std::string dlq = stack.admin("dlq list --json");
+  ASSERT_EQ(json_array_size(dlq, ""), 1u) << dlq;
+  const std::string entry = json_string(dlq, "/0/entry");
+  const std::string job_id = json_string(dlq, "/0/jobId");
+  // Requeued: the cost is held again and the job runs to the end.
+  stack.admin("dlq requeue " + entry);
+  EXPECT_TRUE(wait_for([&] {
+    return json_string(stack.get("/api/v1/jobs/" + job_id, user.api_key).body, "/status") == "succeeded";
+  }, 20s));
+  EXPECT_EQ(stack.user_number(user.user_id, "balance"), 88);
+  EXPECT_EQ(json_array_size(stack.admin("dlq list --json"), ""), 0u);
+  EXPECT_NE(stack.admin("audit").find("clean"), std::string::npos);
+}
+
+TEST(RedisOutage, ApiAnswers503FastAndRecoversByItself) {
+  Stack stack;
+  auto user = stack.create_user("pro", 100);
+  stack.redis().stop();
+  const auto started = std::chrono::steady_clock::now();
+  auto r = stack.post_generate(user.api_key, R"({"prompt":"during the outage","model":"gpt-image-1"})");
+  const auto took = std::chrono::steady_clock::now() - started;
+  EXPECT_EQ(r.status, 503) << r.body;
+  EXPECT_FALSE(r.headers["retry-after"].empty());
+  EXPECT_LT(took, 2s);  // a bound on a hang, not a speed claim
+  EXPECT_EQ(stack.get("/readyz").status, 503);
+  stack.redis().restart();  // an empty server: the data of this test server is not persisted
+  ASSERT_TRUE(wait_for([&] { return stack.get("/readyz").status == 200; }, 15s));
+  auto fresh = stack.create_user("pro", 100);
+  ASSERT_TRUE(wait_for([&] {
+    return stack.post_generate(fresh.api_key, R"({"prompt":"after the outage","model":"gpt-image-1"})").status == 200;
+  }, 15s));
+}
+
+TEST(RedisOutage, AStalledRedisGives503AndLosesNoCredit) {
+  Stack stack;
+  auto user = stack.create_user("pro", 100);
+  // DEBUG SLEEP stalls the server (a hung primary) without losing its data.
+  std::thread stall([&] { stack.redis().command({"DEBUG", "SLEEP", "3"}); });
+  ASSERT_TRUE(wait_for([&] { return stack.get("/readyz").status == 503; }, 5s));
+  auto r = stack.post_generate(user.api_key, R"({"prompt":"while stalled","model":"gpt-image-1"})");
+  EXPECT_EQ(r.status, 503) << r.body;
+  stall.join();
+  ASSERT_TRUE(wait_for([&] { return stack.get("/readyz").status == 200; }, 15s));
+  EXPECT_EQ(stack.user_number(user.user_id, "balance") + stack.user_number(user.user_id, "held"), 100);
+  ASSERT_TRUE(wait_for([&] { return stack.user_number(user.user_id, "held") == 0; }, 15s));
+  EXPECT_NE(stack.admin("audit").find("clean"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace imagegen::testing

@@ -1,0 +1,34 @@
+#pragma once
+// Black Forest Labs FLUX.2 (flux-2-max/pro/flex/klein-9b/klein-4b); providers.md §3.
+// Submit `POST /v1/{model}` with `x-key`, then poll the returned `polling_url` (same header)
+// until Ready, and download `result.sample` at once (it expires after 10 minutes). One image per
+// submit: count=N means N submits.
+#include "worker/providers/provider.h"
+
+namespace imagegen::worker {
+
+struct PixelSize {
+  int width = 0;
+  int height = 0;
+  bool operator==(const PixelSize&) const = default;
+};
+
+// Width and height for our ratio at 1K (<= 1024*1024 px) or 2K (<= 2048*2048 px, BFL's 4 MP):
+// each side the ideal value rounded down to a multiple of 32 (so also of 16, as BFL requires).
+// 1:1 -> 1024x1024 / 2048x2048; 16:9 -> 1344x768 at 1K. Unknown ratios count as 1:1, 4K as 2K.
+PixelSize bfl_dimensions(std::string_view aspect_ratio, std::string_view resolution);
+
+class BflFamily final : public ProviderFamily {
+ public:
+  std::string_view name() const override { return "bfl"; }
+  int max_images_per_call(const ModelInfo&) const override { return 1; }
+  HttpRequest build_request(const ModelInfo& model, const JobSpec& job, int images_in_call,
+                            const ProviderEndpoint& endpoint) const override;
+  ProviderParse parse_response(const HttpResponse& response) const override;
+  HttpRequest build_follow_up(const ProviderFollowUp& follow_up,
+                              const ProviderEndpoint& endpoint) const override;
+  ProviderParse parse_follow_up(const HttpResponse& response,
+                                const ProviderFollowUp& follow_up) const override;
+};
+
+}  // namespace imagegen::worker

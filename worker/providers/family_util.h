@@ -1,0 +1,49 @@
+#pragma once
+// Small pieces the provider families share: JSON field access, aspect-ratio parsing, URL
+// resolution for follow-ups, error building, data URLs. Pure functions, no I/O.
+#include <simdjson.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "worker/providers/provider.h"
+
+namespace imagegen::worker {
+
+using JsonElement = simdjson::dom::element;
+using JsonField = simdjson::simdjson_result<simdjson::dom::element>;
+
+// The field as a string, or "" when absent or not a string.
+std::string_view json_str(JsonField field);
+// The field as an integer (also from a numeric string, some envelopes use "1102"), or nullopt.
+std::optional<std::int64_t> json_int(JsonField field);
+
+// "16:9" -> {16, 9}; nullopt for anything else.
+std::optional<std::pair<int, int>> parse_aspect_ratio(std::string_view ratio);
+
+bool iequals(std::string_view a, std::string_view b);
+bool icontains(std::string_view haystack, std::string_view needle);
+
+// A follow-up URL as sent: absolute URLs as they are, "/path" appended to the endpoint's base.
+std::string resolve_url(const ProviderEndpoint& endpoint, std::string_view url);
+
+// make_provider_error plus the response's Retry-After when the kind is retried.
+ProviderError http_error(ProviderErrorKind kind, const HttpResponse& r, std::string_view text);
+ProviderError malformed_error(int status, std::string_view text);
+
+// "HTTP 400 <code>: <message>" (parts that are empty are left out).
+std::string describe_error(int status, std::string_view code, std::string_view message);
+
+// "data:image/png;base64,...." -> the image (mime from the URL). nullopt when not a base64 data
+// URL or the payload does not decode.
+std::optional<GeneratedImage> decode_data_url(std::string_view url);
+
+bool is_http_url(std::string_view url);
+
+// Headers for a JSON POST with `Authorization: Bearer <key>`.
+HeaderList bearer_json_headers(const std::string& key);
+
+}  // namespace imagegen::worker
