@@ -21,7 +21,7 @@ Result<ApiConfigLoad> load_api_config(int argc, const char* const* argv, const E
   o.add({"IMAGEGEN_MAX_PROMPT_CHARS", "10000", "Longest prompt accepted, in characters (400 above)"});
   o.add({"IMAGEGEN_RATE_LIMIT_PER_MIN", "0", "Requests per user per minute, shared by all instances (0 = off)"});
   o.add({"IMAGEGEN_MAX_QUEUE_DEPTH", "10000", "Jobs admitted but unfinished before 503 (0 = off)"});
-  o.add({"IMAGEGEN_REDIS_TIMEOUT_MS", "1000", "Deadline of each Redis command"});
+  o.add({"IMAGEGEN_REDIS_TIMEOUT_MS", "500", "Deadline of each Redis command (a stalled Redis gives 503 after it)"});
   o.add({"IMAGEGEN_HEADER_TIMEOUT_MS", "10000", "Time a client has to send its request"});
   o.add({"IMAGEGEN_IDLE_TIMEOUT_MS", "60000", "Idle keep-alive connections are closed after this"});
   o.add({"IMAGEGEN_MAX_CONNECTIONS", "10000", "Open client connections per process"});

@@ -20,7 +20,7 @@ struct ApiConfig {
   std::size_t max_prompt_chars = 10000;
   std::int64_t rate_limit_per_min = 0;
   std::int64_t max_queue_depth = 10000;
-  std::int64_t redis_timeout_ms = 1000;
+  std::int64_t redis_timeout_ms = 500;
   std::int64_t header_timeout_ms = 10000;
   std::int64_t idle_timeout_ms = 60000;
   std::int64_t max_connections = 10000;

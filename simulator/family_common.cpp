@@ -1,5 +1,7 @@
 #include "simulator/family_common.h"
 
+#include <algorithm>
+
 namespace imagegen::sim {
 
 std::string_view bearer_token(const SimRequest& request) {
@@ -49,6 +51,12 @@ std::string_view path_id(std::string_view path, std::string_view prefix) {
   if (!path.starts_with(prefix)) return {};
   path.remove_prefix(prefix.size());
   return path.find('/') == std::string_view::npos ? path : std::string_view{};
+}
+
+std::uint32_t stage_of_poll(std::uint32_t poll, std::uint32_t pending, std::uint32_t stages) {
+  if (stages == 0) return 0;
+  if (poll >= pending) return stages - 1;
+  return std::min(poll == 0 ? 0 : poll - 1, stages - 1);
 }
 
 std::int64_t unix_ms(const HandlerContext& context) { return context.unix_seconds * 1000; }

@@ -40,6 +40,11 @@ std::shared_ptr<const EncodedImage> inline_image(HandlerContext& context, Dimens
 // rest contains another '/'.
 std::string_view path_id(std::string_view path, std::string_view prefix);
 
+// Which of a family's `stages` unfinished states (0-based) the `poll`-th poll (1-based) shows when
+// `pending` polls answer unfinished: the first poll shows the first state and the last unfinished
+// poll the last one, so a client sees the whole walk whenever pending >= stages.
+std::uint32_t stage_of_poll(std::uint32_t poll, std::uint32_t pending, std::uint32_t stages);
+
 std::int64_t unix_ms(const HandlerContext& context);
 
 }  // namespace imagegen::sim

@@ -5,12 +5,16 @@
 
 #include "simulator/bfl_handler.h"
 #include "simulator/byteplus_handler.h"
+#include "simulator/dashscope_handler.h"
 #include "simulator/files_handler.h"
 #include "simulator/gemini_handler.h"
 #include "simulator/json_fields.h"
+#include "simulator/kling_handler.h"
 #include "simulator/json_text.h"
+#include "simulator/midjourney_handler.h"
 #include "simulator/openai_handler.h"
 #include "simulator/openrouter_handler.h"
+#include "simulator/runway_handler.h"
 #include "simulator/xai_handler.h"
 
 namespace imagegen::sim {
@@ -29,6 +33,7 @@ SimResponse plain_error(int status, std::string_view message) {
 const ProtocolFamily& images_generations_family(const std::string& text) {
   JsonBody body;
   if (!body.parse(text)) return openai_family();  // OpenAI's "could not parse" answer
+  if (string_field(body.root(), "model_name").present) return kling_family();
   if (string_field(body.root(), "model").or_default("").starts_with("grok-")) return xai_family();
   return openai_family();
 }
@@ -59,7 +64,8 @@ const std::vector<const ProtocolFamily*>& all_families() {
   // A new family: its file pair plus one entry here.
   static const std::vector<const ProtocolFamily*> families{
       &gemini_family(), &openai_family(), &bfl_family(), &openrouter_family(), &xai_family(),
-      &byteplus_family(), &files_family()};
+      &byteplus_family(), &dashscope_family(), &runway_family(), &kling_family(),
+      &midjourney_family(), &files_family()};
   return families;
 }
 

@@ -1,5 +1,5 @@
-// Options::parse + get_int/get_double on fuzzed environment and argv, then the real api and
-// worker option sets. Input: lines; those before the first empty line are the environment
+// Options::parse + get_int/get_double on fuzzed environment and argv, then the real api option
+// set (load_api_config). Input: lines; those before the first empty line are the environment
 // (NAME=VALUE), those after it are argv[1..].
 #include <cstdint>
 #include <map>
@@ -10,7 +10,6 @@
 #include "api/api_config.h"
 #include "common/config.h"
 #include "tests/fuzz/fuzz_check.h"
-#include "worker/worker_config.h"
 
 namespace {
 
@@ -82,14 +81,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   (void)o.help_text();
 
-  // The real option sets: whatever they accept must be within their documented ranges.
+  // The api's real option set: whatever it accepts is within its documented ranges.
   auto api = imagegen::api::load_api_config(argc, argv.data(), env);
   if (api && !api->help) {
     FUZZ_CHECK(api->config.port >= 1);
     FUZZ_CHECK(api->config.threads >= 1 && api->config.threads <= 256);
     FUZZ_CHECK(api->config.wait_timeout_ms >= 1);
   }
-  auto worker = imagegen::worker::load_worker_config(argc, argv.data(), env);
-  if (worker && !worker->help) FUZZ_CHECK(worker->config.concurrency >= 1);
   return 0;
 }

@@ -1,6 +1,7 @@
 // Every registered provider family's response parsers, found through the registry so a family
 // added to worker/providers/registry.cpp is fuzzed with no change here. Input:
-//   <family> <status>\n            family name, or any token (its bytes pick a family)
+//   <family> <status> [<stage>]\n  family name, or any token (its bytes pick a family); stage
+//                                 of a follow-up answer (default "poll")
 //   <header>: <value>\n ...         lower-cased names, as HttpClient delivers them
 //   \n
 //   <body>
@@ -53,11 +54,12 @@ void check_error(const ProviderError& e) {
 void check(const ProviderParse& p, int depth, const ProviderEntry& entry, const HttpResponse& r) {
   if (const auto* e = std::get_if<ProviderError>(&p)) return check_error(*e);
   if (const auto* images = std::get_if<ProviderImages>(&p)) {
-    FUZZ_CHECK(!images->images.empty());
+    FUZZ_CHECK(!images->images.empty() || !images->urls.empty());
+    for (const auto& url : images->urls) FUZZ_CHECK(!url.empty());
     return;
   }
   const auto& follow = std::get<ProviderFollowUp>(p);
-  FUZZ_CHECK(follow.delay.count() >= 0);
+  FUZZ_CHECK(!follow.delay || follow.delay->count() >= 0);
   HttpRequest req = entry.family->build_follow_up(follow, entry.endpoint);
   FUZZ_CHECK(!req.url.empty());
   if (depth < 3) check(entry.family->parse_follow_up(r, follow), depth + 1, entry, r);
@@ -89,8 +91,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   r.body = std::string(in);
   check(entry.family->parse_response(r), 0, entry, r);
-  // A follow-up answer for every stage name the fuzzer can think of.
-  ProviderFollowUp any{"http://fuzz/follow", std::string(first.substr(0, sp)), {}};
-  check(entry.family->parse_follow_up(r, any), 3, entry, r);
+  // The same bytes as the answer to a follow-up. Stage names come from the families themselves
+  // (never from upstream), so only plausible ones are tried.
+  std::string stage;
+  if (sp != std::string_view::npos) {
+    auto sp2 = first.find(' ', sp + 1);
+    if (sp2 != std::string_view::npos) {
+      for (char c : first.substr(sp2 + 1)) {
+        if ((c >= 'a' && c <= 'z') || c == '_' || c == '-') stage += c;
+      }
+    }
+  }
+  ProviderFollowUp follow{"http://fuzz/follow", stage.empty() ? "poll" : stage, std::nullopt};
+  check(entry.family->parse_follow_up(r, follow), 3, entry, r);
   return 0;
 }

@@ -20,7 +20,7 @@ ProviderError error_response(const HttpResponse& r) {
     code = json_str(doc["error"]);
     message = json_str(doc["message"]);
     if (message.empty()) message = json_str(doc["detail"]);  // FastAPI-style 4xx
-    if (message.empty()) message = json_str(doc["detail"][0]["msg"]);
+    if (message.empty()) message = json_str(doc["detail"].at(0)["msg"]);
     retry_after_s = json_int(doc["retry_after"]);
   }
   ProviderErrorKind kind = kind_for_status(r.status);

@@ -15,6 +15,11 @@ std::string_view json_str(JsonField field) {
   return field.get(s) ? std::string_view() : s;
 }
 
+std::string_view json_str(JsonElement element) {
+  std::string_view s;
+  return element.get(s) ? std::string_view() : s;
+}
+
 std::optional<std::int64_t> json_int(JsonField field) {
   std::int64_t v = 0;
   if (!field.get(v)) return v;

@@ -18,6 +18,7 @@ using JsonField = simdjson::simdjson_result<simdjson::dom::element>;
 
 // The field as a string, or "" when absent or not a string.
 std::string_view json_str(JsonField field);
+std::string_view json_str(JsonElement element);
 // The field as an integer (also from a numeric string, some envelopes use "1102"), or nullopt.
 std::optional<std::int64_t> json_int(JsonField field);
 

@@ -3,16 +3,30 @@
 #include <cstdlib>
 
 #include "worker/providers/bfl.h"
+#include "worker/providers/byteplus.h"
+#include "worker/providers/dashscope.h"
 #include "worker/providers/gemini.h"
+#include "worker/providers/kling.h"
+#include "worker/providers/midjourney.h"
 #include "worker/providers/openai.h"
+#include "worker/providers/runway.h"
+#include "worker/providers/sourceful.h"
+#include "worker/providers/xai.h"
 
 namespace imagegen::worker {
 namespace {
 
-std::unique_ptr<ProviderFamily> make_family(std::string_view name, bool) {
+std::unique_ptr<ProviderFamily> make_family(std::string_view name, bool flag) {
   if (name == "gemini") return std::make_unique<GeminiFamily>();
   if (name == "openai") return std::make_unique<OpenAiFamily>();
   if (name == "bfl") return std::make_unique<BflFamily>();
+  if (name == "xai") return std::make_unique<XaiFamily>();
+  if (name == "byteplus") return std::make_unique<BytePlusFamily>();
+  if (name == "sourceful") return std::make_unique<SourcefulFamily>();
+  if (name == "dashscope") return std::make_unique<DashScopeFamily>(flag);
+  if (name == "runway") return std::make_unique<RunwayFamily>();
+  if (name == "kling") return std::make_unique<KlingFamily>();
+  if (name == "midjourney") return std::make_unique<MidjourneyFamily>();
   return nullptr;
 }
 
@@ -29,6 +43,19 @@ const std::vector<ProviderEnvSpec>& provider_env_specs() {
        ""},
       {"openai", "OPENAI_BASE_URL", "OPENAI_API_KEY", "https://api.openai.com/v1", "/v1"},
       {"bfl", "BFL_BASE_URL", "BFL_API_KEY", "https://api.bfl.ai", ""},
+      {"xai", "XAI_BASE_URL", "XAI_API_KEY", "https://api.x.ai", ""},
+      {"byteplus", "BYTEPLUS_BASE_URL", "BYTEPLUS_API_KEY",
+       "https://ark.ap-southeast.bytepluses.com", ""},
+      // Riverflow is served through OpenRouter: its SDK base URL carries /api/v1.
+      {"sourceful", "OPENROUTER_BASE_URL", "OPENROUTER_API_KEY", "https://openrouter.ai/api/v1",
+       "/api/v1"},
+      {"dashscope", "DASHSCOPE_BASE_URL", "DASHSCOPE_API_KEY",
+       "https://dashscope-intl.aliyuncs.com", "", {}, "DASHSCOPE_ASYNC"},
+      {"runway", "RUNWAY_BASE_URL", "RUNWAY_API_KEY", "https://api.dev.runwayml.com", ""},
+      // Kling signs a JWT with two keys instead of sending one.
+      {"kling", "KLING_BASE_URL", "KLING_ACCESS_KEY", "https://api-singapore.klingai.com", "",
+       "KLING_SECRET_KEY"},
+      {"midjourney", "MIDJOURNEY_BASE_URL", "MIDJOURNEY_API_KEY", "https://api.piapi.ai", ""},
   };
   return kSpecs;
 }

@@ -1,0 +1,190 @@
+// The shared caller driving real async families against a local server: timers between polls,
+// polls retried on network trouble without a new submit, results downloaded by URL.
+#include <gtest/gtest.h>
+
+#include <boost/asio/io_context.hpp>
+
+#include "tests/unit/image/test_images.h"
+#include "tests/unit/worker/family_test_util.h"
+#include "tests/unit/worker/test_http_server.h"
+#include "worker/provider_caller.h"
+#include "worker/providers/bfl.h"
+
+namespace imagegen::worker {
+namespace {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+using testing::TestReply;
+using testing::TestRequest;
+
+asio::awaitable<void> call_into(ProviderCaller& caller, CallTarget target, int images,
+                                Clock::time_point deadline, CallOutcome& out) {
+  out = co_await caller.call(target, images, deadline);
+}
+
+struct Harness {
+  asio::io_context io;
+  HttpClient http{io};
+  WorkerMetrics metrics;
+  ProviderCallerOptions options;
+  std::unique_ptr<ProviderCaller> caller;
+  JobSpec job = testing::make_job("flux-2-pro", 1);
+
+  explicit Harness(ProviderCallerOptions o = {}) : options(o) {
+    caller = std::make_unique<ProviderCaller>(http, metrics, options, [] { return 0.0; });
+  }
+  CallOutcome call(const ProviderFamily& family, const ModelInfo& model,
+                   const ProviderEndpoint& endpoint, int images,
+                   std::chrono::milliseconds budget = 10s) {
+    CallOutcome out;
+    const CallTarget target{family, endpoint, model, job};
+    testing::run_until_done(io, call_into(*caller, target, images, Clock::now() + budget, out));
+    return out;
+  }
+};
+
+ModelInfo fast_flux() {
+  ModelInfo m = testing::flux_2_pro();
+  m.poll_interval_ms = 5;
+  return m;
+}
+
+TEST(AsyncCaller, BflSubmitPollDownload) {
+  Harness h;
+  const std::string png = testing::make_png(1344, 768);
+  std::string base;
+  int polls = 0;
+  testing::TestHttpServer server(h.io, [&](const TestRequest& r) {
+    if (r.target == "/v1/flux-2-pro") {
+      return TestReply{200, {}, R"({"id":"t1","polling_url":")" + base + R"(/v1/get_result?id=t1"})", false};
+    }
+    if (r.target == "/v1/get_result?id=t1") {
+      const bool ready = ++polls >= 3;
+      return TestReply{200, {},
+                       ready ? R"({"status":"Ready","result":{"sample":")" + base + R"(/files/t1.png"}})"
+                             : std::string(R"({"status":"Pending"})"),
+                       false};
+    }
+    if (r.target == "/files/t1.png") return TestReply{200, {{"Content-Type", "image/png"}}, png, false};
+    return TestReply{404, {}, "", false};
+  });
+  base = server.base_url();
+  h.job.aspect_ratio = "16:9";
+  const auto start = Clock::now();
+  const CallOutcome out = h.call(BflFamily(), fast_flux(), ProviderEndpoint{base, "k1"}, 1);
+  ASSERT_EQ(out.images.size(), 1u) << out.last_error;
+  EXPECT_EQ(out.images[0].info.width, 1344u);
+  EXPECT_EQ(out.images[0].image.bytes, png);
+  EXPECT_EQ(out.tries, 1);
+  EXPECT_GE(Clock::now() - start, 15ms);  // three waits of the catalog's 5 ms
+  const auto& reqs = server.requests();
+  ASSERT_EQ(reqs.size(), 5u);  // submit, 3 polls, 1 download
+  EXPECT_EQ(reqs[1].header("x-key"), "k1");
+  EXPECT_EQ(reqs[4].header("x-key"), "");  // our key never goes to the result host
+}
+
+TEST(AsyncCaller, PollNetworkTroubleRetriesThePollNotTheSubmit) {
+  Harness h;
+  const std::string png = testing::make_png(8, 8);
+  std::string base;
+  int polls = 0;
+  testing::TestHttpServer server(h.io, [&](const TestRequest& r) {
+    if (r.target == "/v1/flux-2-pro") {
+      return TestReply{200, {}, R"({"polling_url":")" + base + R"(/poll"})", false};
+    }
+    if (r.target == "/poll") {
+      ++polls;
+      if (polls == 1) return TestReply{503, {}, "busy", false};
+      if (polls == 2) return TestReply{429, {{"Retry-After", "0"}}, "", false};
+      return TestReply{200, {}, R"({"status":"Ready","result":{"sample":")" + base + R"(/img"}})", false};
+    }
+    return TestReply{200, {}, png, false};
+  });
+  base = server.base_url();
+  const CallOutcome out = h.call(BflFamily(), fast_flux(), ProviderEndpoint{base, "k"}, 1);
+  ASSERT_EQ(out.images.size(), 1u) << out.last_error;
+  EXPECT_EQ(out.tries, 1);
+  int submits = 0;
+  for (const auto& r : server.requests()) submits += r.target == "/v1/flux-2-pro";
+  EXPECT_EQ(submits, 1);
+  EXPECT_EQ(polls, 3);
+}
+
+TEST(AsyncCaller, ModeratedTaskIsBlockedAndNeverResubmitted) {
+  Harness h;
+  std::string base;
+  testing::TestHttpServer server(h.io, [&](const TestRequest& r) {
+    if (r.target == "/v1/flux-2-pro") {
+      return TestReply{200, {}, R"({"polling_url":")" + base + R"(/poll"})", false};
+    }
+    return TestReply{200, {}, R"({"status":"Content Moderated"})", false};
+  });
+  base = server.base_url();
+  const CallOutcome out = h.call(BflFamily(), fast_flux(), ProviderEndpoint{base, "k"}, 1);
+  EXPECT_EQ(out.blocked, 1);
+  EXPECT_EQ(out.failed, 0);
+  EXPECT_EQ(server.requests().size(), 2u);
+}
+
+TEST(AsyncCaller, OversizedDownloadIsRefused) {
+  ProviderCallerOptions o;
+  o.max_download_bytes = 1000;
+  o.retry.max_attempts = 1;
+  Harness h(o);
+  std::string base;
+  testing::TestHttpServer server(h.io, [&](const TestRequest& r) {
+    if (r.target == "/v1/flux-2-pro") {
+      return TestReply{200, {}, R"({"polling_url":")" + base + R"(/poll"})", false};
+    }
+    if (r.target == "/poll") {
+      return TestReply{200, {}, R"({"status":"Ready","result":{"sample":")" + base + R"(/big"}})", false};
+    }
+    return TestReply{200, {}, std::string(5000, 'x'), false};
+  });
+  base = server.base_url();
+  const CallOutcome out = h.call(BflFamily(), fast_flux(), ProviderEndpoint{base, "k"}, 1);
+  EXPECT_EQ(out.failed, 1);
+  EXPECT_NE(out.last_error.find("exceeds 1000 bytes"), std::string::npos) << out.last_error;
+  EXPECT_EQ(server.requests().size(), 3u);  // not downloaded twice
+}
+
+TEST(AsyncCaller, DownloadThatIsNotAnImageIsRetriedWithANewSubmit) {
+  Harness h;
+  const std::string png = testing::make_png(8, 8);
+  std::string base;
+  int downloads = 0;
+  testing::TestHttpServer server(h.io, [&](const TestRequest& r) {
+    if (r.target == "/v1/flux-2-pro") {
+      return TestReply{200, {}, R"({"polling_url":")" + base + R"(/poll"})", false};
+    }
+    if (r.target == "/poll") {
+      return TestReply{200, {}, R"({"status":"Ready","result":{"sample":")" + base + R"(/img"}})", false};
+    }
+    return TestReply{200, {}, ++downloads == 1 ? std::string("<html>expired</html>") : png, false};
+  });
+  base = server.base_url();
+  const CallOutcome out = h.call(BflFamily(), fast_flux(), ProviderEndpoint{base, "k"}, 1);
+  ASSERT_EQ(out.images.size(), 1u) << out.last_error;
+  EXPECT_EQ(out.tries, 2);
+}
+
+TEST(AsyncCaller, DeadlineStopsPollingOfASlowTask) {
+  Harness h;
+  std::string base;
+  testing::TestHttpServer server(h.io, [&](const TestRequest& r) {
+    if (r.target == "/v1/flux-2-pro") {
+      return TestReply{200, {}, R"({"polling_url":")" + base + R"(/poll"})", false};
+    }
+    return TestReply{200, {}, R"({"status":"Pending"})", false};
+  });
+  base = server.base_url();
+  const auto start = Clock::now();
+  const CallOutcome out = h.call(BflFamily(), fast_flux(), ProviderEndpoint{base, "k"}, 1, 200ms);
+  EXPECT_EQ(out.failed, 1);
+  EXPECT_NE(out.last_error.find("timeout"), std::string::npos) << out.last_error;
+  EXPECT_LT(Clock::now() - start, 2s);
+}
+
+}  // namespace
+}  // namespace imagegen::worker

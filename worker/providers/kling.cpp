@@ -1,0 +1,146 @@
+#include "worker/providers/kling.h"
+
+#include <algorithm>
+
+#include "worker/providers/family_util.h"
+#include "worker/providers/json_writer.h"
+#include "worker/providers/upstream_errors.h"
+
+namespace imagegen::worker {
+namespace {
+
+constexpr int kMaxN = 9;
+
+// Parses the envelope; nullopt when it says OK (code 0) with a data object.
+std::optional<ProviderError> envelope_error(const HttpResponse& r, JsonElement doc) {
+  const auto code = json_int(doc["code"]);
+  const std::string_view message = json_str(doc["message"]);
+  const bool http_ok = r.status >= 200 && r.status <= 299;
+  if (http_ok && code == 0) return std::nullopt;
+  const std::int64_t c = code.value_or(-1);
+  ProviderErrorKind kind = kling_error_kind(c, http_ok ? 500 : r.status);
+  return http_error(kind, r,
+                    describe_error(r.status, code ? "code " + std::to_string(c) : "", message));
+}
+
+std::string_view task_status(JsonElement doc) { return json_str(doc["data"]["task_status"]); }
+
+}  // namespace
+
+std::string_view kling_aspect_ratio(std::string_view ar) {
+  if (ar == "4:5") return "3:4";
+  if (ar == "5:4") return "4:3";
+  if (ar == "16:9" || ar == "9:16" || ar == "1:1" || ar == "4:3" || ar == "3:4" || ar == "3:2" ||
+      ar == "2:3" || ar == "21:9") {
+    return ar;
+  }
+  return "1:1";
+}
+
+ProviderErrorKind kling_error_kind(std::int64_t code, int http_status) {
+  if (code >= 1000 && code <= 1004) return ProviderErrorKind::kAuth;  // token bad/expired
+  // 1100-1102: arrears, resource pack exhausted or expired. A 429 that must not be retried.
+  if (code >= 1100 && code <= 1102) return ProviderErrorKind::kQuotaExhausted;
+  if (code == 1103 || code == 1304) return ProviderErrorKind::kAuth;  // no permission, IP list
+  if (code >= 1200 && code <= 1203) return ProviderErrorKind::kBadRequest;
+  if (code == 1301) return ProviderErrorKind::kContentBlocked;  // content safety
+  if (code == 1300) return ProviderErrorKind::kBadRequest;      // platform policy
+  if (code == 1302 || code == 1303) return ProviderErrorKind::kRateLimited;
+  if (code >= 5000 && code <= 5002) return ProviderErrorKind::kTransient;
+  return kind_for_status(http_status);
+}
+
+int KlingFamily::max_images_per_call(const ModelInfo& model) const {
+  return std::clamp(model.max_images_per_call, 1, kMaxN);
+}
+
+HttpRequest KlingFamily::build_request(const ModelInfo& model, const JobSpec& job,
+                                       int images_in_call,
+                                       const ProviderEndpoint& endpoint) const {
+  JsonWriter w;
+  w.begin_object();
+  w.key("model_name").string(model.upstream_id);
+  w.key("prompt").string(job.prompt);
+  if (model.negative_prompt && !job.negative_prompt.empty()) {
+    w.key("negative_prompt").string(job.negative_prompt);
+  }
+  w.key("resolution").string(job.resolution == "2K" ? "2k" : "1k");
+  w.key("n").number(std::clamp(images_in_call, 1, kMaxN));
+  w.key("aspect_ratio").string(kling_aspect_ratio(job.aspect_ratio));
+  w.end_object();
+
+  HttpRequest req;
+  req.method = "POST";
+  req.url = endpoint.base_url + "/v1/images/generations";
+  req.headers =
+      bearer_json_headers(tokens_.token(endpoint.api_key, endpoint.secret_key));
+  req.body = w.take();
+  return req;
+}
+
+ProviderParse KlingFamily::parse_response(const HttpResponse& r) const {
+  simdjson::dom::parser parser;
+  JsonElement doc;
+  if (auto err = parser.parse(r.body).get(doc)) {
+    if (r.status < 200 || r.status > 299) {
+      return http_error(kind_for_status(r.status), r, describe_error(r.status, "", ""));
+    }
+    return malformed_error(r.status, std::string("invalid JSON: ") + simdjson::error_message(err));
+  }
+  if (auto err = envelope_error(r, doc)) return *err;
+  const std::string_view task = json_str(doc["data"]["task_id"]);
+  if (task.empty()) return malformed_error(r.status, "submit answer has no data.task_id");
+  return ProviderFollowUp{"/v1/images/generations/" + std::string(task), "poll", std::nullopt};
+}
+
+HttpRequest KlingFamily::build_follow_up(const ProviderFollowUp& follow_up,
+                                         const ProviderEndpoint& endpoint) const {
+  HttpRequest req;
+  req.method = "GET";
+  req.url = resolve_url(endpoint, follow_up.url);
+  req.headers = {
+      {"Authorization", "Bearer " + tokens_.token(endpoint.api_key, endpoint.secret_key)}};
+  return req;
+}
+
+ProviderParse KlingFamily::parse_follow_up(const HttpResponse& r,
+                                           const ProviderFollowUp& follow_up) const {
+  simdjson::dom::parser parser;
+  JsonElement doc;
+  if (auto err = parser.parse(r.body).get(doc)) {
+    if (r.status < 200 || r.status > 299) {
+      return http_error(kind_for_status(r.status), r, describe_error(r.status, "", ""));
+    }
+    return malformed_error(r.status, std::string("invalid poll JSON: ") + simdjson::error_message(err));
+  }
+  if (auto err = envelope_error(r, doc)) return *err;
+  const std::string_view status = task_status(doc);
+  if (status == "submitted" || status == "processing") {
+    return ProviderFollowUp{follow_up.url, follow_up.stage, std::nullopt};
+  }
+  if (status == "succeed") {
+    ProviderImages out;
+    simdjson::dom::array images;
+    if (!doc["data"]["task_result"]["images"].get(images)) {
+      for (JsonElement img : images) {
+        if (const std::string_view url = json_str(img["url"]); is_http_url(url)) {
+          out.urls.emplace_back(url);
+        }
+      }
+    }
+    if (out.urls.empty()) return malformed_error(r.status, "succeed without task_result.images");
+    return out;
+  }
+  if (status == "failed") {
+    const std::string_view why = json_str(doc["data"]["task_status_msg"]);
+    // Kling words safety failures as risk-control or sensitive-content messages.
+    const bool policy = icontains(why, "risk") || icontains(why, "sensitive") ||
+                        icontains(why, "safety") || icontains(why, "policy");
+    return make_provider_error(
+        policy ? ProviderErrorKind::kContentBlocked : ProviderErrorKind::kTransient, r.status,
+        "task failed: " + std::string(why));
+  }
+  return malformed_error(r.status, "unknown task_status '" + std::string(status) + "'");
+}
+
+}  // namespace imagegen::worker

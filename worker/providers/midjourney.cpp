@@ -1,0 +1,168 @@
+#include "worker/providers/midjourney.h"
+
+#include "worker/providers/family_util.h"
+#include "worker/providers/json_writer.h"
+#include "worker/providers/upstream_errors.h"
+
+namespace imagegen::worker {
+namespace {
+
+bool policy_words(std::string_view text) {
+  for (std::string_view w : {"banned", "prohibited", "moderat", "nsfw", "inappropriate",
+                             "violat", "filter", "blocked"}) {
+    if (icontains(text, w)) return true;
+  }
+  return false;
+}
+
+bool money_words(std::string_view text) {
+  return icontains(text, "insufficient") || icontains(text, "credit") ||
+         icontains(text, "quota") || icontains(text, "balance");
+}
+
+ProviderError error_response(const HttpResponse& r) {
+  simdjson::dom::parser parser;
+  JsonElement doc;
+  std::string_view message, detail;
+  if (!parser.parse(r.body).get(doc)) {
+    message = json_str(doc["message"]);
+    detail = json_str(doc["data"]["error"]["message"]);
+    if (detail.empty()) detail = json_str(doc["error"]["message"]);
+  }
+  const std::string text = std::string(message) + (detail.empty() ? "" : " " + std::string(detail));
+  ProviderErrorKind kind = kind_for_status(r.status);
+  if (r.status >= 400 && r.status < 500 && policy_words(text)) {
+    kind = ProviderErrorKind::kContentBlocked;
+  } else if ((r.status == 402 || r.status == 403 || r.status == 429) && money_words(text)) {
+    kind = ProviderErrorKind::kQuotaExhausted;
+  }
+  return http_error(kind, r, describe_error(r.status, "", text));
+}
+
+std::optional<std::size_t> dash_length(std::string_view s, std::size_t i) {
+  // U+2013 en dash, U+2014 em dash, U+2015 horizontal bar: Midjourney (and phone keyboards)
+  // turn them into "--".
+  if (s.substr(i, 3) == "\xE2\x80\x93" || s.substr(i, 3) == "\xE2\x80\x94" ||
+      s.substr(i, 3) == "\xE2\x80\x95") {
+    return 3;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string midjourney_sanitize(std::string_view text) {
+  std::string flat;
+  flat.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    if (auto n = dash_length(text, i)) {
+      flat += '-';
+      i += *n;
+      continue;
+    }
+    const char c = text[i++];
+    flat += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
+  }
+  std::string out;
+  out.reserve(flat.size());
+  for (char c : flat) {
+    // "--x" starts a flag and "::" a weight: a run of either collapses to one character.
+    if ((c == '-' || c == ':') && !out.empty() && out.back() == c) continue;
+    out += c;
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  const auto first = out.find_first_not_of(' ');
+  return first == std::string::npos ? std::string() : out.substr(first);
+}
+
+std::string midjourney_prompt(const ModelInfo& model, const JobSpec& job) {
+  std::string p = midjourney_sanitize(job.prompt);
+  p += " --v " + model.upstream_id;
+  p += " --ar " + (job.aspect_ratio.empty() ? std::string("1:1") : job.aspect_ratio);
+  if (model.negative_prompt && !job.negative_prompt.empty()) {
+    const std::string no = midjourney_sanitize(job.negative_prompt);
+    if (!no.empty()) p += " --no " + no;
+  }
+  if (model.seed && job.seed) p += " --seed " + std::to_string(*job.seed);
+  return p;
+}
+
+HttpRequest MidjourneyFamily::build_request(const ModelInfo& model, const JobSpec& job, int,
+                                            const ProviderEndpoint& endpoint) const {
+  JsonWriter w;
+  w.begin_object();
+  w.key("model").string("midjourney");
+  w.key("task_type").string("imagine");
+  w.key("input").begin_object();
+  w.key("prompt").string(midjourney_prompt(model, job));
+  w.key("process_mode").string("fast");
+  w.end_object();
+  w.end_object();
+
+  HttpRequest req;
+  req.method = "POST";
+  req.url = endpoint.base_url + "/api/v1/task";
+  req.headers = {{"Content-Type", "application/json"}, {"x-api-key", endpoint.api_key}};
+  req.body = w.take();
+  return req;
+}
+
+ProviderParse MidjourneyFamily::parse_response(const HttpResponse& r) const {
+  if (r.status < 200 || r.status > 299) return error_response(r);
+  simdjson::dom::parser parser;
+  JsonElement doc;
+  if (auto err = parser.parse(r.body).get(doc)) {
+    return malformed_error(r.status, std::string("invalid JSON: ") + simdjson::error_message(err));
+  }
+  const std::string_view task = json_str(doc["data"]["task_id"]);
+  if (task.empty()) return malformed_error(r.status, "submit answer has no data.task_id");
+  return ProviderFollowUp{"/api/v1/task/" + std::string(task), "poll", std::nullopt};
+}
+
+HttpRequest MidjourneyFamily::build_follow_up(const ProviderFollowUp& follow_up,
+                                              const ProviderEndpoint& endpoint) const {
+  HttpRequest req;
+  req.method = "GET";
+  req.url = resolve_url(endpoint, follow_up.url);
+  req.headers = {{"x-api-key", endpoint.api_key}};
+  return req;
+}
+
+ProviderParse MidjourneyFamily::parse_follow_up(const HttpResponse& r,
+                                                const ProviderFollowUp& follow_up) const {
+  if (r.status < 200 || r.status > 299) return error_response(r);
+  simdjson::dom::parser parser;
+  JsonElement doc;
+  if (auto err = parser.parse(r.body).get(doc)) {
+    return malformed_error(r.status, std::string("invalid poll JSON: ") + simdjson::error_message(err));
+  }
+  JsonElement data;
+  if (doc["data"].get(data)) return malformed_error(r.status, "poll answer has no data");
+  const std::string_view status = json_str(data["status"]);
+  if (iequals(status, "completed")) {
+    ProviderImages out;
+    simdjson::dom::array urls;
+    if (!data["output"]["temporary_image_urls"].get(urls)) {
+      for (JsonElement u : urls) {
+        if (const std::string_view url = json_str(u); is_http_url(url)) out.urls.emplace_back(url);
+      }
+    }
+    if (out.urls.empty()) {
+      return malformed_error(r.status, "completed without output.temporary_image_urls");
+    }
+    return out;
+  }
+  if (iequals(status, "failed")) {
+    std::string why(json_str(data["error"]["message"]));
+    const std::string_view raw = json_str(data["error"]["raw_message"]);
+    if (!raw.empty()) why += " (" + std::string(raw) + ")";
+    return make_provider_error(
+        policy_words(why) ? ProviderErrorKind::kContentBlocked : ProviderErrorKind::kTransient,
+        r.status, "task failed: " + why);
+  }
+  if (status.empty()) return malformed_error(r.status, "poll answer has no data.status");
+  // pending, processing, staged (and whatever a gateway adds): still running.
+  return ProviderFollowUp{follow_up.url, follow_up.stage, std::nullopt};
+}
+
+}  // namespace imagegen::worker

@@ -1,0 +1,109 @@
+#include "worker/providers/xai.h"
+
+#include <algorithm>
+
+#include "worker/providers/base64.h"
+#include "worker/providers/family_util.h"
+#include "worker/providers/json_writer.h"
+#include "worker/providers/upstream_errors.h"
+
+namespace imagegen::worker {
+namespace {
+
+constexpr int kMaxN = 10;
+
+// xAI answers either OpenAI's envelope {"error":{"message","code"}} or its own
+// {"code":"...","error":"..."}.
+ProviderError error_response(const HttpResponse& r) {
+  simdjson::dom::parser parser;
+  JsonElement doc;
+  std::string_view code, message;
+  if (!parser.parse(r.body).get(doc)) {
+    code = json_str(doc["error"]["code"]);
+    message = json_str(doc["error"]["message"]);
+    if (message.empty()) message = json_str(doc["error"]);
+    if (code.empty()) code = json_str(doc["code"]);
+  }
+  ProviderErrorKind kind = kind_for_status(r.status);
+  const bool policy = code == "moderation_blocked" || icontains(message, "content policy") ||
+                      icontains(message, "moderation") || icontains(message, "safety") ||
+                      icontains(code, "content_policy");
+  if ((r.status == 400 || r.status == 403) && policy) kind = ProviderErrorKind::kContentBlocked;
+  // 403 also means "no credits left" on xAI; 429 with a quota code is the same thing.
+  const bool no_money = icontains(message, "credit") || icontains(code, "quota") ||
+                        icontains(message, "insufficient") || icontains(message, "billing");
+  if ((r.status == 403 || r.status == 429 || r.status == 402) && no_money && !policy) {
+    kind = ProviderErrorKind::kQuotaExhausted;
+  }
+  return http_error(kind, r, describe_error(r.status, code, message));
+}
+
+}  // namespace
+
+std::string_view xai_aspect_ratio(std::string_view ar) {
+  if (ar == "21:9") return "20:9";
+  if (ar == "4:5") return "3:4";
+  if (ar == "5:4") return "4:3";
+  if (ar == "1:1" || ar == "16:9" || ar == "9:16" || ar == "4:3" || ar == "3:4" || ar == "3:2" ||
+      ar == "2:3") {
+    return ar;
+  }
+  return "1:1";
+}
+
+int XaiFamily::max_images_per_call(const ModelInfo& model) const {
+  return std::clamp(model.max_images_per_call, 1, kMaxN);
+}
+
+HttpRequest XaiFamily::build_request(const ModelInfo& model, const JobSpec& job,
+                                     int images_in_call, const ProviderEndpoint& endpoint) const {
+  JsonWriter w;
+  w.begin_object();
+  w.key("model").string(model.upstream_id);
+  w.key("prompt").string(job.prompt);
+  w.key("n").number(std::clamp(images_in_call, 1, kMaxN));
+  w.key("response_format").string("b64_json");
+  w.key("aspect_ratio").string(xai_aspect_ratio(job.aspect_ratio));
+  // Never size/quality/style: xAI answers 400 "Argument not supported".
+  w.key("resolution").string(job.resolution == "2K" ? "2k" : "1k");
+  w.end_object();
+
+  HttpRequest req;
+  req.method = "POST";
+  req.url = endpoint.base_url + "/v1/images/generations";
+  req.headers = bearer_json_headers(endpoint.api_key);
+  req.body = w.take();
+  return req;
+}
+
+ProviderParse XaiFamily::parse_response(const HttpResponse& r) const {
+  if (r.status < 200 || r.status > 299) return error_response(r);
+  simdjson::dom::parser parser;
+  JsonElement doc;
+  if (auto err = parser.parse(r.body).get(doc)) {
+    return malformed_error(r.status, std::string("invalid JSON: ") + simdjson::error_message(err));
+  }
+  simdjson::dom::array data;
+  if (doc["data"].get(data)) return malformed_error(r.status, "response has no data array");
+  ProviderImages out;
+  std::string problem = "response has no images";
+  for (JsonElement item : data) {
+    const std::string_view mime = json_str(item["mime_type"]);
+    if (const std::string_view b64 = json_str(item["b64_json"]); !b64.empty()) {
+      auto bytes = base64_decode(b64);
+      if (!bytes) {
+        problem = "b64_json is not valid base64";
+        continue;
+      }
+      out.images.push_back(GeneratedImage{std::move(*bytes), std::string(mime)});
+    } else if (const std::string_view url = json_str(item["url"]); is_http_url(url)) {
+      out.urls.emplace_back(url);
+    } else {
+      problem = "data entry without b64_json or url";
+    }
+  }
+  if (out.images.empty() && out.urls.empty()) return malformed_error(r.status, problem);
+  return out;
+}
+
+}  // namespace imagegen::worker
