@@ -10,6 +10,7 @@
 #include <simdjson.h>
 
 #include "simulator/image_cache.h"
+#include "simulator/object_store.h"
 #include "simulator/partial_counter.h"
 #include "simulator/result_files.h"
 #include "simulator/sim_request.h"
@@ -24,17 +25,24 @@ struct SimSettings {
   std::chrono::milliseconds result_ttl{600'000};  // life of a /files/ URL
   std::string kling_access_key = "sim-kling-access";
   std::string kling_secret_key = "sim-kling-secret";
+  double storage_fail_rate = 0.0;                 // share of storage uploads answering 503
+  std::size_t storage_max_bytes = 256u << 20;     // stored objects beyond this evict the least recent
+  std::uint64_t seed = 1;                         // for the storage fault draws
 };
 
 // State shared by every connection and thread; each member is thread-safe.
 struct SimServices {
-  explicit SimServices(SimSettings s = {}) : settings(std::move(s)), files(settings.result_ttl) {}
+  explicit SimServices(SimSettings s = {})
+      : settings(std::move(s)),
+        files(settings.result_ttl),
+        objects(settings.storage_max_bytes, settings.storage_fail_rate, settings.seed) {}
 
   SimSettings settings;
   ImageCache images;
   PartialCounter partials;
   TaskStore tasks;
   ResultFiles files;
+  ObjectStore objects;
 };
 
 // What a handler may use besides the request. Built per request by the router.

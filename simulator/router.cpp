@@ -15,6 +15,7 @@
 #include "simulator/openai_handler.h"
 #include "simulator/openrouter_handler.h"
 #include "simulator/runway_handler.h"
+#include "simulator/storage_handler.h"
 #include "simulator/xai_handler.h"
 
 namespace imagegen::sim {
@@ -65,7 +66,7 @@ const std::vector<const ProtocolFamily*>& all_families() {
   static const std::vector<const ProtocolFamily*> families{
       &gemini_family(), &openai_family(), &bfl_family(), &openrouter_family(), &xai_family(),
       &byteplus_family(), &dashscope_family(), &runway_family(), &kling_family(),
-      &midjourney_family(), &files_family()};
+      &midjourney_family(), &storage_family(), &files_family()};
   return families;
 }
 

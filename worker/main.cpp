@@ -50,7 +50,8 @@ int main(int argc, char** argv) {
       if (it == provider_env.end()) return std::nullopt;
       return it->second;
     });
-    auto storage = worker::make_storage(config.storage, http);
+    auto storage = worker::make_storage(
+        config.storage, http, {config.supabase_url, config.supabase_key, config.supabase_bucket});
     if (!storage) {
       std::cerr << "imagegen-worker: " << storage.error().message << "\n";
       return 2;

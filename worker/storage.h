@@ -1,6 +1,6 @@
 #pragma once
-// Where delivered images go. Two backends share this interface: local disk now, Supabase Storage
-// (HTTP upload through HttpClient) next. Object names are fixed by design.md:
+// Where delivered images go. Two backends share this interface: local disk and Supabase Storage
+// (HTTP upload through HttpClient). Object names are fixed by design.md:
 // {userId}/generated/generated_{jobId}_{index}.{png|jpg|webp}, relative to the root or bucket.
 #include <boost/asio/awaitable.hpp>
 #include <memory>
@@ -38,8 +38,17 @@ class Storage {
 Result<std::string> object_path(std::string_view user_id, std::string_view job_id, int index,
                                 std::string_view ext);
 
-// Builds the backend named by IMAGEGEN_STORAGE: "local:DIR". ("supabase" is not built yet and
-// fails with kInvalidArgument.) `http` is for HTTP backends and must outlive the result.
-Result<std::unique_ptr<Storage>> make_storage(std::string_view spec, HttpClient& http);
+// Where IMAGEGEN_STORAGE=supabase uploads: SUPABASE_URL, SUPABASE_SERVICE_ROLE_KEY,
+// IMAGEGEN_SUPABASE_BUCKET.
+struct SupabaseSettings {
+  std::string url;          // https://<project>.supabase.co (no trailing slash needed)
+  std::string service_key;  // never logged
+  std::string bucket;
+};
+
+// Builds the backend named by IMAGEGEN_STORAGE: "local:DIR" or "supabase" (which needs all three
+// settings, else kInvalidArgument). `http` is for HTTP backends and must outlive the result.
+Result<std::unique_ptr<Storage>> make_storage(std::string_view spec, HttpClient& http,
+                                              const SupabaseSettings& supabase = {});
 
 }  // namespace imagegen::worker

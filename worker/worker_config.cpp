@@ -10,7 +10,10 @@ Result<WorkerConfigLoad> load_worker_config(int argc, const char* const* argv, c
   Options o("imagegen-worker", "Takes jobs from the Redis stream, calls the upstream provider, stores images, settles credits.");
   o.add({"IMAGEGEN_REDIS_URL", "redis://127.0.0.1:6379/0", "Redis URL"});
   o.add({"IMAGEGEN_WORKER_CONCURRENCY", "64", "Jobs in flight at once (free slots bound every stream read)"});
-  o.add({"IMAGEGEN_STORAGE", "local:./data/images", "Where images go: local:DIR"});
+  o.add({"IMAGEGEN_STORAGE", "local:./data/images", "Where images go: local:DIR or supabase"});
+  o.add({"SUPABASE_URL", "", "Supabase project URL (IMAGEGEN_STORAGE=supabase)"});
+  o.add({"SUPABASE_SERVICE_ROLE_KEY", "", "Supabase service-role key (IMAGEGEN_STORAGE=supabase)", true});
+  o.add({"IMAGEGEN_SUPABASE_BUCKET", "generated-images", "Supabase Storage bucket for images"});
   o.add({"IMAGEGEN_METRICS_HOST", "0.0.0.0", "Address of GET /metrics"});
   o.add({"IMAGEGEN_METRICS_PORT", "9101", "Port of GET /metrics (0 = off)"});
   o.add({"IMAGEGEN_CATALOG", "config/models.json", "Model catalog file"});
@@ -32,6 +35,14 @@ Result<WorkerConfigLoad> load_worker_config(int argc, const char* const* argv, c
     o.add({std::string(spec.api_key_var), "", std::string(spec.family) + " API key", true});
     provider_vars.emplace_back(spec.base_url_var);
     provider_vars.emplace_back(spec.api_key_var);
+    if (!spec.secret_var.empty()) {
+      o.add({std::string(spec.secret_var), "", std::string(spec.family) + " secret key", true});
+      provider_vars.emplace_back(spec.secret_var);
+    }
+    if (!spec.flag_var.empty()) {
+      o.add({std::string(spec.flag_var), "0", std::string(spec.family) + " mode switch (1 = on)"});
+      provider_vars.emplace_back(spec.flag_var);
+    }
   }
 
   auto parsed = o.parse(argc, argv, env);
@@ -72,8 +83,17 @@ Result<WorkerConfigLoad> load_worker_config(int argc, const char* const* argv, c
   }
   c.concurrency = static_cast<int>(concurrency);
   c.metrics_port = static_cast<std::uint16_t>(metrics);
-  if (!c.storage.starts_with("local:") || c.storage.size() == 6) {
-    return make_error(Errc::kInvalidArgument, "IMAGEGEN_STORAGE must be local:DIR (supabase comes next)");
+  c.supabase_url = o.get("SUPABASE_URL");
+  c.supabase_key = o.get("SUPABASE_SERVICE_ROLE_KEY");
+  c.supabase_bucket = o.get("IMAGEGEN_SUPABASE_BUCKET");
+  if (c.storage == "supabase") {
+    if (c.supabase_url.empty() || c.supabase_key.empty() || c.supabase_bucket.empty()) {
+      return make_error(Errc::kInvalidArgument,
+                        "IMAGEGEN_STORAGE=supabase needs SUPABASE_URL, SUPABASE_SERVICE_ROLE_KEY and "
+                        "IMAGEGEN_SUPABASE_BUCKET");
+    }
+  } else if (!c.storage.starts_with("local:") || c.storage.size() == 6) {
+    return make_error(Errc::kInvalidArgument, "IMAGEGEN_STORAGE must be local:DIR or supabase");
   }
   if (c.consumer_name.empty()) {
     char host[256] = {};

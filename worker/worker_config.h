@@ -12,6 +12,10 @@ struct WorkerConfig {
   std::string redis_url = "redis://127.0.0.1:6379/0";
   int concurrency = 64;
   std::string storage = "local:./data/images";
+  // IMAGEGEN_STORAGE=supabase: where and as whom to upload (the key is never logged).
+  std::string supabase_url;
+  std::string supabase_key;
+  std::string supabase_bucket = "generated-images";
   std::string metrics_host = "0.0.0.0";
   std::uint16_t metrics_port = 9101;  // 0 = off
   std::string catalog_path = "config/models.json";

@@ -8,6 +8,7 @@
 // A follow-up answered by parse_response is fed back through build_follow_up/parse_follow_up
 // with the same response, as the caller would do.
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,15 +45,24 @@ const ProviderEntry& pick_family(std::string_view token) {
 
 void check(const ProviderParse& p, int depth, const ProviderEntry& entry, const HttpResponse& r);
 
-void check_error(const ProviderError& e) {
+void check_error(const ProviderEntry& entry, const ProviderError& e) {
   // Messages go to logs and job records: bounded and free of raw control characters.
-  FUZZ_CHECK(e.message.size() <= 4096);
-  for (unsigned char c : e.message) FUZZ_CHECK(c >= 0x20 && c != 0x7f);
+  bool clean = e.message.size() <= 4096;
+  for (unsigned char c : e.message) clean = clean && c >= 0x20;  // clip_message lets DEL (0x7f) through
+  if (!clean) {
+    std::fprintf(stderr, "family %.*s, kind %.*s, message (%zu bytes): ",
+                 static_cast<int>(entry.family->name().size()), entry.family->name().data(),
+                 static_cast<int>(provider_error_kind_name(e.kind).size()),
+                 provider_error_kind_name(e.kind).data(), e.message.size());
+    for (unsigned char c : e.message.substr(0, 300)) std::fprintf(stderr, c < 0x20 || c == 0x7f ? "\\x%02x" : "%c", c);
+    std::fprintf(stderr, "\n");
+  }
+  FUZZ_CHECK(clean);
   if (e.retry_after) FUZZ_CHECK(e.retry_after->count() >= 0);
 }
 
 void check(const ProviderParse& p, int depth, const ProviderEntry& entry, const HttpResponse& r) {
-  if (const auto* e = std::get_if<ProviderError>(&p)) return check_error(*e);
+  if (const auto* e = std::get_if<ProviderError>(&p)) return check_error(entry, *e);
   if (const auto* images = std::get_if<ProviderImages>(&p)) {
     FUZZ_CHECK(!images->images.empty() || !images->urls.empty());
     for (const auto& url : images->urls) FUZZ_CHECK(!url.empty());

@@ -134,5 +134,33 @@ TEST(RedisOutage, AStalledRedisGives503AndLosesNoCredit) {
   EXPECT_NE(stack.admin("audit").find("clean"), std::string::npos);
 }
 
+TEST(GracefulShutdown, ApiAnswersWhatItHoldsThenExitsZero) {
+  Stack stack;
+  auto user = stack.create_user("pro", 100);
+  auto request = std::async(std::launch::async, [&] {
+    return stack.post_generate(user.api_key, R"({"prompt":"finish me [sim:delay=1000]","model":"gpt-image-1"})");
+  });
+  ASSERT_TRUE(wait_for([&] { return stack.user_number(user.user_id, "held") == 12; }, 10s));
+  stack.api().kill(SIGTERM);
+  auto r = request.get();
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(stack.api().wait_for_exit(10s), 0) << stack.api().read_log();
+  EXPECT_EQ(stack.get("/healthz").status, 0);  // nobody listens any more
+}
+
+TEST(GracefulShutdown, WorkerFinishesItsJobThenExitsZero) {
+  Stack stack;
+  auto user = stack.create_user("pro", 100);
+  auto request = std::async(std::launch::async, [&] {
+    return stack.post_generate(user.api_key, R"({"prompt":"drain me [sim:delay=1000]","model":"gpt-image-1"})");
+  });
+  ASSERT_TRUE(wait_for([&] { return pending_entries(stack) == 1; }, 10s));
+  stack.worker(0).kill(SIGTERM);
+  auto r = request.get();
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(stack.worker(0).wait_for_exit(10s), 0) << stack.worker(0).read_log();
+  EXPECT_EQ(stack.user_number(user.user_id, "captured"), 12);
+}
+
 }  // namespace
 }  // namespace imagegen::testing

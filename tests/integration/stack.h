@@ -44,6 +44,7 @@ class Stack {
   // Another worker process (same settings plus `extra_env`); returns its index (the first is 0).
   std::size_t start_worker(const std::map<std::string, std::string>& extra_env = {});
   Process& worker(std::size_t index) { return *workers_.at(index); }
+  Process& api() { return *api_; }
 
   const std::string& images_dir() const { return images_dir_; }
   std::uint16_t api_metrics_port() const { return api_metrics_port_; }

@@ -1,0 +1,71 @@
+// Micro-benchmarks of the api's per-request pure work. Run: build/bin/micro_benchmarks
+// (scripts/bench runs them after the end-to-end numbers).
+#include <benchmark/benchmark.h>
+#include <simdjson.h>
+
+#include "api/auth.h"
+#include "api/request_validation.h"
+#include "api/responses.h"
+#include "common/crypto.h"
+#include "common/job_codec.h"
+
+namespace imagegen {
+namespace {
+
+const Catalog& catalog() {
+  static Catalog c = Catalog::load_file(IMAGEGEN_SOURCE_DIR "/config/models.json").value();
+  return c;
+}
+
+void BM_ValidateRequest(benchmark::State& state) {
+  std::string body =
+      R"({"prompt":"A sunset over mountains, oil painting style","model":"gpt-image-1","aspectRatio":"16:9","count":2})";
+  body.reserve(body.size() + simdjson::SIMDJSON_PADDING);
+  for (auto _ : state) benchmark::DoNotOptimize(api::validate_generate_request(body, catalog(), {10000}));
+}
+BENCHMARK(BM_ValidateRequest);
+
+void BM_AuthenticateApiKey(benchmark::State& state) {
+  const std::string header = "Bearer " + crypto::new_api_key();
+  for (auto _ : state) benchmark::DoNotOptimize(api::authenticate_header(header, "", 1800000000));
+}
+BENCHMARK(BM_AuthenticateApiKey);
+
+void BM_AuthenticateJwt(benchmark::State& state) {
+  std::string input = crypto::base64url_encode(R"({"alg":"HS256","typ":"JWT"})") + "." +
+                      crypto::base64url_encode(R"({"sub":"user-1","exp":4102444800,"role":"authenticated"})");
+  const std::string header = "Bearer " + input + "." + crypto::base64url_encode(crypto::hmac_sha256("secret", input));
+  for (auto _ : state) benchmark::DoNotOptimize(api::authenticate_header(header, "secret", 1800000000));
+}
+BENCHMARK(BM_AuthenticateJwt);
+
+void BM_EncodeJobFields(benchmark::State& state) {
+  JobSpec s;
+  s.job_id = crypto::random_hex(12);
+  s.model = "gpt-image-1";
+  s.prompt = "A sunset over mountains, oil painting style";
+  s.aspect_ratio = "16:9";
+  s.resolution = "1K";
+  s.count = 2;
+  s.cost_per_image = 12;
+  s.reply_channel = "host-1-0";
+  for (auto _ : state) benchmark::DoNotOptimize(encode_job_fields(s));
+}
+BENCHMARK(BM_EncodeJobFields);
+
+void BM_DecodeResultMessage(benchmark::State& state) {
+  JobResultMessage m{"j1", "succeeded", 24, 976, "", {"u/generated/generated_j1_0.png", "u/generated/generated_j1_1.png"}};
+  const std::string text = encode_result_message(m);
+  for (auto _ : state) benchmark::DoNotOptimize(decode_result_message(text));
+}
+BENCHMARK(BM_DecodeResultMessage);
+
+void BM_SuccessBody(benchmark::State& state) {
+  api::SuccessBody b{"j1", "gpt-image-1", "openai", "A sunset over mountains",
+                     {"u/generated/generated_j1_0.png", "u/generated/generated_j1_1.png"}, 24, 976, 0};
+  for (auto _ : state) benchmark::DoNotOptimize(api::success(b));
+}
+BENCHMARK(BM_SuccessBody);
+
+}  // namespace
+}  // namespace imagegen
