@@ -62,29 +62,37 @@ struct FluxRequest {
 // Reads and checks the submit body; the answer to send on a problem.
 std::optional<SimResponse> read_submit(const std::string& text, FluxRequest& out) {
   JsonBody body;
-  if (!body.parse(text)) return unprocessable("", "Expecting value: line 1 column 1 (char 0)", "value_error.jsondecode");
+  if (!body.parse(text))
+    return unprocessable("", "Expecting value: line 1 column 1 (char 0)", "value_error.jsondecode");
   const auto root = body.root();
   const auto prompt = string_field(root, "prompt");
   if (!prompt.present) return unprocessable("prompt", "field required", "value_error.missing");
   if (prompt.wrong_type) return unprocessable("prompt", "str type expected", "type_error.str");
   out.prompt = std::string(prompt.value);
-  for (const auto& [name, target] : {std::pair{"width", &out.width}, std::pair{"height", &out.height}}) {
+  for (const auto& [name, target] :
+       {std::pair{"width", &out.width}, std::pair{"height", &out.height}}) {
     const auto value = int_field(root, name);
-    if (value.wrong_type) return unprocessable(name, "value is not a valid integer", "type_error.integer");
+    if (value.wrong_type)
+      return unprocessable(name, "value is not a valid integer", "type_error.integer");
     if (!value.present) continue;
-    if (value.value < 64) return unprocessable(name, "ensure this value is greater than or equal to 64", "value_error");
-    if (value.value % 16 != 0) return unprocessable(name, "must be a multiple of 16", "value_error");
+    if (value.value < 64)
+      return unprocessable(name, "ensure this value is greater than or equal to 64", "value_error");
+    if (value.value % 16 != 0)
+      return unprocessable(name, "must be a multiple of 16", "value_error");
     *target = value.value;
   }
   if (static_cast<std::uint64_t>(out.width * out.height) > kMaxPixels) {
-    return unprocessable("width", "width * height must not exceed 4194304 pixels (4 MP)", "value_error");
+    return unprocessable("width", "width * height must not exceed 4194304 pixels (4 MP)",
+                         "value_error");
   }
   const auto seed = int_field(root, "seed");
-  if (seed.wrong_type) return unprocessable("seed", "value is not a valid integer", "type_error.integer");
+  if (seed.wrong_type)
+    return unprocessable("seed", "value is not a valid integer", "type_error.integer");
   out.seed = seed.or_default(42);
   const auto format = string_field(root, "output_format");
   if (format.wrong_type || (format.present && format.value != "jpeg" && format.value != "png")) {
-    return unprocessable("output_format", "value is not a valid enumeration member; permitted: 'jpeg', 'png'",
+    return unprocessable("output_format",
+                         "value is not a valid enumeration member; permitted: 'jpeg', 'png'",
                          "type_error.enum");
   }
   const auto tolerance = int_field(root, "safety_tolerance");
@@ -92,7 +100,8 @@ std::optional<SimResponse> read_submit(const std::string& text, FluxRequest& out
     return unprocessable("safety_tolerance", "ensure this value is between 0 and 6", "value_error");
   }
   if (bool_field(root, "prompt_upsampling").wrong_type) {
-    return unprocessable("prompt_upsampling", "value could not be parsed to a boolean", "type_error.bool");
+    return unprocessable("prompt_upsampling", "value could not be parsed to a boolean",
+                         "type_error.bool");
   }
   return std::nullopt;
 }
@@ -118,7 +127,8 @@ SimResponse submit(const SimRequest& request, HandlerContext& context, const Flu
   const Directives directives = parse_directives(flux.prompt);
   if (directives.fail_status == 429) return rate_limited({}, directives.retry_after_s);
   if (auto failure = directed_status(directives, bfl_family())) return std::move(*failure);
-  if (partial_grant(directives, flux.prompt, 1, context) == 0) return partial_exhausted(bfl_family());
+  if (partial_grant(directives, flux.prompt, 1, context) == 0)
+    return partial_exhausted(bfl_family());
   const std::uint32_t limit = context.services.settings.max_tasks_per_key;
   if (context.services.tasks.in_flight("bfl", key, context.now) >= limit) {
     return rate_limited("You have exceeded the limit of " + std::to_string(limit) +
@@ -139,27 +149,35 @@ SimResponse submit(const SimRequest& request, HandlerContext& context, const Flu
   const std::string id = context.services.tasks.submit(std::move(task), context.now);
 
   // BFL's megapixel is 2^20 pixels (1024x1024 = 1 MP); each started extra megapixel is billed.
-  const double mp = std::round(static_cast<double>(flux.width * flux.height) / 1048576.0 * 100.0) / 100.0;
+  const double mp =
+      std::round(static_cast<double>(flux.width * flux.height) / 1048576.0 * 100.0) / 100.0;
   const double cost = model.first_mp + model.extra_mp * std::max(0.0, std::ceil(mp - 1e-9) - 1.0);
   JsonWriter w;
   w.begin_object()
       .field("id", id)
       .field("polling_url", base_url(request) + "/v1/get_result?id=" + id)
-      .key("cost").real(cost)
-      .key("input_mp").real(0)
-      .key("output_mp").real(mp)
+      .key("cost")
+      .real(cost)
+      .key("input_mp")
+      .real(0)
+      .key("output_mp")
+      .real(mp)
       .end_object();
   return json_reply(w.take());
 }
 
 void write_result(JsonWriter& w, const SimRequest& request, const SimTask& task) {
-  w.key("result").begin_object()
+  w.key("result")
+      .begin_object()
       .field("sample", file_url(request, task.result_tokens.front()))
       .field("seed", task.seed)
       .field("prompt", task.prompt)
-      .key("start_time").real(static_cast<double>(task.created_unix_ms) / 1000.0)
-      .key("end_time").real(static_cast<double>(task.created_unix_ms) / 1000.0 + 1.5)
-      .key("duration").real(1.5)
+      .key("start_time")
+      .real(static_cast<double>(task.created_unix_ms) / 1000.0)
+      .key("end_time")
+      .real(static_cast<double>(task.created_unix_ms) / 1000.0 + 1.5)
+      .key("duration")
+      .real(1.5)
       .end_object();
 }
 
@@ -167,14 +185,16 @@ SimResponse poll(const SimRequest& request, HandlerContext& context) {
   if (find_header(request, "x-key").empty()) return bfl_error(403, "Not authenticated");
   const std::string_view id = query_param(target_query(request.target), "id");
   if (id.empty()) {
-    return json_reply(R"({"detail":[{"loc":["query","id"],"msg":"field required","type":"value_error.missing"}]})",
-                      422);
+    return json_reply(
+        R"({"detail":[{"loc":["query","id"],"msg":"field required","type":"value_error.missing"}]})",
+        422);
   }
   const std::uint32_t pending = context.services.settings.poll_steps;
-  const auto task = context.services.tasks.poll("bfl", id, pending, context.now, [&context](const SimTask& t) {
-    if (t.directives.moderated != Moderation::kNone) return std::vector<std::string>{};
-    return std::vector<std::string>{publish_file(context, {t.width, t.height}, t.directives)};
-  });
+  const auto task =
+      context.services.tasks.poll("bfl", id, pending, context.now, [&context](const SimTask& t) {
+        if (t.directives.moderated != Moderation::kNone) return std::vector<std::string>{};
+        return std::vector<std::string>{publish_file(context, {t.width, t.height}, t.directives)};
+      });
   JsonWriter w;
   w.begin_object().field("id", id);
   if (!task) {
@@ -189,7 +209,11 @@ SimResponse poll(const SimRequest& request, HandlerContext& context) {
   switch (task->directives.moderated) {
     case Moderation::kPrompt:
       w.field("status", "Request Moderated").key("result").null();
-      w.key("details").begin_object().key("Moderation Reasons").begin_array().str("Derivative Works");
+      w.key("details")
+          .begin_object()
+          .key("Moderation Reasons")
+          .begin_array()
+          .str("Derivative Works");
       w.end_array().end_object().key("progress").null().end_object();
       return json_reply(w.take());
     case Moderation::kOutput:
@@ -197,7 +221,8 @@ SimResponse poll(const SimRequest& request, HandlerContext& context) {
       w.key("details").begin_object().key("Moderation Reasons").begin_array().str("NSFW");
       w.end_array().end_object().key("progress").null().end_object();
       return json_reply(w.take());
-    case Moderation::kNone: break;
+    case Moderation::kNone:
+      break;
   }
   w.field("status", "Ready");
   write_result(w, request, *task);

@@ -1,5 +1,6 @@
 #include "simulator/dashscope_handler.h"
 
+#include <algorithm>
 #include <optional>
 #include <string>
 
@@ -23,11 +24,17 @@ std::string_view methods(std::string_view path) {
 
 SimResponse dash_error(int status, std::string_view code, std::string_view message) {
   JsonWriter w;
-  w.begin_object().field("code", code).field("message", message).field("request_id", new_uuid()).end_object();
+  w.begin_object()
+      .field("code", code)
+      .field("message", message)
+      .field("request_id", new_uuid())
+      .end_object();
   return json_reply(w.take(), status);
 }
 
-SimResponse invalid(std::string_view message) { return dash_error(400, "InvalidParameter", message); }
+SimResponse invalid(std::string_view message) {
+  return dash_error(400, "InvalidParameter", message);
+}
 
 struct WanRequest {
   std::string prompt;
@@ -44,17 +51,25 @@ std::optional<SimResponse> read_size(std::string_view text, WanRequest& out) {
   // Alibaba states the window as 1280*1280..1440*1440, yet its own recommended 16:9 and 3:4 sizes
   // (1696*960, 1104*1472) sit just under 1280*1280; the simulator allows 1% below it.
   if (area < 1280ull * 1280 * 99 / 100 || area > 1440ull * 1440 || !ratio_ok) {
-    return invalid("The size is out of range: total pixels must be within [1280*1280, 1440*1440] and the aspect "
-                   "ratio within [1:4, 4:1].");
+    return invalid(
+        "The size is out of range: total pixels must be within [1280*1280, 1440*1440] and the "
+        "aspect "
+        "ratio within [1:4, 4:1].");
   }
   out.size = *size;
   return std::nullopt;
 }
 
+std::size_t utf8_chars(std::string_view s) {
+  return static_cast<std::size_t>(std::count_if(
+      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xc0) != 0x80; }));
+}
+
 // The single text item of input.messages[0].content[].
 std::optional<SimResponse> read_prompt(simdjson::dom::object root, WanRequest& out) {
   const auto input = object_field(root, "input");
-  const auto messages = input.ok() ? array_field(input.value, "messages") : Field<simdjson::dom::array>{};
+  const auto messages =
+      input.ok() ? array_field(input.value, "messages") : Field<simdjson::dom::array>{};
   simdjson::dom::object first;
   if (!messages.ok() || messages.value.at(0).get_object().get(first)) {
     return invalid("input.messages is required and must hold one user message");
@@ -70,7 +85,10 @@ std::optional<SimResponse> read_prompt(simdjson::dom::object root, WanRequest& o
       ++texts;
     }
   }
-  if (texts != 1 || out.prompt.empty()) return invalid("input.messages[0].content must hold exactly one text item");
+  if (texts != 1 || out.prompt.empty()) {
+    return invalid("input.messages[0].content must hold exactly one text item");
+  }
+  if (utf8_chars(out.prompt) > 2100) return invalid("The prompt is longer than 2100 characters.");
   return std::nullopt;
 }
 
@@ -88,27 +106,45 @@ std::optional<SimResponse> read_request(const std::string& text, WanRequest& out
     if (auto problem = read_size(size.value, out)) return problem;
   }
   const auto n = int_field(parameters.value, "n");
-  if (n.wrong_type || (n.ok() && (n.value < 1 || n.value > 4))) return invalid("n must be an integer within [1, 4].");
+  if (n.wrong_type || (n.ok() && (n.value < 1 || n.value > 4)))
+    return invalid("n must be an integer within [1, 4].");
   out.n = n.or_default(4);
   out.prompt_extend = bool_field(parameters.value, "prompt_extend").or_default(true);
+  if (utf8_chars(string_field(parameters.value, "negative_prompt").or_default("")) > 500) {
+    return invalid("The negative_prompt is longer than 500 characters.");
+  }
   return std::nullopt;
 }
 
-std::string size_text(Dimensions size) { return std::to_string(size.width) + "*" + std::to_string(size.height); }
+std::string size_text(Dimensions size) {
+  return std::to_string(size.width) + "*" + std::to_string(size.height);
+}
 
 // One choice per image, each with one image content item (URLs served by the simulator).
-void write_choices(JsonWriter& w, const SimRequest& request, const std::vector<std::string>& tokens) {
+void write_choices(JsonWriter& w, const SimRequest& request,
+                   const std::vector<std::string>& tokens) {
   w.key("choices").begin_array();
   for (const auto& token : tokens) {
-    w.begin_object().field("finish_reason", "stop").key("message").begin_object().field("role", "assistant");
-    w.key("content").begin_array().begin_object().field("type", "image").field("image", file_url(request, token));
+    w.begin_object()
+        .field("finish_reason", "stop")
+        .key("message")
+        .begin_object()
+        .field("role", "assistant");
+    w.key("content")
+        .begin_array()
+        .begin_object()
+        .field("type", "image")
+        .field("image", file_url(request, token));
     w.end_object().end_array().end_object().end_object();
   }
   w.end_array();
 }
 
 void write_usage(JsonWriter& w, std::size_t images, Dimensions size) {
-  w.key("usage").begin_object().field("image_count", static_cast<std::int64_t>(images)).field("size", size_text(size));
+  w.key("usage")
+      .begin_object()
+      .field("image_count", static_cast<std::int64_t>(images))
+      .field("size", size_text(size));
   w.field("input_tokens", 0).field("output_tokens", 0).field("total_tokens", 0).end_object();
 }
 
@@ -121,14 +157,16 @@ SimResponse output_blocked() {
   return dash_error(400, "DataInspectionFailed", "Output data may contain inappropriate content.");
 }
 
-SimResponse sync_generate(const SimRequest& request, const WanRequest& wan, const Directives& directives,
-                          HandlerContext& context) {
+SimResponse sync_generate(const SimRequest& request, const WanRequest& wan,
+                          const Directives& directives, HandlerContext& context) {
   if (auto failure = directed_failure(directives, dashscope_family())) return std::move(*failure);
   if (directives.moderated == Moderation::kOutput) return output_blocked();
-  const std::uint32_t granted = partial_grant(directives, wan.prompt, static_cast<std::uint32_t>(wan.n), context);
+  const std::uint32_t granted =
+      partial_grant(directives, wan.prompt, static_cast<std::uint32_t>(wan.n), context);
   if (granted == 0) return partial_exhausted(dashscope_family());
   std::vector<std::string> tokens;
-  for (std::uint32_t i = 0; i < granted; ++i) tokens.push_back(publish_file(context, wan.size, directives));
+  for (std::uint32_t i = 0; i < granted; ++i)
+    tokens.push_back(publish_file(context, wan.size, directives));
   JsonWriter w;
   w.begin_object().key("output").begin_object();
   write_choices(w, request, tokens);
@@ -138,9 +176,11 @@ SimResponse sync_generate(const SimRequest& request, const WanRequest& wan, cons
   return with_directed_delay(json_reply(w.take()), directives);
 }
 
-SimResponse async_submit(const WanRequest& wan, const Directives& directives, HandlerContext& context) {
+SimResponse async_submit(const WanRequest& wan, const Directives& directives,
+                         HandlerContext& context) {
   if (auto failure = directed_status(directives, dashscope_family())) return std::move(*failure);
-  const std::uint32_t granted = partial_grant(directives, wan.prompt, static_cast<std::uint32_t>(wan.n), context);
+  const std::uint32_t granted =
+      partial_grant(directives, wan.prompt, static_cast<std::uint32_t>(wan.n), context);
   if (granted == 0) return partial_exhausted(dashscope_family());
   SimTask task;
   task.family = "dashscope";
@@ -152,21 +192,32 @@ SimResponse async_submit(const WanRequest& wan, const Directives& directives, Ha
   task.directives = directives;
   const std::string id = context.services.tasks.submit(std::move(task), context.now);
   JsonWriter w;
-  w.begin_object().key("output").begin_object().field("task_id", id).field("task_status", "PENDING").end_object();
+  w.begin_object()
+      .key("output")
+      .begin_object()
+      .field("task_id", id)
+      .field("task_status", "PENDING")
+      .end_object();
   w.field("request_id", new_uuid()).end_object();
   return json_reply(w.take());
 }
 
 SimResponse poll(const SimRequest& request, HandlerContext& context, std::string_view id) {
   const std::uint32_t pending = context.services.settings.poll_steps;
-  const auto task = context.services.tasks.poll("dashscope", id, pending, context.now, [&context](const SimTask& t) {
-    std::vector<std::string> tokens;
-    if (t.directives.moderated != Moderation::kNone) return tokens;
-    for (std::uint32_t i = 0; i < t.count; ++i) tokens.push_back(publish_file(context, {t.width, t.height}, t.directives));
-    return tokens;
-  });
+  const auto task = context.services.tasks.poll(
+      "dashscope", id, pending, context.now, [&context](const SimTask& t) {
+        std::vector<std::string> tokens;
+        if (t.directives.moderated != Moderation::kNone) return tokens;
+        for (std::uint32_t i = 0; i < t.count; ++i)
+          tokens.push_back(publish_file(context, {t.width, t.height}, t.directives));
+        return tokens;
+      });
   JsonWriter w;
-  w.begin_object().field("request_id", new_uuid()).key("output").begin_object().field("task_id", id);
+  w.begin_object()
+      .field("request_id", new_uuid())
+      .key("output")
+      .begin_object()
+      .field("task_id", id);
   if (!task) {
     w.field("task_status", "UNKNOWN").end_object().end_object();
     return json_reply(w.take());
@@ -212,22 +263,29 @@ SimResponse handle_dashscope(const SimRequest& request, HandlerContext& context)
   if (directives.moderated == Moderation::kPrompt) {
     return dash_error(400, "DataInspectionFailed", "Input data may contain inappropriate content.");
   }
-  SimResponse response = async ? async_submit(wan, directives, context) : sync_generate(request, wan, directives, context);
+  SimResponse response = async ? async_submit(wan, directives, context)
+                               : sync_generate(request, wan, directives, context);
   return with_extension_flag(std::move(response), wan.prompt_extend);
 }
 
 SimResponse dashscope_error(int status, std::string_view message) {
   switch (status) {
-    case 400: return dash_error(400, "InvalidParameter", message.empty() ? "Invalid parameter." : message);
-    case 401: return dash_error(401, "InvalidApiKey", message.empty() ? "Invalid API-key provided." : message);
+    case 400:
+      return dash_error(400, "InvalidParameter", message.empty() ? "Invalid parameter." : message);
+    case 401:
+      return dash_error(401, "InvalidApiKey",
+                        message.empty() ? "Invalid API-key provided." : message);
     case 429:
-      return dash_error(429, "Throttling.RateQuota",
-                        message.empty() ? "Requests rate limit exceeded, please try again later." : message);
+      return dash_error(
+          429, "Throttling.RateQuota",
+          message.empty() ? "Requests rate limit exceeded, please try again later." : message);
     default:
-      return status < 500 ? dash_error(status, "BadRequest", message.empty() ? "Request refused." : message)
-                          : dash_error(status, "InternalError",
-                                       message.empty() ? "An internal error has occured, please try again later."
-                                                       : message);
+      return status < 500
+                 ? dash_error(status, "BadRequest", message.empty() ? "Request refused." : message)
+                 : dash_error(status, "InternalError",
+                              message.empty()
+                                  ? "An internal error has occured, please try again later."
+                                  : message);
   }
 }
 

@@ -18,7 +18,7 @@ std::string base_url(const SimRequest& request) {
 }
 
 std::string publish_file(HandlerContext& context, Dimensions size, const Directives& directives) {
-  const FileKind kind = directives.expired ? FileKind::kExpired
+  const FileKind kind = directives.expired   ? FileKind::kExpired
                         : directives.garbage ? FileKind::kGarbage
                                              : FileKind::kPng;
   return context.services.files.add(size.width, size.height, kind, context.now);
@@ -28,10 +28,12 @@ std::string file_url(const SimRequest& request, std::string_view token) {
   return base_url(request) + "/files/" + std::string(token) + ".png";
 }
 
-std::optional<SimResponse> directed_status(const Directives& directives, const ProtocolFamily& family) {
+std::optional<SimResponse> directed_status(const Directives& directives,
+                                           const ProtocolFamily& family) {
   if (!directives.fail_status) return std::nullopt;
   SimResponse response = family.error(*directives.fail_status, {});
-  if (directives.retry_after_s) response.headers.emplace_back("Retry-After", std::to_string(*directives.retry_after_s));
+  if (directives.retry_after_s)
+    response.headers.emplace_back("Retry-After", std::to_string(*directives.retry_after_s));
   return response;
 }
 
@@ -44,7 +46,8 @@ SimResponse json_reply(std::string body, int status) {
 
 std::shared_ptr<const EncodedImage> inline_image(HandlerContext& context, Dimensions size,
                                                  const Directives& directives) {
-  return directives.garbage ? ImageCache::garbage() : context.services.images.png(size.width, size.height);
+  return directives.garbage ? ImageCache::garbage()
+                            : context.services.images.png(size.width, size.height);
 }
 
 std::string_view path_id(std::string_view path, std::string_view prefix) {

@@ -27,7 +27,8 @@ std::string file_url(const SimRequest& request, std::string_view token);
 
 // `[sim:fail=CODE]` (with its Retry-After) in the family's envelope, ignoring `hang`: the async
 // families turn `hang` into a task that never finishes instead of a request that never answers.
-std::optional<SimResponse> directed_status(const Directives& directives, const ProtocolFamily& family);
+std::optional<SimResponse> directed_status(const Directives& directives,
+                                           const ProtocolFamily& family);
 
 // A 200 (or `status`) answer with a JSON body.
 SimResponse json_reply(std::string body, int status = 200);

@@ -41,7 +41,9 @@ Field<double> number_field(simdjson::dom::object object, std::string_view key) {
   return read<double>(object, key);
 }
 
-Field<bool> bool_field(simdjson::dom::object object, std::string_view key) { return read<bool>(object, key); }
+Field<bool> bool_field(simdjson::dom::object object, std::string_view key) {
+  return read<bool>(object, key);
+}
 
 Field<simdjson::dom::object> object_field(simdjson::dom::object object, std::string_view key) {
   return read<simdjson::dom::object>(object, key);

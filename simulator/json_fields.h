@@ -1,12 +1,12 @@
 #pragma once
 // Reading request bodies of the newer families: parse once into a DOM, then look fields up by name
 // with an explicit "absent / wrong type / value" answer, so each handler can phrase its own 400.
+#include <simdjson.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <simdjson.h>
 
 namespace imagegen::sim {
 

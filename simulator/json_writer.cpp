@@ -1,6 +1,6 @@
 #include "simulator/json_writer.h"
 
-#include <cstdio>
+#include <charconv>
 
 #include "simulator/json_text.h"
 
@@ -65,9 +65,9 @@ JsonWriter& JsonWriter::num(std::int64_t value) {
 
 JsonWriter& JsonWriter::real(double value) {
   before_value();
-  char text[32];
-  std::snprintf(text, sizeof text, "%.6g", value);
-  out_ += text;
+  char text[32];  // the shortest text that reads back as the same double
+  const auto [end, ec] = std::to_chars(text, text + sizeof text, value);
+  out_.append(text, ec == std::errc{} ? end : text);
   return *this;
 }
 

@@ -10,17 +10,17 @@ namespace imagegen::sim {
 
 enum class JwtVerdict {
   kValid,
-  kMissing,       // no bearer token at all
-  kInvalid,       // not three base64url parts, not HS256, bad signature, bad JSON, wrong `iss`, no `exp`
-  kNotYetValid,   // `nbf` after now
-  kExpired,       // `exp` at or before now
+  kMissing,  // no bearer token at all
+  kInvalid,  // not three base64url parts, not HS256, bad signature, bad JSON, wrong `iss`, no `exp`
+  kNotYetValid,  // `nbf` after now
+  kExpired,      // `exp` at or before now
 };
 
-JwtVerdict verify_kling_jwt(std::string_view token, std::string_view access_key, std::string_view secret_key,
-                            std::int64_t now_unix_seconds);
+JwtVerdict verify_kling_jwt(std::string_view token, std::string_view access_key,
+                            std::string_view secret_key, std::int64_t now_unix_seconds);
 
 // A token as Kling's docs build it: header {"alg":"HS256","typ":"JWT"}, payload {iss, exp, nbf}.
-std::string sign_kling_jwt(std::string_view access_key, std::string_view secret_key, std::int64_t exp,
-                           std::int64_t nbf);
+std::string sign_kling_jwt(std::string_view access_key, std::string_view secret_key,
+                           std::int64_t exp, std::int64_t nbf);
 
 }  // namespace imagegen::sim

@@ -1,6 +1,7 @@
 // imagegen-sim: wiring only. Reads options, warms the image cache, serves until a signal.
 #include <sys/resource.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -56,15 +57,24 @@ int main(int argc, char** argv) {
 
   try {
     raise_descriptor_limit();
-    SimServices services;
+    SimSettings settings;
+    settings.poll_steps = options->poll_steps;
+    settings.max_tasks_per_key = options->max_tasks_per_key;
+    settings.result_ttl = std::chrono::milliseconds(options->result_ttl_ms);
+    settings.kling_access_key = options->kling_access_key;
+    settings.kling_secret_key = options->kling_secret_key;
+    settings.storage_fail_rate = options->storage_fail_rate;
+    settings.seed = options->seed;
+    SimServices services(std::move(settings));
     warm_image_cache(services.images);
     Router router({.latency_ms = options->latency_ms, .fault_rate = options->fault_rate, .seed = options->seed},
                   services);
     SimServer server({.bind_address = options->bind_address, .port = options->port, .threads = options->threads},
                      router);
-    spdlog::info("imagegen-sim listening on {}:{} (threads {}, latency {} ms, fault rate {}, seed {})",
+    spdlog::info("imagegen-sim listening on {}:{} (threads {}, latency {} ms, fault rate {}, seed {}, poll steps {}, "
+                 "result ttl {} ms, storage fail rate {})",
                  options->bind_address, server.port(), options->threads, options->latency_ms, options->fault_rate,
-                 options->seed);
+                 options->seed, options->poll_steps, options->result_ttl_ms, options->storage_fail_rate);
     server.run();
     spdlog::info("imagegen-sim stopped");
     return 0;

@@ -29,21 +29,25 @@ std::optional<SimResponse> read_request(const std::string& text, ImagineRequest&
   JsonBody body;
   if (!body.parse(text)) return midjourney_error(400, "invalid request body: not JSON");
   const auto root = body.root();
-  if (string_field(root, "model").or_default("") != "midjourney") return midjourney_error(400, "model is invalid");
+  if (string_field(root, "model").or_default("") != "midjourney")
+    return midjourney_error(400, "model is invalid");
   if (string_field(root, "task_type").or_default("") != "imagine") {
     return midjourney_error(400, "task_type is not supported by the simulator (imagine only)");
   }
   const auto input = object_field(root, "input");
   const auto prompt = input.ok() ? string_field(input.value, "prompt") : Field<std::string_view>{};
-  if (!prompt.ok() || prompt.value.empty()) return midjourney_error(400, "input.prompt is required");
+  if (!prompt.ok() || prompt.value.empty())
+    return midjourney_error(400, "input.prompt is required");
   out.prompt = std::string(prompt.value);
   out.input_json = field_json(root, "input");
   const std::string_view version = midjourney_flag(out.prompt, "--v");
   if (!version.empty() && version != "7" && version != "6.1") {
-    return midjourney_error(400, "invalid version --v " + std::string(version) + ": only 7 and 6.1 are served");
+    return midjourney_error(
+        400, "invalid version --v " + std::string(version) + ": only 7 and 6.1 are served");
   }
   const auto mode = string_field(input.value, "process_mode").or_default("fast");
-  if (mode != "relax" && mode != "fast" && mode != "turbo") return midjourney_error(400, "process_mode is invalid");
+  if (mode != "relax" && mode != "fast" && mode != "turbo")
+    return midjourney_error(400, "process_mode is invalid");
   std::string_view ratio = midjourney_flag(out.prompt, "--ar");
   if (ratio.empty()) ratio = string_field(input.value, "aspect_ratio").or_default("1:1");
   const auto tile = ratio_dimensions(ratio, 1024, 8);
@@ -60,7 +64,11 @@ SimResponse task_answer(std::string_view id, const SimTask& task, Outcome outcom
   w.field("task_id", id).field("model", "midjourney").field("task_type", "imagine");
   outcome(w);
   w.key("input").raw(task.extra);
-  w.key("meta").begin_object().field("created_at", task.created_unix_ms / 1000).key("usage").begin_object();
+  w.key("meta")
+      .begin_object()
+      .field("created_at", task.created_unix_ms / 1000)
+      .key("usage")
+      .begin_object();
   w.field("type", "point").field("frozen", 0).field("consume", 0).end_object().end_object();
   w.key("logs").begin_array().end_array().end_object().end_object();
   return json_reply(w.take());
@@ -77,7 +85,8 @@ SimResponse submit(const SimRequest& request, HandlerContext& context) {
   const Directives directives = parse_directives(imagine.prompt);
   if (auto failure = directed_status(directives, midjourney_family())) return std::move(*failure);
   // One imagine is one grid whatever the count, so `partial` counts grids here.
-  if (partial_grant(directives, imagine.prompt, 1, context) == 0) return partial_exhausted(midjourney_family());
+  if (partial_grant(directives, imagine.prompt, 1, context) == 0)
+    return partial_exhausted(midjourney_family());
   SimTask task;
   task.family = "midjourney";
   task.prompt = imagine.prompt;
@@ -97,13 +106,16 @@ SimResponse submit(const SimRequest& request, HandlerContext& context) {
 
 SimResponse poll(const SimRequest& request, HandlerContext& context, std::string_view id) {
   const std::uint32_t pending = context.services.settings.poll_steps;
-  const auto task = context.services.tasks.poll("midjourney", id, pending, context.now, [&context](const SimTask& t) {
-    std::vector<std::string> tokens;
-    if (t.directives.moderated != Moderation::kNone) return tokens;
-    tokens.push_back(publish_file(context, {t.width * 2, t.height * 2}, t.directives));  // the grid
-    for (int i = 0; i < 4; ++i) tokens.push_back(publish_file(context, {t.width, t.height}, t.directives));
-    return tokens;
-  });
+  const auto task = context.services.tasks.poll(
+      "midjourney", id, pending, context.now, [&context](const SimTask& t) {
+        std::vector<std::string> tokens;
+        if (t.directives.moderated != Moderation::kNone) return tokens;
+        tokens.push_back(
+            publish_file(context, {t.width * 2, t.height * 2}, t.directives));  // the grid
+        for (int i = 0; i < 4; ++i)
+          tokens.push_back(publish_file(context, {t.width, t.height}, t.directives));
+        return tokens;
+      });
   if (!task) return midjourney_error(404, "task not found");
   if (!task->finished) {
     const bool first = stage_of_poll(task->polls, pending, 2) == 0;
@@ -116,16 +128,31 @@ SimResponse poll(const SimRequest& request, HandlerContext& context, std::string
   if (task->directives.moderated != Moderation::kNone) {
     return task_answer(id, *task, [](JsonWriter& w) {
       w.field("status", "failed").key("output").begin_object().end_object();
-      w.key("error").begin_object().field("code", 10000).field("raw_message", "Banned prompt detected");
-      w.field("message", "failed to check prompt: banned prompt detected").key("detail").null().end_object();
+      w.key("error")
+          .begin_object()
+          .field("code", 10000)
+          .field("raw_message", "Banned prompt detected");
+      w.field("message", "failed to check prompt: banned prompt detected")
+          .key("detail")
+          .null()
+          .end_object();
     });
   }
   return task_answer(id, *task, [&](JsonWriter& w) {
     w.field("status", "completed").key("output").begin_object();
-    w.field("image_url", file_url(request, task->result_tokens.front())).key("temporary_image_urls").begin_array();
-    for (std::size_t i = 1; i < task->result_tokens.size(); ++i) w.str(file_url(request, task->result_tokens[i]));
+    w.field("image_url", file_url(request, task->result_tokens.front()))
+        .key("temporary_image_urls")
+        .begin_array();
+    for (std::size_t i = 1; i < task->result_tokens.size(); ++i)
+      w.str(file_url(request, task->result_tokens[i]));
     w.end_array().field("discord_image_url", "").field("task_progress", 100);
-    w.key("actions").begin_array().str("upscale1").str("upscale2").str("upscale3").str("upscale4").end_array();
+    w.key("actions")
+        .begin_array()
+        .str("upscale1")
+        .str("upscale2")
+        .str("upscale3")
+        .str("upscale4")
+        .end_array();
     w.end_object();
     no_error(w);
   });
@@ -141,7 +168,8 @@ const ProtocolFamily& midjourney_family() {
 SimResponse handle_midjourney(const SimRequest& request, HandlerContext& context) {
   if (find_header(request, "x-api-key").empty()) return midjourney_error(401, {});
   const std::string_view path = target_path(request.target);
-  return path == kSubmitPath ? submit(request, context) : poll(request, context, path_id(path, kTaskPrefix));
+  return path == kSubmitPath ? submit(request, context)
+                             : poll(request, context, path_id(path, kTaskPrefix));
 }
 
 SimResponse midjourney_error(int status, std::string_view message) {

@@ -4,10 +4,11 @@
 
 namespace imagegen::sim {
 
-PutOutcome ObjectStore::put(const std::string& key, std::string bytes, std::string content_type, bool upsert,
-                            std::string& id) {
+PutOutcome ObjectStore::put(const std::string& key, std::string bytes, std::string content_type,
+                            bool upsert, std::string& id) {
   if (bytes.size() > max_bytes_) return PutOutcome::kTooLarge;
-  auto object = std::make_shared<StoredObject>(StoredObject{std::move(bytes), std::move(content_type), new_uuid()});
+  auto object = std::make_shared<StoredObject>(
+      StoredObject{std::move(bytes), std::move(content_type), new_uuid()});
   std::lock_guard lock(mutex_);
   if (const auto it = objects_.find(key); it != objects_.end()) {
     if (!upsert) return PutOutcome::kDuplicate;

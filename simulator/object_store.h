@@ -26,12 +26,14 @@ enum class PutOutcome { kStored, kDuplicate, kTooLarge };
 
 class ObjectStore {
  public:
-  explicit ObjectStore(std::size_t max_bytes = 256u << 20, double fail_rate = 0.0, std::uint64_t seed = 1)
+  explicit ObjectStore(std::size_t max_bytes = 256u << 20, double fail_rate = 0.0,
+                       std::uint64_t seed = 1)
       : max_bytes_(max_bytes), faults_(fail_rate, seed) {}
 
   // Stores `bytes` under `key` unless it exists and `upsert` is false. `id` gets the object's id
   // (a new one on every write).
-  PutOutcome put(const std::string& key, std::string bytes, std::string content_type, bool upsert, std::string& id);
+  PutOutcome put(const std::string& key, std::string bytes, std::string content_type, bool upsert,
+                 std::string& id);
 
   // The object (and marks it recently used); nullptr when absent or evicted.
   std::shared_ptr<const StoredObject> get(const std::string& key);

@@ -63,12 +63,14 @@ std::optional<SimResponse> read_request(const std::string& text, RiverflowReques
     return openrouter_error(400, out.model + " is not a valid model ID");
   }
   const auto messages = array_field(root, "messages");
-  if (!messages.ok()) return openrouter_error(400, "Input required: specify \"prompt\" or \"messages\"");
+  if (!messages.ok())
+    return openrouter_error(400, "Input required: specify \"prompt\" or \"messages\"");
   out.prompt = user_text(messages.value);
   if (out.prompt.empty()) return openrouter_error(400, "No user message with text content");
   const auto modalities = array_field(root, "modalities");
   if (!modalities.ok() || !wants_image(modalities.value)) {
-    return openrouter_error(404, "No endpoints found that support the requested output modalities: text");
+    return openrouter_error(
+        404, "No endpoints found that support the requested output modalities: text");
   }
   if (const auto config = object_field(root, "image_config"); config.ok()) {
     out.aspect_ratio = std::string(string_field(config.value, "aspect_ratio").or_default(""));
@@ -88,9 +90,11 @@ double cost_of(const RiverflowRequest& request) {
 SimResponse moderated(const RiverflowRequest& request) {
   JsonWriter w;
   w.begin_object().key("error").begin_object().field("code", 403);
-  w.field("message", request.model +
-                         " requires moderation on Sourceful. Your input was flagged for \"violence\". No credits "
-                         "were charged.");
+  w.field(
+      "message",
+      request.model +
+          " requires moderation on Sourceful. Your input was flagged for \"violence\". No credits "
+          "were charged.");
   w.key("metadata").begin_object().key("reasons").begin_array().str("violence").end_array();
   w.field("flagged_input", std::string_view(request.prompt).substr(0, 100));
   w.field("provider_name", "Sourceful").field("model_slug", request.model).end_object();
@@ -98,15 +102,34 @@ SimResponse moderated(const RiverflowRequest& request) {
   return json_reply(w.take(), 403);
 }
 
-SimResponse generated(const RiverflowRequest& request, const EncodedImage& image, std::int64_t created) {
+SimResponse generated(const RiverflowRequest& request, const EncodedImage& image,
+                      std::int64_t created) {
   const auto prompt_tokens = static_cast<std::int64_t>(request.prompt.size() / 4 + 1);
   JsonWriter w;
-  w.begin_object().field("id", "gen-" + new_token()).field("provider", "Sourceful").field("model", request.model);
+  w.begin_object()
+      .field("id", "gen-" + new_token())
+      .field("provider", "Sourceful")
+      .field("model", request.model);
   w.field("object", "chat.completion").field("created", created);
-  w.key("choices").begin_array().begin_object().key("logprobs").null().field("finish_reason", "stop");
+  w.key("choices")
+      .begin_array()
+      .begin_object()
+      .key("logprobs")
+      .null()
+      .field("finish_reason", "stop");
   w.field("native_finish_reason", "stop").field("index", 0);
-  w.key("message").begin_object().field("role", "assistant").field("content", "").key("refusal").null();
-  w.key("images").begin_array().begin_object().field("type", "image_url").key("image_url").begin_object();
+  w.key("message")
+      .begin_object()
+      .field("role", "assistant")
+      .field("content", "")
+      .key("refusal")
+      .null();
+  w.key("images")
+      .begin_array()
+      .begin_object()
+      .field("type", "image_url")
+      .key("image_url")
+      .begin_object();
   std::string url = "data:image/png;base64,";
   url += image.base64;
   w.field("url", url).end_object().end_object().end_array();
@@ -117,30 +140,42 @@ SimResponse generated(const RiverflowRequest& request, const EncodedImage& image
   return json_reply(w.take());
 }
 
-SimResponse obey(const RiverflowRequest& request, const Directives& directives, HandlerContext& context) {
+SimResponse obey(const RiverflowRequest& request, const Directives& directives,
+                 HandlerContext& context) {
   if (auto failure = directed_failure(directives, openrouter_family())) return std::move(*failure);
   const bool fast = request.model.ends_with("fast");
   const auto size = gemini_dimensions(request.aspect_ratio, request.image_size);
   if (!size || (fast && request.image_size == "4K")) {
-    return openrouter_error(400, "Provider returned error: unsupported image_config (aspect_ratio '" +
-                                     request.aspect_ratio + "', image_size '" + request.image_size + "')");
+    return openrouter_error(
+        400, "Provider returned error: unsupported image_config (aspect_ratio '" +
+                 request.aspect_ratio + "', image_size '" + request.image_size + "')");
   }
   if (directives.moderated != Moderation::kNone) return moderated(request);
-  if (partial_grant(directives, request.prompt, 1, context) == 0) return partial_exhausted(openrouter_family());
+  if (partial_grant(directives, request.prompt, 1, context) == 0)
+    return partial_exhausted(openrouter_family());
   return generated(request, *inline_image(context, *size, directives), context.unix_seconds);
 }
 
 std::string_view default_message(int status) {
   switch (status) {
-    case 400: return "Bad Request";
-    case 401: return "No auth credentials found";
-    case 402: return "Insufficient credits. Add more using https://openrouter.ai/settings/credits";
-    case 403: return "Forbidden";
-    case 408: return "Request timed out";
-    case 429: return "Rate limit exceeded: free-models-per-min. ";
-    case 502: return "Provider returned error";
-    case 503: return "No available provider could serve the request";
-    default: return status < 500 ? "Request failed" : "Internal Server Error";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "No auth credentials found";
+    case 402:
+      return "Insufficient credits. Add more using https://openrouter.ai/settings/credits";
+    case 403:
+      return "Forbidden";
+    case 408:
+      return "Request timed out";
+    case 429:
+      return "Rate limit exceeded: free-models-per-min. ";
+    case 502:
+      return "Provider returned error";
+    case 503:
+      return "No available provider could serve the request";
+    default:
+      return status < 500 ? "Request failed" : "Internal Server Error";
   }
 }
 

@@ -4,7 +4,8 @@
 
 namespace imagegen::sim {
 
-std::string ResultFiles::add(std::uint32_t width, std::uint32_t height, FileKind kind, Clock::time_point now) {
+std::string ResultFiles::add(std::uint32_t width, std::uint32_t height, FileKind kind,
+                             Clock::time_point now) {
   std::string token = new_token();
   std::lock_guard lock(mutex_);
   forget(now);
@@ -22,7 +23,8 @@ FileState ResultFiles::find(std::string_view token, Clock::time_point now, Resul
   forget(now);
   const auto it = entries_.find(std::string(token));
   if (it == entries_.end()) return FileState::kUnknown;
-  if (it->second.file.kind == FileKind::kExpired || now >= it->second.made + ttl_) return FileState::kExpired;
+  if (it->second.file.kind == FileKind::kExpired || now >= it->second.made + ttl_)
+    return FileState::kExpired;
   out = it->second.file;
   return FileState::kServable;
 }

@@ -33,7 +33,8 @@ class ResultFiles {
  public:
   using Clock = std::chrono::steady_clock;
 
-  explicit ResultFiles(std::chrono::milliseconds ttl = std::chrono::minutes(10), std::size_t max_tokens = 1'000'000)
+  explicit ResultFiles(std::chrono::milliseconds ttl = std::chrono::minutes(10),
+                       std::size_t max_tokens = 1'000'000)
       : ttl_(ttl), max_tokens_(max_tokens) {}
 
   // A new token for a picture of `width` x `height`.

@@ -20,8 +20,9 @@ constexpr std::string_view kVersion = "2024-11-06";
 constexpr std::uint32_t kStages = 3;  // PENDING, THROTTLED, RUNNING
 
 constexpr std::array<std::string_view, 16> kRatios{
-    "1280:720",  "720:1280", "720:720",   "960:720",  "720:960",  "1680:720", "1920:1080", "1080:1920",
-    "1024:1024", "1080:1080", "1168:880", "1360:768", "1440:1080", "1080:1440", "1808:768", "2112:912"};
+    "1280:720",  "720:1280",  "720:720",   "960:720",   "720:960",  "1680:720",
+    "1920:1080", "1080:1920", "1024:1024", "1080:1080", "1168:880", "1360:768",
+    "1440:1080", "1080:1440", "1808:768",  "2112:912"};
 
 std::string_view methods(std::string_view path) {
   if (path == kSubmitPath) return "POST";
@@ -31,8 +32,18 @@ std::string_view methods(std::string_view path) {
 // A 400 naming the offending field, as Runway's validation answers do.
 SimResponse invalid(std::string_view field, std::string_view message) {
   JsonWriter w;
-  w.begin_object().field("error", "Validation of body failed").key("issues").begin_array().begin_object();
-  w.key("path").begin_array().str(field).end_array().field("message", message).end_object().end_array();
+  w.begin_object()
+      .field("error", "Validation of body failed")
+      .key("issues")
+      .begin_array()
+      .begin_object();
+  w.key("path")
+      .begin_array()
+      .str(field)
+      .end_array()
+      .field("message", message)
+      .end_object()
+      .end_array();
   w.end_object();
   return json_reply(w.take(), 400);
 }
@@ -63,7 +74,8 @@ std::optional<SimResponse> read_request(const std::string& text, Gen4Request& ou
   }
   const auto prompt = string_field(root, "promptText");
   const std::size_t units = prompt.ok() ? utf16_units(prompt.value) : 0;
-  if (units < 1 || units > 1000) return invalid("promptText", "String must contain between 1 and 1000 character(s)");
+  if (units < 1 || units > 1000)
+    return invalid("promptText", "String must contain between 1 and 1000 character(s)");
   out.prompt = std::string(prompt.value);
   const auto ratio = string_field(root, "ratio").or_default("");
   if (std::find(kRatios.begin(), kRatios.end(), ratio) == kRatios.end()) {
@@ -89,8 +101,9 @@ std::string iso_time(std::int64_t unix_ms) {
   std::tm tm{};
   gmtime_r(&seconds, &tm);
   char text[96];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(unix_ms % 1000));
+  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<int>(unix_ms % 1000));
   return text;
 }
 
@@ -99,7 +112,8 @@ SimResponse submit(const SimRequest& request, HandlerContext& context) {
   if (auto problem = read_request(request.body, gen4)) return std::move(*problem);
   const Directives directives = parse_directives(gen4.prompt);
   if (auto failure = directed_status(directives, runway_family())) return std::move(*failure);
-  if (partial_grant(directives, gen4.prompt, 1, context) == 0) return partial_exhausted(runway_family());
+  if (partial_grant(directives, gen4.prompt, 1, context) == 0)
+    return partial_exhausted(runway_family());
   SimTask task;
   task.family = "runway";
   task.model = gen4.model;
@@ -110,7 +124,9 @@ SimResponse submit(const SimRequest& request, HandlerContext& context) {
   task.created_unix_ms = unix_ms(context);
   task.directives = directives;
   JsonWriter w;
-  w.begin_object().field("id", context.services.tasks.submit(std::move(task), context.now)).end_object();
+  w.begin_object()
+      .field("id", context.services.tasks.submit(std::move(task), context.now))
+      .end_object();
   return json_reply(w.take());
 }
 
@@ -121,10 +137,11 @@ std::uint32_t pending_polls(const SimSettings& settings) {
 
 SimResponse poll(const SimRequest& request, HandlerContext& context, std::string_view id) {
   const std::uint32_t pending = pending_polls(context.services.settings);
-  const auto task = context.services.tasks.poll("runway", id, pending, context.now, [&context](const SimTask& t) {
-    if (t.directives.moderated != Moderation::kNone) return std::vector<std::string>{};
-    return std::vector<std::string>{publish_file(context, {t.width, t.height}, t.directives)};
-  });
+  const auto task =
+      context.services.tasks.poll("runway", id, pending, context.now, [&context](const SimTask& t) {
+        if (t.directives.moderated != Moderation::kNone) return std::vector<std::string>{};
+        return std::vector<std::string>{publish_file(context, {t.width, t.height}, t.directives)};
+      });
   if (!task) return runway_error(404, "Task not found");
   JsonWriter w;
   w.begin_object().field("id", id).field("createdAt", iso_time(task->created_unix_ms));
@@ -133,10 +150,12 @@ SimResponse poll(const SimRequest& request, HandlerContext& context, std::string
     w.field("status", stage == 0 ? "PENDING" : stage == 1 ? "THROTTLED" : "RUNNING");
     if (stage == 2) w.key("progress").real(0.5);
   } else if (task->directives.moderated == Moderation::kPrompt) {
-    w.field("status", "FAILED").field("failure", "Your prompt did not pass our content moderation.");
+    w.field("status", "FAILED")
+        .field("failure", "Your prompt did not pass our content moderation.");
     w.field("failureCode", "SAFETY.INPUT.TEXT");
   } else if (task->directives.moderated == Moderation::kOutput) {
-    w.field("status", "FAILED").field("failure", "The generated image did not pass our content moderation.");
+    w.field("status", "FAILED")
+        .field("failure", "The generated image did not pass our content moderation.");
     w.field("failureCode", "SAFETY.OUTPUT.IMAGE");
   } else {
     w.field("status", "SUCCEEDED").key("output").begin_array();
@@ -158,19 +177,23 @@ SimResponse handle_runway(const SimRequest& request, HandlerContext& context) {
   const std::string_view version = find_header(request, "x-runway-version");
   if (version.empty()) return runway_error(400, "The X-Runway-Version header is required");
   if (version != kVersion) {
-    return runway_error(400, "Invalid API version '" + std::string(version) + "'; supported: 2024-11-06");
+    return runway_error(
+        400, "Invalid API version '" + std::string(version) + "'; supported: 2024-11-06");
   }
   const std::string_view path = target_path(request.target);
-  return path == kSubmitPath ? submit(request, context) : poll(request, context, path_id(path, kTasksPrefix));
+  return path == kSubmitPath ? submit(request, context)
+                             : poll(request, context, path_id(path, kTasksPrefix));
 }
 
 SimResponse runway_error(int status, std::string_view message) {
   std::string_view text = message;
   if (text.empty()) {
-    text = status == 401   ? "Invalid API key or no API key provided"
-           : status == 429 ? "You have exceeded the number of concurrent tasks or daily generations for your tier"
-           : status >= 500 ? "An unexpected error occurred"
-                           : "Bad request";
+    text =
+        status == 401 ? "Invalid API key or no API key provided"
+        : status == 429
+            ? "You have exceeded the number of concurrent tasks or daily generations for your tier"
+        : status >= 500 ? "An unexpected error occurred"
+                        : "Bad request";
   }
   JsonWriter w;
   w.begin_object().field("error", text).end_object();

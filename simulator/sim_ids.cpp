@@ -17,7 +17,8 @@ std::uint64_t mix(std::uint64_t x) {
 
 // Two distinct 64-bit values per call: a counter from a random start, mixed.
 std::pair<std::uint64_t, std::uint64_t> next_pair() {
-  static const std::uint64_t start = (std::uint64_t{std::random_device{}()} << 32) ^ std::random_device{}();
+  static const std::uint64_t start =
+      (std::uint64_t{std::random_device{}()} << 32) ^ std::random_device{}();
   static std::atomic<std::uint64_t> counter{0};
   const std::uint64_t n = counter.fetch_add(1, std::memory_order_relaxed);
   return {mix(start + 2 * n), mix(start + 2 * n + 1)};
@@ -30,7 +31,8 @@ std::string new_uuid() {
   char text[40];
   std::snprintf(text, sizeof text, "%08x-%04x-4%03x-8%03x-%012llx", static_cast<unsigned>(a >> 32),
                 static_cast<unsigned>((a >> 16) & 0xffff), static_cast<unsigned>(a & 0xfff),
-                static_cast<unsigned>((b >> 48) & 0xfff), static_cast<unsigned long long>(b & 0xffffffffffffull));
+                static_cast<unsigned>((b >> 48) & 0xfff),
+                static_cast<unsigned long long>(b & 0xffffffffffffull));
   return text;
 }
 

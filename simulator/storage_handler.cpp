@@ -19,9 +19,12 @@ std::string_view object_key(std::string_view path) {
   return path;
 }
 
-std::string_view methods(std::string_view path) { return object_key(path).empty() ? "" : "GET, POST, PUT"; }
+std::string_view methods(std::string_view path) {
+  return object_key(path).empty() ? "" : "GET, POST, PUT";
+}
 
-SimResponse refusal(int status_code, std::string_view error, std::string_view message, int http_status = 400) {
+SimResponse refusal(int status_code, std::string_view error, std::string_view message,
+                    int http_status = 400) {
   JsonWriter w;
   w.begin_object().field("statusCode", std::to_string(status_code)).field("error", error);
   w.field("message", message).end_object();
@@ -44,10 +47,12 @@ SimResponse upload(const SimRequest& request, HandlerContext& context, const std
   if (content_type.empty()) content_type = "application/octet-stream";
   std::string id;
   switch (store.put(key, request.body, std::move(content_type), upsert, id)) {
-    case PutOutcome::kDuplicate: return refusal(409, "Duplicate", "The resource already exists");
+    case PutOutcome::kDuplicate:
+      return refusal(409, "Duplicate", "The resource already exists");
     case PutOutcome::kTooLarge:
       return refusal(413, "Payload too large", "The object exceeded the maximum allowed size", 413);
-    case PutOutcome::kStored: break;
+    case PutOutcome::kStored:
+      break;
   }
   JsonWriter w;
   w.begin_object().field("Key", key).field("Id", id).end_object();
@@ -79,8 +84,11 @@ SimResponse handle_storage(const SimRequest& request, HandlerContext& context) {
 }
 
 SimResponse storage_error(int status, std::string_view message) {
-  std::string_view error = status == 503 ? "Service Unavailable" : status >= 500 ? "Internal Server Error" : "Error";
-  if (message.empty()) message = status >= 500 ? "The storage backend is temporarily unavailable" : "Request refused";
+  std::string_view error = status == 503   ? "Service Unavailable"
+                           : status >= 500 ? "Internal Server Error"
+                                           : "Error";
+  if (message.empty())
+    message = status >= 500 ? "The storage backend is temporarily unavailable" : "Request refused";
   return refusal(status, error, message, status);
 }
 

@@ -22,8 +22,9 @@ std::string TaskStore::submit(SimTask task, Clock::time_point now) {
   return id;
 }
 
-std::optional<SimTask> TaskStore::poll(std::string_view family, std::string_view id, std::uint32_t pending_polls,
-                                       Clock::time_point now, const MakeResults& make_results) {
+std::optional<SimTask> TaskStore::poll(std::string_view family, std::string_view id,
+                                       std::uint32_t pending_polls, Clock::time_point now,
+                                       const MakeResults& make_results) {
   std::lock_guard lock(mutex_);
   expire(now);
   const auto it = tasks_.find(std::string(id));
@@ -40,8 +41,8 @@ std::optional<SimTask> TaskStore::poll(std::string_view family, std::string_view
   return task;
 }
 
-std::uint32_t TaskStore::in_flight(std::string_view family, std::string_view owner, Clock::time_point now,
-                                   Clock::duration abandon_after) {
+std::uint32_t TaskStore::in_flight(std::string_view family, std::string_view owner,
+                                   Clock::time_point now, Clock::duration abandon_after) {
   std::lock_guard lock(mutex_);
   expire(now);
   const auto list = owned_.find(std::string(family) + '\n' + std::string(owner));

@@ -26,7 +26,8 @@ namespace imagegen::sim {
 struct SimTask {
   // Set by the family at submission.
   std::string family;
-  std::string owner;  // the API key when the family limits tasks per key (see in_flight), else empty
+  std::string
+      owner;  // the API key when the family limits tasks per key (see in_flight), else empty
   std::string model;
   std::string prompt;
   std::uint32_t width = 0;
@@ -40,9 +41,9 @@ struct SimTask {
   // Maintained by the store.
   std::string id;
   std::chrono::steady_clock::time_point created;
-  std::uint32_t polls = 0;                  // polls answered, this one included
-  bool finished = false;                    // this or an earlier poll saw the final state
-  std::vector<std::string> result_tokens;   // made by the family when the task finished
+  std::uint32_t polls = 0;                 // polls answered, this one included
+  bool finished = false;                   // this or an earlier poll saw the final state
+  std::vector<std::string> result_tokens;  // made by the family when the task finished
 };
 
 class TaskStore {
@@ -51,7 +52,8 @@ class TaskStore {
   // Makes the result tokens of a task that has just finished.
   using MakeResults = std::function<std::vector<std::string>(const SimTask&)>;
 
-  explicit TaskStore(std::chrono::seconds ttl = std::chrono::hours(1), std::size_t max_tasks = 200'000)
+  explicit TaskStore(std::chrono::seconds ttl = std::chrono::hours(1),
+                     std::size_t max_tasks = 200'000)
       : ttl_(ttl), max_tasks_(max_tasks) {}
 
   // Stores the task under a fresh id and returns that id.
@@ -60,8 +62,9 @@ class TaskStore {
   // One poll of `family`'s task `id` (another family's id is unknown): counts the poll, finishes
   // the task when its time has come (calling `make_results` once) and returns a copy of it.
   // nullopt for an unknown or expired id.
-  std::optional<SimTask> poll(std::string_view family, std::string_view id, std::uint32_t pending_polls,
-                              Clock::time_point now, const MakeResults& make_results);
+  std::optional<SimTask> poll(std::string_view family, std::string_view id,
+                              std::uint32_t pending_polls, Clock::time_point now,
+                              const MakeResults& make_results);
 
   // Unfinished tasks of `family` submitted by `owner`. A task that is never polled stops counting
   // after `abandon_after` (real providers finish it anyway); a hanging one counts until it expires.

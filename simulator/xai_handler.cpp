@@ -13,12 +13,15 @@
 namespace imagegen::sim {
 namespace {
 
-constexpr std::array<std::string_view, 14> kRatios{"1:1",    "3:4",    "4:3",  "9:16", "16:9", "2:3", "3:2",
-                                                   "9:19.5", "19.5:9", "9:20", "20:9", "1:2",  "2:1", "auto"};
+constexpr std::array<std::string_view, 14> kRatios{"1:1",  "3:4", "4:3",    "9:16",   "16:9",
+                                                   "2:3",  "3:2", "9:19.5", "19.5:9", "9:20",
+                                                   "20:9", "1:2", "2:1",    "auto"};
 
 // OpenAI's path too: the router picks between them by the body's model (OpenAI is listed first, so
 // it answers requests that have no body to tell by).
-std::string_view methods(std::string_view path) { return path == "/v1/images/generations" ? "POST" : ""; }
+std::string_view methods(std::string_view path) {
+  return path == "/v1/images/generations" ? "POST" : "";
+}
 
 struct GrokRequest {
   std::string prompt;
@@ -29,7 +32,8 @@ struct GrokRequest {
 
 std::optional<SimResponse> read_request(const std::string& text, GrokRequest& out) {
   JsonBody body;
-  if (!body.parse(text)) return xai_error(400, "Failed to deserialize the JSON body into the target type");
+  if (!body.parse(text))
+    return xai_error(400, "Failed to deserialize the JSON body into the target type");
   const auto root = body.root();
   for (const char* unsupported : {"size", "quality", "style"}) {
     if (string_field(root, unsupported).present || int_field(root, unsupported).present) {
@@ -38,23 +42,28 @@ std::optional<SimResponse> read_request(const std::string& text, GrokRequest& ou
   }
   const auto model = string_field(root, "model").or_default("");
   if (model != "grok-imagine-image" && model != "grok-imagine-image-quality") {
-    return xai_error(404, "The model " + std::string(model) + " does not exist or your team does not have access to it.");
+    return xai_error(404, "The model " + std::string(model) +
+                              " does not exist or your team does not have access to it.");
   }
   const auto prompt = string_field(root, "prompt");
-  if (!prompt.ok() || prompt.value.empty()) return xai_error(400, "prompt: must be a non-empty string");
+  if (!prompt.ok() || prompt.value.empty())
+    return xai_error(400, "prompt: must be a non-empty string");
   out.prompt = std::string(prompt.value);
   const auto n = int_field(root, "n");
-  if (n.wrong_type || (n.ok() && (n.value < 1 || n.value > 10))) return xai_error(400, "n: must be between 1 and 10");
+  if (n.wrong_type || (n.ok() && (n.value < 1 || n.value > 10)))
+    return xai_error(400, "n: must be between 1 and 10");
   out.n = n.or_default(1);
   const auto format = string_field(root, "response_format").or_default("url");
-  if (format != "url" && format != "b64_json") return xai_error(400, "response_format: must be 'url' or 'b64_json'");
+  if (format != "url" && format != "b64_json")
+    return xai_error(400, "response_format: must be 'url' or 'b64_json'");
   out.b64 = format == "b64_json";
   std::string_view ratio = string_field(root, "aspect_ratio").or_default("auto");
   if (std::find(kRatios.begin(), kRatios.end(), ratio) == kRatios.end()) {
     return xai_error(400, "aspect_ratio: unsupported value '" + std::string(ratio) + "'");
   }
   const auto resolution = string_field(root, "resolution").or_default("1k");
-  if (resolution != "1k" && resolution != "2k") return xai_error(400, "resolution: must be '1k' or '2k'");
+  if (resolution != "1k" && resolution != "2k")
+    return xai_error(400, "resolution: must be '1k' or '2k'");
   out.size = *ratio_dimensions(ratio == "auto" ? "1:1" : ratio, resolution == "2k" ? 2048 : 1024);
   return std::nullopt;
 }
@@ -83,20 +92,28 @@ SimResponse obey(const SimRequest& request, const GrokRequest& grok, const Direc
   if (directives.moderated != Moderation::kNone) {
     return xai_error(400, "Generated image rejected by content moderation.");
   }
-  const std::uint32_t granted = partial_grant(directives, grok.prompt, static_cast<std::uint32_t>(grok.n), context);
+  const std::uint32_t granted =
+      partial_grant(directives, grok.prompt, static_cast<std::uint32_t>(grok.n), context);
   if (granted == 0) return partial_exhausted(xai_family());
   return generated(request, grok, granted, directives, context);
 }
 
 std::string_view status_code_text(int status) {
   switch (status) {
-    case 400: return "Client specified an invalid argument";
-    case 401: return "The request does not have valid authentication credentials for the operation";
-    case 403: return "The caller does not have permission to execute the specified operation";
-    case 404: return "Some requested entity was not found";
-    case 429: return "Too many requests";
-    case 503: return "The service is currently unavailable";
-    default: return status < 500 ? "Client specified an invalid argument" : "Internal error";
+    case 400:
+      return "Client specified an invalid argument";
+    case 401:
+      return "The request does not have valid authentication credentials for the operation";
+    case 403:
+      return "The caller does not have permission to execute the specified operation";
+    case 404:
+      return "Some requested entity was not found";
+    case 429:
+      return "Too many requests";
+    case 503:
+      return "The service is currently unavailable";
+    default:
+      return status < 500 ? "Client specified an invalid argument" : "Internal error";
   }
 }
 
@@ -109,7 +126,8 @@ const ProtocolFamily& xai_family() {
 
 SimResponse handle_xai(const SimRequest& request, HandlerContext& context) {
   if (bearer_token(request).empty()) {
-    return xai_error(401, "No API key provided. Add an Authorization header with Bearer authentication.");
+    return xai_error(
+        401, "No API key provided. Add an Authorization header with Bearer authentication.");
   }
   GrokRequest grok;
   if (auto problem = read_request(request.body, grok)) return std::move(*problem);

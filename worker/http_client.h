@@ -41,7 +41,8 @@ class HttpClient {
   // response, not an error). Redirects are not followed.
   // Fails with: kTimeout when `timeout` (mandatory, covers connect + send + receive) passes;
   // kUnavailable when the host cannot be resolved or reached, or the connection breaks;
-  // kProtocol when the body exceeds max_response_bytes; kInvalidArgument for a bad URL or a
+  // kProtocol when the body exceeds max_response_bytes (or the request's own, smaller
+  // max_response_bytes); kInvalidArgument for a bad URL or a
   // scheme other than http/https.
   // Cancelled by: nothing but `timeout` (and destroying the client). Resumes the coroutine
   // through its executor; curl itself runs on this client's io_context thread.

@@ -240,7 +240,8 @@ asio::awaitable<ProviderCaller::TryResult> ProviderCaller::one_try(const CallTar
   TryResult out;
   out.images = std::move(got.images);
   // Download only what is still wanted (Midjourney always makes four).
-  const auto wanted = static_cast<std::size_t>(std::max(images - static_cast<int>(out.images.size()), 0));
+  const auto wanted =
+      static_cast<std::size_t>(std::max(images - static_cast<int>(out.images.size()), 0));
   if (got.urls.size() > wanted) got.urls.resize(wanted);
   if (!got.urls.empty()) co_await download_all(target, std::move(got.urls), deadline, out);
   co_return out;

@@ -93,13 +93,11 @@ class ProviderCaller {
                                                Clock::time_point deadline);
   boost::asio::awaitable<Download> download(const CallTarget& target, std::string url,
                                             Clock::time_point deadline);
-  boost::asio::awaitable<void> download_all(const CallTarget& target,
-                                            std::vector<std::string> urls,
+  boost::asio::awaitable<void> download_all(const CallTarget& target, std::vector<std::string> urls,
                                             Clock::time_point deadline, TryResult& out);
   // Retry-or-not for repeating one exchange (poll or download); logs the decision.
-  RetryDecision repeat_decision(const CallTarget& target, const ProviderError& error,
-                                int failures, Clock::time_point deadline,
-                                std::string_view what);
+  RetryDecision repeat_decision(const CallTarget& target, const ProviderError& error, int failures,
+                                Clock::time_point deadline, std::string_view what);
   int accept_images(std::vector<GeneratedImage>& got, int wanted, CallOutcome& out,
                     std::string& problem) const;
 

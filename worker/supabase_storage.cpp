@@ -53,8 +53,7 @@ asio::awaitable<Result<std::string>> SupabaseStorage::store(const std::string& u
   for (int attempt = 1;; ++attempt) {
     const auto left = std::chrono::duration_cast<milliseconds>(deadline - SteadyClock::now());
     const milliseconds timeout = std::min(left, options_.attempt_timeout);
-    HttpRequest req =
-        supabase_upload_request(options_.settings, *object, info.mime, image.bytes);
+    HttpRequest req = supabase_upload_request(options_.settings, *object, info.mime, image.bytes);
     Result<HttpResponse> resp = co_await http_.fetch(std::move(req), timeout);
     ProviderErrorKind kind;
     std::optional<milliseconds> retry_after;

@@ -28,7 +28,10 @@ start_stack() {
   export IMAGEGEN_REDIS_URL="redis://127.0.0.1:$redis_port/0"
   export IMAGEGEN_CATALOG="$root/config/models.json"
   export IMAGEGEN_PROVIDER_BASE_URL="http://127.0.0.1:$sim_port"
-  export GEMINI_API_KEY=sim-key OPENAI_API_KEY=sim-key
+  # Every provider points at the simulator; its keys are placeholders (Kling's are the sim's defaults).
+  export GEMINI_API_KEY=sim-key OPENAI_API_KEY=sim-key BFL_API_KEY=sim-key MIDJOURNEY_API_KEY=sim-key \
+    RUNWAY_API_KEY=sim-key XAI_API_KEY=sim-key BYTEPLUS_API_KEY=sim-key OPENROUTER_API_KEY=sim-key \
+    DASHSCOPE_API_KEY=sim-key KLING_ACCESS_KEY=sim-kling-access KLING_SECRET_KEY=sim-kling-secret
 
   "$bin/imagegen-sim" --port "$sim_port" ${SIM_ARGS:-} >"$run_dir/logs/sim.log" 2>&1 &
   pids+=($!)

@@ -174,8 +174,8 @@ class BookWatcher {
         EXPECT_GE(balance, 0) << json;
         EXPECT_GE(held, 0) << json;
         EXPECT_EQ(granted - captured, balance + held) << json;
-        lowest_balance_ = std::min(lowest_balance_, balance);
-        highest_held_ = std::max(highest_held_, held);
+        lowest_balance_ = std::min(lowest_balance_.load(), balance);
+        highest_held_ = std::max(highest_held_.load(), held);
       }
       sample_waiting();
       ++samples_;
@@ -188,7 +188,7 @@ class BookWatcher {
     const std::string name = "\nimagegen_api_waiting_requests ";
     auto at = r.body.find(name);
     if (at == std::string::npos) return;
-    most_waiting_ = std::max(most_waiting_, std::strtod(r.body.c_str() + at + name.size(), nullptr));
+    most_waiting_ = std::max(most_waiting_.load(), std::strtod(r.body.c_str() + at + name.size(), nullptr));
   }
 
   Stack& stack_;

@@ -59,6 +59,15 @@ Stack::Stack(StackOptions o) {
                           "XAI_API_KEY", "BYTEPLUS_API_KEY", "OPENROUTER_API_KEY", "DASHSCOPE_API_KEY"}) {
     worker_env_[key] = "sim-key";
   }
+  // Kling signs a JWT with two keys; these are the simulator's defaults.
+  worker_env_["KLING_ACCESS_KEY"] = "sim-kling-access";
+  worker_env_["KLING_SECRET_KEY"] = "sim-kling-secret";
+  if (!o.supabase_bucket.empty()) {
+    worker_env_["IMAGEGEN_STORAGE"] = "supabase";
+    worker_env_["SUPABASE_URL"] = sim_url();
+    worker_env_["SUPABASE_SERVICE_ROLE_KEY"] = "sim-service-role-key";
+    worker_env_["IMAGEGEN_SUPABASE_BUCKET"] = o.supabase_bucket;
+  }
   for (auto& [k, v] : o.worker_env) worker_env_[k] = v;
   if (o.start_worker) start_worker({{"IMAGEGEN_METRICS_PORT", std::to_string(worker_metrics_port_)}});
   auto env = common;

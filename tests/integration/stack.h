@@ -19,6 +19,9 @@ struct StackOptions {
   std::map<std::string, std::string> api_env;
   std::map<std::string, std::string> worker_env;
   bool start_worker = true;
+  // Non-empty: the worker stores into this bucket of the simulator's Supabase Storage API
+  // (IMAGEGEN_STORAGE=supabase) instead of a local directory.
+  std::string supabase_bucket;
 };
 
 struct DemoUser {
@@ -47,6 +50,7 @@ class Stack {
   Process& api() { return *api_; }
 
   const std::string& images_dir() const { return images_dir_; }
+  std::string sim_url() const { return "http://127.0.0.1:" + std::to_string(sim_port_); }
   std::uint16_t api_metrics_port() const { return api_metrics_port_; }
   std::uint16_t worker_metrics_port() const { return worker_metrics_port_; }
   RedisServer& redis() { return *redis_; }

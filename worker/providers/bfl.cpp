@@ -74,7 +74,8 @@ ProviderParse BflFamily::parse_response(const HttpResponse& r) const {
   }
   // Always the returned polling_url: it may name another (regional) host.
   const std::string_view polling_url = json_str(doc["polling_url"]);
-  if (!is_http_url(polling_url)) return malformed_error(r.status, "submit answer has no polling_url");
+  if (!is_http_url(polling_url))
+    return malformed_error(r.status, "submit answer has no polling_url");
   return ProviderFollowUp{std::string(polling_url), std::string(kPoll), std::nullopt};
 }
 
@@ -93,7 +94,8 @@ ProviderParse BflFamily::parse_follow_up(const HttpResponse& r,
   simdjson::dom::parser parser;
   JsonElement doc;
   if (auto err = parser.parse(r.body).get(doc)) {
-    return malformed_error(r.status, std::string("invalid poll JSON: ") + simdjson::error_message(err));
+    return malformed_error(r.status,
+                           std::string("invalid poll JSON: ") + simdjson::error_message(err));
   }
   const std::string_view status = json_str(doc["status"]);
   if (status.empty()) return malformed_error(r.status, "poll answer has no status");

@@ -165,7 +165,8 @@ ProviderParse DashScopeFamily::parse_follow_up(const HttpResponse& r,
   simdjson::dom::parser parser;
   JsonElement doc;
   if (auto err = parser.parse(r.body).get(doc)) {
-    return malformed_error(r.status, std::string("invalid poll JSON: ") + simdjson::error_message(err));
+    return malformed_error(r.status,
+                           std::string("invalid poll JSON: ") + simdjson::error_message(err));
   }
   JsonElement output;
   if (doc["output"].get(output)) return malformed_error(r.status, "poll answer has no output");
@@ -176,9 +177,9 @@ ProviderParse DashScopeFamily::parse_follow_up(const HttpResponse& r,
   if (status == "SUCCEEDED") return images_of(r, output);
   if (status == "FAILED") {
     const std::string_view code = json_str(output["code"]);
-    return make_provider_error(kind_for_code(code, 500), r.status,
-                               "task FAILED " + std::string(code) + ": " +
-                                   std::string(json_str(output["message"])));
+    return make_provider_error(
+        kind_for_code(code, 500), r.status,
+        "task FAILED " + std::string(code) + ": " + std::string(json_str(output["message"])));
   }
   // CANCELED, UNKNOWN (expired or unknown id): the task is gone; a new submit may work.
   return make_provider_error(ProviderErrorKind::kTransient, r.status,

@@ -55,8 +55,7 @@ int KlingFamily::max_images_per_call(const ModelInfo& model) const {
 }
 
 HttpRequest KlingFamily::build_request(const ModelInfo& model, const JobSpec& job,
-                                       int images_in_call,
-                                       const ProviderEndpoint& endpoint) const {
+                                       int images_in_call, const ProviderEndpoint& endpoint) const {
   JsonWriter w;
   w.begin_object();
   w.key("model_name").string(model.upstream_id);
@@ -72,8 +71,7 @@ HttpRequest KlingFamily::build_request(const ModelInfo& model, const JobSpec& jo
   HttpRequest req;
   req.method = "POST";
   req.url = endpoint.base_url + "/v1/images/generations";
-  req.headers =
-      bearer_json_headers(tokens_.token(endpoint.api_key, endpoint.secret_key));
+  req.headers = bearer_json_headers(tokens_.token(endpoint.api_key, endpoint.secret_key));
   req.body = w.take();
   return req;
 }
@@ -111,7 +109,8 @@ ProviderParse KlingFamily::parse_follow_up(const HttpResponse& r,
     if (r.status < 200 || r.status > 299) {
       return http_error(kind_for_status(r.status), r, describe_error(r.status, "", ""));
     }
-    return malformed_error(r.status, std::string("invalid poll JSON: ") + simdjson::error_message(err));
+    return malformed_error(r.status,
+                           std::string("invalid poll JSON: ") + simdjson::error_message(err));
   }
   if (auto err = envelope_error(r, doc)) return *err;
   const std::string_view status = task_status(doc);

@@ -8,16 +8,16 @@ namespace imagegen::worker {
 namespace {
 
 bool policy_words(std::string_view text) {
-  for (std::string_view w : {"banned", "prohibited", "moderat", "nsfw", "inappropriate",
-                             "violat", "filter", "blocked"}) {
+  for (std::string_view w : {"banned", "prohibited", "moderat", "nsfw", "inappropriate", "violat",
+                             "filter", "blocked"}) {
     if (icontains(text, w)) return true;
   }
   return false;
 }
 
 bool money_words(std::string_view text) {
-  return icontains(text, "insufficient") || icontains(text, "credit") ||
-         icontains(text, "quota") || icontains(text, "balance");
+  return icontains(text, "insufficient") || icontains(text, "credit") || icontains(text, "quota") ||
+         icontains(text, "balance");
 }
 
 ProviderError error_response(const HttpResponse& r) {
@@ -134,7 +134,8 @@ ProviderParse MidjourneyFamily::parse_follow_up(const HttpResponse& r,
   simdjson::dom::parser parser;
   JsonElement doc;
   if (auto err = parser.parse(r.body).get(doc)) {
-    return malformed_error(r.status, std::string("invalid poll JSON: ") + simdjson::error_message(err));
+    return malformed_error(r.status,
+                           std::string("invalid poll JSON: ") + simdjson::error_message(err));
   }
   JsonElement data;
   if (doc["data"].get(data)) return malformed_error(r.status, "poll answer has no data");

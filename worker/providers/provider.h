@@ -22,8 +22,8 @@
 namespace imagegen::worker {
 
 struct ProviderEndpoint {
-  std::string base_url;    // no trailing slash; for openai it already ends in /v1
-  std::string api_key;     // never logged (kling: the access key)
+  std::string base_url;         // no trailing slash; for openai it already ends in /v1
+  std::string api_key;          // never logged (kling: the access key)
   std::string secret_key = {};  // never logged; only families that sign requests (kling) use it
 };
 

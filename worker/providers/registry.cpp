@@ -49,8 +49,13 @@ const std::vector<ProviderEnvSpec>& provider_env_specs() {
       // Riverflow is served through OpenRouter: its SDK base URL carries /api/v1.
       {"sourceful", "OPENROUTER_BASE_URL", "OPENROUTER_API_KEY", "https://openrouter.ai/api/v1",
        "/api/v1"},
-      {"dashscope", "DASHSCOPE_BASE_URL", "DASHSCOPE_API_KEY",
-       "https://dashscope-intl.aliyuncs.com", "", {}, "DASHSCOPE_ASYNC"},
+      {"dashscope",
+       "DASHSCOPE_BASE_URL",
+       "DASHSCOPE_API_KEY",
+       "https://dashscope-intl.aliyuncs.com",
+       "",
+       {},
+       "DASHSCOPE_ASYNC"},
       {"runway", "RUNWAY_BASE_URL", "RUNWAY_API_KEY", "https://api.dev.runwayml.com", ""},
       // Kling signs a JWT with two keys instead of sending one.
       {"kling", "KLING_BASE_URL", "KLING_ACCESS_KEY", "https://api-singapore.klingai.com", "",

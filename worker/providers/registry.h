@@ -22,10 +22,10 @@ struct ProviderEntry {
 // the base URL, appended when IMAGEGEN_PROVIDER_BASE_URL (scheme://host:port) stands in.
 struct ProviderEnvSpec {
   std::string_view family;
-  std::string_view base_url_var;  // e.g. OPENAI_BASE_URL
-  std::string_view api_key_var;   // e.g. OPENAI_API_KEY (kling: KLING_ACCESS_KEY)
-  std::string_view default_base;  // the real host
-  std::string_view sim_suffix;    // e.g. "/v1" for openai
+  std::string_view base_url_var;     // e.g. OPENAI_BASE_URL
+  std::string_view api_key_var;      // e.g. OPENAI_API_KEY (kling: KLING_ACCESS_KEY)
+  std::string_view default_base;     // the real host
+  std::string_view sim_suffix;       // e.g. "/v1" for openai
   std::string_view secret_var = {};  // a second credential (kling: KLING_SECRET_KEY), or empty
   std::string_view flag_var = {};    // a family switch (dashscope: DASHSCOPE_ASYNC=1), or empty
 };

@@ -30,7 +30,8 @@ ProviderError error_response(const HttpResponse& r) {
                           icontains(message, "daily"))) {
     kind = ProviderErrorKind::kQuotaExhausted;
   }
-  if (r.status == 400 && (icontains(message, "content moderation") || icontains(message, "safety"))) {
+  if (r.status == 400 &&
+      (icontains(message, "content moderation") || icontains(message, "safety"))) {
     kind = ProviderErrorKind::kContentBlocked;
   }
   return http_error(kind, r, describe_error(r.status, "", message));
@@ -92,7 +93,8 @@ ProviderParse RunwayFamily::parse_follow_up(const HttpResponse& r,
   simdjson::dom::parser parser;
   JsonElement doc;
   if (auto err = parser.parse(r.body).get(doc)) {
-    return malformed_error(r.status, std::string("invalid poll JSON: ") + simdjson::error_message(err));
+    return malformed_error(r.status,
+                           std::string("invalid poll JSON: ") + simdjson::error_message(err));
   }
   const std::string_view status = json_str(doc["status"]);
   // THROTTLED: accepted, waiting for a concurrency slot. Not an error.

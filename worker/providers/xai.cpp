@@ -55,8 +55,8 @@ int XaiFamily::max_images_per_call(const ModelInfo& model) const {
   return std::clamp(model.max_images_per_call, 1, kMaxN);
 }
 
-HttpRequest XaiFamily::build_request(const ModelInfo& model, const JobSpec& job,
-                                     int images_in_call, const ProviderEndpoint& endpoint) const {
+HttpRequest XaiFamily::build_request(const ModelInfo& model, const JobSpec& job, int images_in_call,
+                                     const ProviderEndpoint& endpoint) const {
   JsonWriter w;
   w.begin_object();
   w.key("model").string(model.upstream_id);

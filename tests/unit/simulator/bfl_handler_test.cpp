@@ -13,7 +13,8 @@ using namespace std::chrono_literals;
 
 class SimBflHandler : public ::testing::Test {
  protected:
-  SimResponse submit(std::string_view prompt, std::string_view extra = R"("width":1344,"height":768)",
+  SimResponse submit(std::string_view prompt,
+                     std::string_view extra = R"("width":1344,"height":768)",
                      std::string key = "bfl-key", std::string model = "flux-2-pro") {
     std::string body = R"({"prompt":")" + std::string(prompt) + "\"";
     if (!extra.empty()) body += "," + std::string(extra);
@@ -50,7 +51,8 @@ class SimBflHandler : public ::testing::Test {
 };
 
 TEST_F(SimBflHandler, SubmitAnswersIdPollingUrlAndCost) {
-  const SimResponse r = submit("a fox", R"("width":2048,"height":2048,"seed":7,"output_format":"png")");
+  const SimResponse r =
+      submit("a fox", R"("width":2048,"height":2048,"seed":7,"output_format":"png")");
   ASSERT_EQ(r.status, 200) << r.body;
   const auto reply = json(r);
   const std::string id = testing::text(reply["id"]);
@@ -114,8 +116,8 @@ TEST_F(SimBflHandler, InvalidSizesAre422WithFastApiDetail) {
     EXPECT_EQ(std::string_view(detail["type"]).substr(0, 5), "value");
     EXPECT_FALSE(std::string_view(detail["msg"]).empty());
   }
-  const SimResponse missing = handle_bfl(testing::post("/v1/flux-2-max", R"({"width":1024})", {{"x-key", "k"}}),
-                                         f_.context);
+  const SimResponse missing = handle_bfl(
+      testing::post("/v1/flux-2-max", R"({"width":1024})", {{"x-key", "k"}}), f_.context);
   EXPECT_EQ(missing.status, 422);
   EXPECT_EQ(std::string_view(json(missing)["detail"].at(0)["loc"].at(1)), "prompt");
   EXPECT_EQ(submit("a fox", R"("output_format":"gif")").status, 422);
@@ -129,7 +131,8 @@ TEST_F(SimBflHandler, UnknownIdIsTaskNotFound) {
 
 TEST_F(SimBflHandler, ModerationIsAPollStatus) {
   EXPECT_EQ(status_of(poll_until_done(submit_id("bad [sim:moderated]"))), "Request Moderated");
-  EXPECT_EQ(status_of(poll_until_done(submit_id("bad [sim:moderated=output]"))), "Content Moderated");
+  EXPECT_EQ(status_of(poll_until_done(submit_id("bad [sim:moderated=output]"))),
+            "Content Moderated");
 }
 
 TEST_F(SimBflHandler, FailDirectiveAnswersAtSubmit) {
@@ -161,16 +164,19 @@ TEST_F(SimBflHandler, DelayHoldsCompletionForThatMuchTime) {
 }
 
 TEST_F(SimBflHandler, GarbageAndExpiredSamples) {
-  const SimResponse garbage = fetch(std::string_view(json(poll_until_done(submit_id("x [sim:garbage]")))["result"]["sample"]));
+  const SimResponse garbage = fetch(
+      std::string_view(json(poll_until_done(submit_id("x [sim:garbage]")))["result"]["sample"]));
   EXPECT_EQ(garbage.status, 200);
   EXPECT_FALSE(testing::inspect_png(garbage.body));
-  const SimResponse expired = fetch(std::string_view(json(poll_until_done(submit_id("x [sim:expired]")))["result"]["sample"]));
+  const SimResponse expired = fetch(
+      std::string_view(json(poll_until_done(submit_id("x [sim:expired]")))["result"]["sample"]));
   EXPECT_EQ(expired.status, 403);
   EXPECT_NE(expired.body.find("<Error>"), std::string::npos);
 }
 
 TEST_F(SimBflHandler, SampleUrlExpiresAfterTheResultTtl) {
-  const std::string sample = testing::text(json(poll_until_done(submit_id("x")))["result"]["sample"]);
+  const std::string sample =
+      testing::text(json(poll_until_done(submit_id("x")))["result"]["sample"]);
   f_.context.now += 10min - 1ms;
   EXPECT_EQ(fetch(sample).status, 200);
   f_.context.now += 1ms;

@@ -11,17 +11,23 @@ namespace {
 
 class SimBytePlusHandler : public ::testing::Test {
  protected:
-  SimResponse call(std::string_view prompt, std::string_view extra = R"("size":"2560x1440","watermark":false)",
-                   std::string_view model = "seedream-4-5-251128", std::string auth = "Bearer ark-key") {
-    std::string body = R"({"model":")" + std::string(model) + R"(","prompt":")" + std::string(prompt) +
+  SimResponse call(std::string_view prompt,
+                   std::string_view extra = R"("size":"2560x1440","watermark":false)",
+                   std::string_view model = "seedream-4-5-251128",
+                   std::string auth = "Bearer ark-key") {
+    std::string body = R"({"model":")" + std::string(model) + R"(","prompt":")" +
+                       std::string(prompt) +
                        R"(","sequential_image_generation":"disabled","stream":false)";
     if (!extra.empty()) body += "," + std::string(extra);
     HeaderList headers{{"Host", "localhost:8090"}};
     if (!auth.empty()) headers.emplace_back("Authorization", auth);
-    return handle_byteplus(testing::post("/api/v3/images/generations", body + "}", headers), f_.context);
+    return handle_byteplus(testing::post("/api/v3/images/generations", body + "}", headers),
+                           f_.context);
   }
   simdjson::dom::element json(const SimResponse& r) { return f_.parse(r); }
-  SimResponse fetch(std::string_view url) { return handle_files(testing::get(testing::url_path(url), {}), f_.context); }
+  SimResponse fetch(std::string_view url) {
+    return handle_files(testing::get(testing::url_path(url), {}), f_.context);
+  }
   void expect_error(const SimResponse& r, int status, std::string_view code) {
     EXPECT_EQ(r.status, status) << r.body;
     EXPECT_EQ(std::string_view(json(r)["error"]["code"]), code) << r.body;
@@ -58,8 +64,9 @@ TEST_F(SimBytePlusHandler, DefaultWatermarkIsFlagged) {
 }
 
 TEST_F(SimBytePlusHandler, Base64WhenAsked) {
-  const SimResponse r = call("a fox", R"("size":"1024x1024","response_format":"b64_json","watermark":false)",
-                             "seedream-4-0-250828");
+  const SimResponse r =
+      call("a fox", R"("size":"1024x1024","response_format":"b64_json","watermark":false)",
+           "seedream-4-0-250828");
   ASSERT_EQ(r.status, 200) << r.body;
   const auto bytes = testing::base64_decode(std::string_view(json(r)["data"].at(0)["b64_json"]));
   ASSERT_TRUE(bytes);
@@ -67,7 +74,8 @@ TEST_F(SimBytePlusHandler, Base64WhenAsked) {
 }
 
 TEST_F(SimBytePlusHandler, EnforcesEachModelsPixelWindow) {
-  expect_error(call("x", R"("size":"1024x1024")"), 400, "InvalidParameter");  // 4.5 minimum is 3,686,400
+  expect_error(call("x", R"("size":"1024x1024")"), 400,
+               "InvalidParameter");  // 4.5 minimum is 3,686,400
   expect_error(call("x", R"("size":"1K")"), 400, "InvalidParameter");
   EXPECT_EQ(call("x", R"("size":"1024x1024")", "seedream-4-0-250828").status, 200);
   expect_error(call("x", R"("size":"800x800")", "seedream-4-0-250828"), 400, "InvalidParameter");
@@ -81,7 +89,8 @@ TEST_F(SimBytePlusHandler, ModerationAndFailures) {
   expect_error(call("x [sim:fail=429]"), 429, "RateLimitExceeded.EndpointIPMExceeded");
   expect_error(call("x [sim:fail=500]"), 500, "InternalServiceError");
   expect_error(call("x", "", "seedream-4-5-251128", ""), 401, "AuthenticationError");
-  EXPECT_EQ(fetch(std::string_view(json(call("x [sim:expired]"))["data"].at(0)["url"])).status, 403);
+  EXPECT_EQ(fetch(std::string_view(json(call("x [sim:expired]"))["data"].at(0)["url"])).status,
+            403);
 }
 
 }  // namespace

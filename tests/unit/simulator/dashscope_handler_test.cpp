@@ -14,15 +14,17 @@ constexpr std::string_view kSync = "/api/v1/services/aigc/multimodal-generation/
 constexpr std::string_view kAsync = "/api/v1/services/aigc/image-generation/generation";
 
 std::string wan_body(std::string_view prompt, std::string_view parameters) {
-  return R"({"model":"wan2.6-t2i","input":{"messages":[{"role":"user","content":[{"text":")" + std::string(prompt) +
-         R"("}]}]},"parameters":{)" + std::string(parameters) + "}}";
+  return R"({"model":"wan2.6-t2i","input":{"messages":[{"role":"user","content":[{"text":")" +
+         std::string(prompt) + R"("}]}]},"parameters":{)" + std::string(parameters) + "}}";
 }
 
-constexpr std::string_view kCheap = R"("size":"1696*960","n":1,"prompt_extend":false,"watermark":false)";
+constexpr std::string_view kCheap =
+    R"("size":"1696*960","n":1,"prompt_extend":false,"watermark":false)";
 
 class SimDashScopeHandler : public ::testing::Test {
  protected:
-  SimResponse call(std::string_view path, std::string body, bool async = false, std::string auth = "Bearer ds-key") {
+  SimResponse call(std::string_view path, std::string body, bool async = false,
+                   std::string auth = "Bearer ds-key") {
     HeaderList headers{{"Host", "sim:1"}};
     if (!auth.empty()) headers.emplace_back("Authorization", auth);
     if (async) headers.emplace_back("X-DashScope-Async", "enable");
@@ -38,12 +40,17 @@ class SimDashScopeHandler : public ::testing::Test {
     return testing::text(json(r)["output"]["task_id"]);
   }
   SimResponse poll(std::string_view id) {
-    return handle_dashscope(testing::get("/api/v1/tasks/" + std::string(id), {{"Authorization", "Bearer k"}}),
-                            f_.context);
+    return handle_dashscope(
+        testing::get("/api/v1/tasks/" + std::string(id), {{"Authorization", "Bearer k"}}),
+        f_.context);
   }
-  std::string status_of(const SimResponse& r) { return testing::text(json(r)["output"]["task_status"]); }
+  std::string status_of(const SimResponse& r) {
+    return testing::text(json(r)["output"]["task_status"]);
+  }
   simdjson::dom::element json(const SimResponse& r) { return f_.parse(r); }
-  SimResponse fetch(std::string_view url) { return handle_files(testing::get(testing::url_path(url), {}), f_.context); }
+  SimResponse fetch(std::string_view url) {
+    return handle_files(testing::get(testing::url_path(url), {}), f_.context);
+  }
   void expect_error(const SimResponse& r, int status, std::string_view code) {
     EXPECT_EQ(r.status, status) << r.body;
     EXPECT_EQ(std::string_view(json(r)["code"]), code) << r.body;
@@ -92,6 +99,9 @@ TEST_F(SimDashScopeHandler, RefusesSizesOutsideTheWindow) {
   expect_error(sync("x", R"("size":"3200*640")"), 400, "InvalidParameter");  // 5:1
   expect_error(sync("x", R"("n":5)"), 400, "InvalidParameter");
   EXPECT_EQ(sync("x", R"("size":"2016*864","n":1)").status, 200);
+  expect_error(sync(std::string(2101, 'a')), 400, "InvalidParameter");
+  expect_error(sync("x", R"("negative_prompt":")" + std::string(501, 'b') + "\""), 400,
+               "InvalidParameter");
 }
 
 TEST_F(SimDashScopeHandler, ModerationThrottlingAndAuth) {
@@ -129,7 +139,8 @@ TEST_F(SimDashScopeHandler, AsyncOutputModerationFailsTheTaskAndHangNeverFinishe
   EXPECT_EQ(std::string_view(json(r)["output"]["code"]), "DataInspectionFailed");
   const std::string stuck = submit("x [sim:hang]");
   for (int i = 0; i < 10; ++i) EXPECT_NE(status_of(poll(stuck)), "SUCCEEDED");
-  expect_error(call(kAsync, wan_body("x [sim:fail=429]", kCheap), true), 429, "Throttling.RateQuota");
+  expect_error(call(kAsync, wan_body("x [sim:fail=429]", kCheap), true), 429,
+               "Throttling.RateQuota");
 }
 
 }  // namespace

@@ -29,6 +29,13 @@ TEST(SimDirectives, ModeratedDefaultsToPromptAndAcceptsOutput) {
   EXPECT_EQ(parse_directives("[sim:moderated=output]").moderated, Moderation::kOutput);
 }
 
+TEST(SimDirectives, ParsesExpiredAndKlingCodes) {
+  EXPECT_TRUE(parse_directives("[sim:expired]").expired);
+  EXPECT_EQ(parse_directives("[sim:kling=1102]").kling_code, 1102);
+  EXPECT_FALSE(parse_directives("[sim:kling=999]").kling_code.has_value());
+  EXPECT_FALSE(parse_directives("[sim:kling=abc]").kling_code.has_value());
+}
+
 TEST(SimDirectives, ParsesPartialIncludingZero) {
   EXPECT_EQ(parse_directives("[sim:partial=2]").partial_limit, 2u);
   EXPECT_EQ(parse_directives("[sim:partial=0]").partial_limit, 0u);

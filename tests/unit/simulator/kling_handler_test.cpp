@@ -13,11 +13,14 @@ namespace {
 
 constexpr std::int64_t kNow = 1'700'000'000;  // the fixture's wall clock
 
-std::string good_jwt() { return sign_kling_jwt("sim-kling-access", "sim-kling-secret", kNow + 1800, kNow - 5); }
+std::string good_jwt() {
+  return sign_kling_jwt("sim-kling-access", "sim-kling-secret", kNow + 1800, kNow - 5);
+}
 
 class SimKlingHandler : public ::testing::Test {
  protected:
-  SimResponse submit(std::string_view prompt, std::string_view extra = R"("n":2,"aspect_ratio":"1:1")",
+  SimResponse submit(std::string_view prompt,
+                     std::string_view extra = R"("n":2,"aspect_ratio":"1:1")",
                      std::string jwt = good_jwt()) {
     std::string body = R"({"model_name":"kling-v3","prompt":")" + std::string(prompt) + "\"";
     if (!extra.empty()) body += "," + std::string(extra);
@@ -25,7 +28,8 @@ class SimKlingHandler : public ::testing::Test {
     if (!jwt.empty()) headers.emplace_back("Authorization", "Bearer " + jwt);
     return handle_kling(testing::post("/v1/images/generations", body + "}", headers), f_.context);
   }
-  std::string submit_id(std::string_view prompt, std::string_view extra = R"("n":2,"aspect_ratio":"1:1")") {
+  std::string submit_id(std::string_view prompt,
+                        std::string_view extra = R"("n":2,"aspect_ratio":"1:1")") {
     const SimResponse r = submit(prompt, extra);
     EXPECT_EQ(r.status, 200) << r.body;
     EXPECT_EQ(int64_t(json(r)["code"]), 0);
@@ -33,10 +37,13 @@ class SimKlingHandler : public ::testing::Test {
     return testing::text(json(r)["data"]["task_id"]);
   }
   SimResponse poll(std::string_view id, std::string jwt = good_jwt()) {
-    return handle_kling(testing::get("/v1/images/generations/" + std::string(id), {{"Authorization", "Bearer " + jwt}}),
+    return handle_kling(testing::get("/v1/images/generations/" + std::string(id),
+                                     {{"Authorization", "Bearer " + jwt}}),
                         f_.context);
   }
-  std::string status_of(const SimResponse& r) { return testing::text(json(r)["data"]["task_status"]); }
+  std::string status_of(const SimResponse& r) {
+    return testing::text(json(r)["data"]["task_status"]);
+  }
   simdjson::dom::element json(const SimResponse& r) { return f_.parse(r); }
   void expect_code(const SimResponse& r, int status, int code) {
     EXPECT_EQ(r.status, status) << r.body;
@@ -75,15 +82,23 @@ TEST_F(SimKlingHandler, WalksSubmittedProcessingSucceedWithNImages) {
 
 TEST_F(SimKlingHandler, RefusesTokensByReason) {
   expect_code(submit("x", "", ""), 401, 1001);
-  expect_code(submit("x", "", sign_kling_jwt("sim-kling-access", "sim-kling-secret", kNow - 1, kNow - 1800)), 401,
-              1004);
-  expect_code(submit("x", "", sign_kling_jwt("sim-kling-access", "sim-kling-secret", kNow + 1800, kNow + 60)), 401,
-              1003);
-  expect_code(submit("x", "", sign_kling_jwt("sim-kling-access", "wrong-secret", kNow + 1800, kNow - 5)), 401, 1002);
-  expect_code(submit("x", "", sign_kling_jwt("someone-else", "sim-kling-secret", kNow + 1800, kNow - 5)), 401, 1002);
+  expect_code(submit("x", "",
+                     sign_kling_jwt("sim-kling-access", "sim-kling-secret", kNow - 1, kNow - 1800)),
+              401, 1004);
+  expect_code(
+      submit("x", "",
+             sign_kling_jwt("sim-kling-access", "sim-kling-secret", kNow + 1800, kNow + 60)),
+      401, 1003);
+  expect_code(
+      submit("x", "", sign_kling_jwt("sim-kling-access", "wrong-secret", kNow + 1800, kNow - 5)),
+      401, 1002);
+  expect_code(
+      submit("x", "", sign_kling_jwt("someone-else", "sim-kling-secret", kNow + 1800, kNow - 5)),
+      401, 1002);
   expect_code(submit("x", "", "not.a.jwt"), 401, 1002);
   const std::string id = submit_id("x");
-  expect_code(poll(id, sign_kling_jwt("sim-kling-access", "sim-kling-secret", kNow, kNow - 1800)), 401, 1004);
+  expect_code(poll(id, sign_kling_jwt("sim-kling-access", "sim-kling-secret", kNow, kNow - 1800)),
+              401, 1004);
 }
 
 TEST_F(SimKlingHandler, SettingsChooseTheKeys) {
@@ -117,17 +132,20 @@ TEST_F(SimKlingHandler, RouterSendsModelNameBodiesToKling) {
   Router router({}, f_.services);
   const std::string body = R"({"model_name":"kling-v3","prompt":"x"})";
   const SimResponse r = router.dispatch(
-      testing::post("/v1/images/generations", body, {{"Authorization", "Bearer " + good_jwt()}}), f_.json);
+      testing::post("/v1/images/generations", body, {{"Authorization", "Bearer " + good_jwt()}}),
+      f_.json);
   // The router's clock is the real one, so this fixed-time token has long expired: Kling's 1004.
   EXPECT_EQ(r.status, 401);
   EXPECT_NE(r.body.find("\"code\":1004"), std::string::npos) << r.body;
 }
 
 TEST(SimKlingJwt, VerifiesWhatItSigns) {
-  EXPECT_EQ(verify_kling_jwt(good_jwt(), "sim-kling-access", "sim-kling-secret", kNow), JwtVerdict::kValid);
+  EXPECT_EQ(verify_kling_jwt(good_jwt(), "sim-kling-access", "sim-kling-secret", kNow),
+            JwtVerdict::kValid);
   std::string tampered = good_jwt();
   tampered[tampered.size() / 2] ^= 1;
-  EXPECT_NE(verify_kling_jwt(tampered, "sim-kling-access", "sim-kling-secret", kNow), JwtVerdict::kValid);
+  EXPECT_NE(verify_kling_jwt(tampered, "sim-kling-access", "sim-kling-secret", kNow),
+            JwtVerdict::kValid);
   EXPECT_EQ(verify_kling_jwt("", "a", "s", kNow), JwtVerdict::kMissing);
 }
 

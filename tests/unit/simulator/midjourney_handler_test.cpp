@@ -13,7 +13,8 @@ class SimMidjourneyHandler : public ::testing::Test {
  protected:
   SimResponse submit(std::string_view prompt, std::string key = "mj-key") {
     const std::string body = R"({"model":"midjourney","task_type":"imagine","input":{"prompt":")" +
-                             std::string(prompt) + R"(","process_mode":"fast"},"config":{"service_mode":"public"}})";
+                             std::string(prompt) +
+                             R"(","process_mode":"fast"},"config":{"service_mode":"public"}})";
     HeaderList headers{{"Host", "sim:4"}};
     if (!key.empty()) headers.emplace_back("x-api-key", key);
     return handle_midjourney(testing::post("/api/v1/task", body, headers), f_.context);
@@ -31,7 +32,8 @@ class SimMidjourneyHandler : public ::testing::Test {
   std::string status_of(const SimResponse& r) { return testing::text(json(r)["data"]["status"]); }
   simdjson::dom::element json(const SimResponse& r) { return f_.parse(r); }
   std::optional<testing::PngFacts> fetch_png(std::string_view url) {
-    return testing::inspect_png(handle_files(testing::get(testing::url_path(url), {}), f_.context).body);
+    return testing::inspect_png(
+        handle_files(testing::get(testing::url_path(url), {}), f_.context).body);
   }
 
   testing::HandlerFixture f_;
@@ -81,7 +83,8 @@ TEST_F(SimMidjourneyHandler, BannedPromptFailsTheTask) {
   SimResponse r;
   for (int i = 0; i < 3; ++i) r = poll(id);
   EXPECT_EQ(status_of(r), "failed");
-  EXPECT_NE(std::string_view(json(r)["data"]["error"]["message"]).find("banned prompt"), std::string_view::npos);
+  EXPECT_NE(std::string_view(json(r)["data"]["error"]["message"]).find("banned prompt"),
+            std::string_view::npos);
 }
 
 TEST_F(SimMidjourneyHandler, RefusesOtherVersionsKeysAndUnknownTasks) {

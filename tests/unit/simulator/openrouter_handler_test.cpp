@@ -13,9 +13,10 @@ class SimOpenRouterHandler : public ::testing::Test {
   SimResponse call(std::string_view prompt, std::string_view model = "sourceful/riverflow-v2-pro",
                    std::string_view config = R"({"aspect_ratio":"16:9","image_size":"2K"})",
                    std::string auth = "Bearer or-key") {
-    const std::string body = R"({"model":")" + std::string(model) + R"(","messages":[{"role":"user","content":")" +
-                             std::string(prompt) + R"("}],"modalities":["image"],"image_config":)" +
-                             std::string(config) + "}";
+    const std::string body = R"({"model":")" + std::string(model) +
+                             R"(","messages":[{"role":"user","content":")" + std::string(prompt) +
+                             R"("}],"modalities":["image"],"image_config":)" + std::string(config) +
+                             "}";
     HeaderList headers;
     if (!auth.empty()) headers.emplace_back("Authorization", auth);
     return handle_openrouter(testing::post("/api/v1/chat/completions", body, headers), f_.context);
@@ -58,8 +59,8 @@ TEST_F(SimOpenRouterHandler, AnswersAChatCompletionWithADataUrlImage) {
 TEST_F(SimOpenRouterHandler, ReadsContentPartsToo) {
   const std::string body =
       R"({"model":"sourceful/riverflow-v2-fast","messages":[{"role":"user","content":[{"type":"text","text":"fox [sim:moderated]"}]}],"modalities":["image"]})";
-  const SimResponse r = handle_openrouter(testing::post("/api/v1/chat/completions", body, {{"Authorization", "Bearer k"}}),
-                                          f_.context);
+  const SimResponse r = handle_openrouter(
+      testing::post("/api/v1/chat/completions", body, {{"Authorization", "Bearer k"}}), f_.context);
   EXPECT_EQ(r.status, 403);
 }
 
@@ -84,7 +85,8 @@ TEST_F(SimOpenRouterHandler, DirectedFailures) {
 TEST_F(SimOpenRouterHandler, GarbageImageIsNotAPng) {
   const SimResponse r = call("x [sim:garbage]");
   ASSERT_EQ(r.status, 200);
-  const std::string url = testing::text(json(r)["choices"].at(0)["message"]["images"].at(0)["image_url"]["url"]);
+  const std::string url =
+      testing::text(json(r)["choices"].at(0)["message"]["images"].at(0)["image_url"]["url"]);
   const auto bytes = testing::base64_decode(std::string_view(url).substr(22));
   ASSERT_TRUE(bytes);
   EXPECT_FALSE(testing::inspect_png(*bytes));
@@ -93,9 +95,11 @@ TEST_F(SimOpenRouterHandler, GarbageImageIsNotAPng) {
 TEST_F(SimOpenRouterHandler, RefusesBadAuthModelAndConfig) {
   expect_error(call("x", "sourceful/riverflow-v2-pro", "{}", ""), 401);
   expect_error(call("x", "openai/gpt-5"), 400);
-  expect_error(call("x", "sourceful/riverflow-v2-fast", R"({"aspect_ratio":"1:1","image_size":"4K"})"), 400);
+  expect_error(
+      call("x", "sourceful/riverflow-v2-fast", R"({"aspect_ratio":"1:1","image_size":"4K"})"), 400);
   expect_error(call("x", "sourceful/riverflow-v2-pro", R"({"aspect_ratio":"7:1"})"), 400);
-  expect_error(handle_openrouter(testing::post("/api/v1/chat/completions", "{nope", {{"Authorization", "Bearer k"}}),
+  expect_error(handle_openrouter(testing::post("/api/v1/chat/completions", "{nope",
+                                               {{"Authorization", "Bearer k"}}),
                                  f_.context),
                400);
 }

@@ -19,9 +19,11 @@ class SimRunwayHandler : public ::testing::Test {
   }
   SimResponse submit(std::string_view prompt, std::string_view extra = R"("ratio":"1920:1080")",
                      std::string_view model = "gen4_image", HeaderList h = {}) {
-    std::string body = R"({"model":")" + std::string(model) + R"(","promptText":")" + std::string(prompt) + "\"";
+    std::string body =
+        R"({"model":")" + std::string(model) + R"(","promptText":")" + std::string(prompt) + "\"";
     if (!extra.empty()) body += "," + std::string(extra);
-    return handle_runway(testing::post("/v1/text_to_image", body + "}", h.empty() ? headers() : h), f_.context);
+    return handle_runway(testing::post("/v1/text_to_image", body + "}", h.empty() ? headers() : h),
+                         f_.context);
   }
   std::string submit_id(std::string_view prompt) {
     const SimResponse r = submit(prompt);
@@ -29,11 +31,14 @@ class SimRunwayHandler : public ::testing::Test {
     return testing::text(json(r)["id"]);
   }
   SimResponse poll(std::string_view id, HeaderList h = {}) {
-    return handle_runway(testing::get("/v1/tasks/" + std::string(id), h.empty() ? headers() : h), f_.context);
+    return handle_runway(testing::get("/v1/tasks/" + std::string(id), h.empty() ? headers() : h),
+                         f_.context);
   }
   std::string status_of(const SimResponse& r) { return testing::text(json(r)["status"]); }
   simdjson::dom::element json(const SimResponse& r) { return f_.parse(r); }
-  SimResponse fetch(std::string_view url) { return handle_files(testing::get(testing::url_path(url), {}), f_.context); }
+  SimResponse fetch(std::string_view url) {
+    return handle_files(testing::get(testing::url_path(url), {}), f_.context);
+  }
   void expect_400(const SimResponse& r, std::string_view field) {
     EXPECT_EQ(r.status, 400) << r.body;
     EXPECT_FALSE(std::string_view(json(r)["error"]).empty());
@@ -68,7 +73,8 @@ TEST_F(SimRunwayHandler, WalksPendingThrottledRunningSucceeded) {
 TEST_F(SimRunwayHandler, VersionHeaderIsRequiredOnEveryCall) {
   EXPECT_EQ(submit("x", R"("ratio":"1920:1080")", "gen4_image", headers("")).status, 400);
   EXPECT_EQ(submit("x", R"("ratio":"1920:1080")", "gen4_image", headers("2023-01-01")).status, 400);
-  EXPECT_EQ(submit("x", R"("ratio":"1920:1080")", "gen4_image", headers("2024-11-06", "")).status, 401);
+  EXPECT_EQ(submit("x", R"("ratio":"1920:1080")", "gen4_image", headers("2024-11-06", "")).status,
+            401);
   const std::string id = submit_id("x");
   const SimResponse r = poll(id, headers(""));
   EXPECT_EQ(r.status, 400);
@@ -81,9 +87,11 @@ TEST_F(SimRunwayHandler, ValidatesRatioPromptAndTurboReferences) {
   expect_400(submit("", R"("ratio":"1024:1024")"), "promptText");
   expect_400(submit(std::string(1001, 'a'), R"("ratio":"1024:1024")"), "promptText");
   expect_400(submit("x", R"("ratio":"1024:1024")", "gen4_image_turbo"), "referenceImages");
-  EXPECT_EQ(submit("x", R"("ratio":"720:720","referenceImages":[{"uri":"https://a/b.png","tag":"fox"}])",
-                   "gen4_image_turbo").status,
-            200);
+  EXPECT_EQ(
+      submit("x", R"("ratio":"720:720","referenceImages":[{"uri":"https://a/b.png","tag":"fox"}])",
+             "gen4_image_turbo")
+          .status,
+      200);
   expect_400(submit("x", R"("ratio":"720:720")", "gen4"), "model");
 }
 
@@ -102,7 +110,8 @@ TEST_F(SimRunwayHandler, FailuresHangAndUnknownTasks) {
   EXPECT_FALSE(std::string_view(json(broken)["error"]).empty());
   EXPECT_EQ(submit("x [sim:fail=429]").status, 429);
   const std::string id = submit_id("x [sim:hang]");
-  for (int i = 0; i < 10; ++i) EXPECT_EQ(status_of(poll(id)), i < 2 ? (i == 0 ? "PENDING" : "THROTTLED") : "RUNNING");
+  for (int i = 0; i < 10; ++i)
+    EXPECT_EQ(status_of(poll(id)), i < 2 ? (i == 0 ? "PENDING" : "THROTTLED") : "RUNNING");
   EXPECT_EQ(poll("00000000-0000-4000-8000-000000000000").status, 404);
 }
 

@@ -90,5 +90,40 @@ TEST(SimOptions, HelpListsEveryFlagWithItsVariable) {
   }
 }
 
+TEST(SimOptions, FamilySettingsHaveDefaultsFlagsAndVariables) {
+  const auto defaults = parse({});
+  ASSERT_TRUE(defaults);
+  EXPECT_EQ(defaults->poll_steps, 2u);
+  EXPECT_EQ(defaults->max_tasks_per_key, 24u);
+  EXPECT_EQ(defaults->result_ttl_ms, 600'000u);
+  EXPECT_EQ(defaults->kling_access_key, "sim-kling-access");
+  EXPECT_EQ(defaults->kling_secret_key, "sim-kling-secret");
+  EXPECT_EQ(defaults->storage_fail_rate, 0.0);
+
+  const auto o = parse({"--poll-steps", "0", "--max-tasks-per-key=3", "--result-ttl-ms", "50", "--kling-access-key",
+                        "ak", "--storage-fail-rate=0.5"},
+                       {{"IMAGEGEN_SIM_KLING_SECRET_KEY", "sk"}, {"IMAGEGEN_SIM_POLL_STEPS", "9"}});
+  ASSERT_TRUE(o) << o.error().message;
+  EXPECT_EQ(o->poll_steps, 0u);
+  EXPECT_EQ(o->max_tasks_per_key, 3u);
+  EXPECT_EQ(o->result_ttl_ms, 50u);
+  EXPECT_EQ(o->kling_access_key, "ak");
+  EXPECT_EQ(o->kling_secret_key, "sk");
+  EXPECT_EQ(o->storage_fail_rate, 0.5);
+}
+
+TEST(SimOptions, RefusesBadFamilySettings) {
+  for (const std::vector<const char*>& args : std::vector<std::vector<const char*>>{
+           {"--poll-steps", "-1"}, {"--max-tasks-per-key", "0"}, {"--result-ttl-ms", "0"},
+           {"--kling-access-key", ""}, {"--storage-fail-rate", "2"}}) {
+    EXPECT_FALSE(parse(args)) << args.front();
+  }
+  const std::string usage = sim_usage();
+  for (const char* text : {"--poll-steps", "--max-tasks-per-key", "--result-ttl-ms", "--kling-access-key",
+                           "--kling-secret-key", "--storage-fail-rate", "IMAGEGEN_SIM_STORAGE_FAIL_RATE"}) {
+    EXPECT_NE(usage.find(text), std::string::npos) << text;
+  }
+}
+
 }  // namespace
 }  // namespace imagegen::sim

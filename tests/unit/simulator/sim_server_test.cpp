@@ -166,6 +166,57 @@ TEST_F(SimServerTest, UnknownPathIs404) {
   EXPECT_TRUE(client.read_response().starts_with("HTTP/1.1 404"));
 }
 
+std::string body_of(const std::string& response) { return response.substr(response.find("\r\n\r\n") + 4); }
+
+// The string value of `"key":"..."` in a flat JSON text (enough for these fixed shapes).
+std::string json_string(const std::string& text, std::string_view key) {
+  const std::string needle = "\"" + std::string(key) + "\":\"";
+  const auto at = text.find(needle);
+  if (at == std::string::npos) return {};
+  const auto start = at + needle.size();
+  return text.substr(start, text.find('"', start) - start);
+}
+
+TEST_F(SimServerTest, BflTaskEndToEndWithUrlsBuiltFromTheHostHeader) {
+  Client client(server_.port());
+  const std::string host = "127.0.0.1:" + std::to_string(server_.port());
+  const std::string body = R"({"prompt":"fox","width":512,"height":256})";
+  client.send("POST /v1/flux-2-klein-4b HTTP/1.1\r\nHost: " + host + "\r\nx-key: k\r\nContent-Length: " +
+              std::to_string(body.size()) + "\r\n\r\n" + body);
+  const std::string submitted = body_of(client.read_response());
+  const std::string polling_url = json_string(submitted, "polling_url");
+  ASSERT_TRUE(polling_url.starts_with("http://" + host + "/v1/get_result?id=")) << submitted;
+
+  std::string poll;
+  for (int i = 0; i < 5 && poll.find("\"Ready\"") == std::string::npos; ++i) {
+    client.send("GET " + polling_url.substr(7 + host.size()) + " HTTP/1.1\r\nHost: " + host + "\r\nx-key: k\r\n\r\n");
+    poll = body_of(client.read_response());
+  }
+  const std::string sample = json_string(poll, "sample");
+  ASSERT_TRUE(sample.starts_with("http://" + host + "/files/")) << poll;
+  client.send("GET " + sample.substr(7 + host.size()) + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n");
+  const std::string file = client.read_response();
+  EXPECT_TRUE(file.starts_with("HTTP/1.1 200")) << file.substr(0, 200);
+  EXPECT_NE(file.find("Content-Type: image/png\r\n"), std::string::npos) << file.substr(0, 300);
+  EXPECT_TRUE(body_of(file).starts_with("\x89PNG\r\n\x1a\n"));
+}
+
+TEST_F(SimServerTest, StorageKeepsBinaryUploadsByteForByte) {
+  Client client(server_.port());
+  std::string bytes("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16);
+  for (int i = 0; i < 256; ++i) bytes.push_back(static_cast<char>(i));
+  const std::string path = "/storage/v1/object/images/u/generated/generated_j_0.png";
+  client.send("POST " + path + " HTTP/1.1\r\nHost: sim\r\nAuthorization: Bearer svc\r\nContent-Type: image/png\r\n"
+              "Content-Length: " + std::to_string(bytes.size()) + "\r\n\r\n" + bytes);
+  const std::string stored = client.read_response();
+  EXPECT_TRUE(stored.starts_with("HTTP/1.1 200")) << stored;
+  EXPECT_EQ(json_string(body_of(stored), "Key"), "images/u/generated/generated_j_0.png");
+  client.send("GET " + path + " HTTP/1.1\r\nHost: sim\r\napikey: svc\r\n\r\n");
+  const std::string fetched = client.read_response();
+  EXPECT_NE(fetched.find("Content-Type: image/png\r\n"), std::string::npos);
+  EXPECT_EQ(body_of(fetched), bytes);
+}
+
 TEST(SimServerThreads, SpreadsConnectionsOverSeveralLoops) {
   SimServices services;
   Router router({}, services);

@@ -83,7 +83,9 @@ TEST_F(SimStorageHandler, EvictsTheLeastRecentlyUsedPastTheByteBound) {
   const auto put = [&](std::string path, std::string bytes) {
     return handle_storage(testing::post(path, std::move(bytes), {{"apikey", "k"}}), context).status;
   };
-  const auto get = [&](std::string path) { return handle_storage(testing::get(path, {{"apikey", "k"}}), context); };
+  const auto get = [&](std::string path) {
+    return handle_storage(testing::get(path, {{"apikey", "k"}}), context);
+  };
   ASSERT_EQ(put("/storage/v1/object/b/one", "aaaa"), 200);
   ASSERT_EQ(put("/storage/v1/object/b/two", "bbbb"), 200);
   EXPECT_EQ(get("/storage/v1/object/b/one").body, "aaaa");  // "one" is now the most recent
@@ -99,12 +101,17 @@ TEST_F(SimStorageHandler, StorageFailRateAnswers503AndFaultRateDoesNotApply) {
   settings.storage_fail_rate = 1.0;
   SimServices services(settings);
   Router router({.fault_rate = 0.0}, services);
-  EXPECT_EQ(router.dispatch(testing::post(std::string(kPath), "x", {{"apikey", "k"}}), f_.json).status, 503);
+  EXPECT_EQ(
+      router.dispatch(testing::post(std::string(kPath), "x", {{"apikey", "k"}}), f_.json).status,
+      503);
 
   SimServices healthy;
   Router faulty({.fault_rate = 1.0}, healthy);
-  EXPECT_EQ(faulty.dispatch(testing::post(std::string(kPath), "x", {{"apikey", "k"}}), f_.json).status, 200);
-  EXPECT_EQ(faulty.dispatch(testing::get(std::string(kPath), {{"apikey", "k"}}), f_.json).body, "x");
+  EXPECT_EQ(
+      faulty.dispatch(testing::post(std::string(kPath), "x", {{"apikey", "k"}}), f_.json).status,
+      200);
+  EXPECT_EQ(faulty.dispatch(testing::get(std::string(kPath), {{"apikey", "k"}}), f_.json).body,
+            "x");
 }
 
 }  // namespace

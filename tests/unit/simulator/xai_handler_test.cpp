@@ -12,7 +12,8 @@ namespace {
 
 class SimXaiHandler : public ::testing::Test {
  protected:
-  SimResponse call(std::string_view prompt, std::string_view extra = "", std::string auth = "Bearer xai-key") {
+  SimResponse call(std::string_view prompt, std::string_view extra = "",
+                   std::string auth = "Bearer xai-key") {
     std::string body = R"({"model":"grok-imagine-image","prompt":")" + std::string(prompt) + "\"";
     if (!extra.empty()) body += "," + std::string(extra);
     HeaderList headers{{"Host", "127.0.0.1:9999"}};
@@ -20,7 +21,9 @@ class SimXaiHandler : public ::testing::Test {
     return handle_xai(testing::post("/v1/images/generations", body + "}", headers), f_.context);
   }
   simdjson::dom::element json(const SimResponse& r) { return f_.parse(r); }
-  SimResponse fetch(std::string_view url) { return handle_files(testing::get(testing::url_path(url), {}), f_.context); }
+  SimResponse fetch(std::string_view url) {
+    return handle_files(testing::get(testing::url_path(url), {}), f_.context);
+  }
   void expect_error(const SimResponse& r, int status, std::string_view error) {
     EXPECT_EQ(r.status, status) << r.body;
     EXPECT_FALSE(std::string_view(json(r)["code"]).empty());
@@ -79,8 +82,10 @@ TEST_F(SimXaiHandler, DirectivesModerationFailuresAndExpiry) {
   EXPECT_EQ(limited.status, 429);
   EXPECT_EQ(testing::header_value(limited, "Retry-After"), "2");
   EXPECT_EQ(call("x [sim:fail=500]").status, 500);
-  EXPECT_EQ(fetch(std::string_view(json(call("x [sim:expired]"))["data"].at(0)["url"])).status, 403);
-  EXPECT_FALSE(testing::inspect_png(fetch(std::string_view(json(call("x [sim:garbage]"))["data"].at(0)["url"])).body));
+  EXPECT_EQ(fetch(std::string_view(json(call("x [sim:expired]"))["data"].at(0)["url"])).status,
+            403);
+  EXPECT_FALSE(testing::inspect_png(
+      fetch(std::string_view(json(call("x [sim:garbage]"))["data"].at(0)["url"])).body));
 }
 
 TEST(SimImagesGenerationsPath, RouterDispatchesOnTheBodysModel) {
@@ -89,10 +94,13 @@ TEST(SimImagesGenerationsPath, RouterDispatchesOnTheBodysModel) {
   Router router({}, services);
   const HeaderList auth{{"Authorization", "Bearer k"}};
   const SimResponse grok = router.dispatch(
-      testing::post("/v1/images/generations", R"({"model":"grok-imagine-image","prompt":"x","size":"1"})", auth), json);
+      testing::post("/v1/images/generations",
+                    R"({"model":"grok-imagine-image","prompt":"x","size":"1"})", auth),
+      json);
   EXPECT_NE(grok.body.find("Argument not supported: size"), std::string::npos) << grok.body;
   const SimResponse gpt = router.dispatch(
-      testing::post("/v1/images/generations", R"({"model":"gpt-image-1","prompt":"x"})", auth), json);
+      testing::post("/v1/images/generations", R"({"model":"gpt-image-1","prompt":"x"})", auth),
+      json);
   EXPECT_NE(gpt.body.find("b64_json"), std::string::npos);
 }
 

@@ -48,19 +48,18 @@ TEST(BflRequest, Golden) {
   const HttpRequest req = BflFamily().build_request(testing::flux_2_pro(), job, 1, kEndpoint);
   EXPECT_EQ(req.method, "POST");
   EXPECT_EQ(req.url, "https://api.bfl.ai/v1/flux-2-pro");
-  EXPECT_EQ(req.headers,
-            (HeaderList{{"Content-Type", "application/json"}, {"x-key", "bfl-key"}}));
-  EXPECT_EQ(req.body,
-            R"({"prompt":"A \"fox\" in snow","width":1344,"height":768,"seed":42,)"
-            R"("output_format":"png"})");
+  EXPECT_EQ(req.headers, (HeaderList{{"Content-Type", "application/json"}, {"x-key", "bfl-key"}}));
+  EXPECT_EQ(req.body, R"({"prompt":"A \"fox\" in snow","width":1344,"height":768,"seed":42,)"
+                      R"("output_format":"png"})");
 }
 
 TEST(BflRequest, NoSeedWhenNotGiven) {
   JobSpec job = testing::make_job("flux-2-pro", 1);
   job.resolution = "2K";
   const HttpRequest req = BflFamily().build_request(testing::flux_2_pro(), job, 1, kEndpoint);
-  EXPECT_EQ(req.body,
-            R"({"prompt":"A sunset over mountains","width":2048,"height":2048,"output_format":"png"})");
+  EXPECT_EQ(
+      req.body,
+      R"({"prompt":"A sunset over mountains","width":2048,"height":2048,"output_format":"png"})");
 }
 
 TEST(BflSubmit, PollsTheReturnedUrlAtTheCatalogInterval) {
@@ -72,15 +71,16 @@ TEST(BflSubmit, PollsTheReturnedUrlAtTheCatalogInterval) {
 
 TEST(BflSubmit, ErrorShapes) {
   const BflFamily bfl;
-  EXPECT_EQ(expect_error(bfl.parse_response(response(402, R"({"detail":"Insufficient credits"})"))).kind,
-            ProviderErrorKind::kQuotaExhausted);
+  EXPECT_EQ(
+      expect_error(bfl.parse_response(response(402, R"({"detail":"Insufficient credits"})"))).kind,
+      ProviderErrorKind::kQuotaExhausted);
   const auto busy = expect_error(bfl.parse_response(response(
-      429, R"({"error":"rate_limit_exceeded","message":"too many active tasks","retry_after":5})")));
+      429,
+      R"({"error":"rate_limit_exceeded","message":"too many active tasks","retry_after":5})")));
   EXPECT_EQ(busy.kind, ProviderErrorKind::kRateLimited);
   EXPECT_EQ(busy.retry_after, std::chrono::milliseconds(5000));
   EXPECT_NE(busy.message.find("too many active tasks"), std::string::npos);
-  const auto header = expect_error(
-      bfl.parse_response(response(429, "{}", {{"retry-after", "2"}})));
+  const auto header = expect_error(bfl.parse_response(response(429, "{}", {{"retry-after", "2"}})));
   EXPECT_EQ(header.retry_after, std::chrono::milliseconds(2000));
   EXPECT_EQ(expect_error(bfl.parse_response(response(401, R"({"detail":"bad key"})"))).kind,
             ProviderErrorKind::kAuth);
@@ -113,15 +113,18 @@ TEST(BflPoll, EveryStatus) {
     EXPECT_EQ(again.url, f.url) << pending;
   }
   const auto ready = expect_images(bfl.parse_follow_up(
-      response(200, R"({"id":"t1","status":"Ready","result":{"sample":"https://delivery/x.png","seed":1}})"),
+      response(
+          200,
+          R"({"id":"t1","status":"Ready","result":{"sample":"https://delivery/x.png","seed":1}})"),
       f));
   EXPECT_TRUE(ready.images.empty());
   EXPECT_EQ(ready.urls, (std::vector<std::string>{"https://delivery/x.png"}));
   for (const char* moderated : {"Request Moderated", "Content Moderated"}) {
-    EXPECT_EQ(expect_error(bfl.parse_follow_up(
-                               response(200, std::string(R"({"status":")") + moderated + R"("})"), f))
-                  .kind,
-              ProviderErrorKind::kContentBlocked)
+    EXPECT_EQ(
+        expect_error(bfl.parse_follow_up(
+                         response(200, std::string(R"({"status":")") + moderated + R"("})"), f))
+            .kind,
+        ProviderErrorKind::kContentBlocked)
         << moderated;
   }
   for (const char* failed : {"Error", "Failed", "Task not found"}) {

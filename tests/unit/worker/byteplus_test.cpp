@@ -27,10 +27,9 @@ TEST(BytePlusRequest, Golden) {
   EXPECT_EQ(req.url, "https://ark.ap-southeast.bytepluses.com/api/v3/images/generations");
   EXPECT_EQ(req.headers, (HeaderList{{"Content-Type", "application/json"},
                                      {"Authorization", "Bearer ark-key"}}));
-  EXPECT_EQ(req.body,
-            R"({"model":"seedream-4-5-251128","prompt":"A fox","size":"2560x1440",)"
-            R"("sequential_image_generation":"disabled","response_format":"b64_json",)"
-            R"("watermark":false,"stream":false})");
+  EXPECT_EQ(req.body, R"({"model":"seedream-4-5-251128","prompt":"A fox","size":"2560x1440",)"
+                      R"("sequential_image_generation":"disabled","response_format":"b64_json",)"
+                      R"("watermark":false,"stream":false})");
 }
 
 TEST(BytePlusSize, Tables) {
@@ -86,48 +85,62 @@ TEST(BytePlusResponse, Images) {
 TEST(BytePlusResponse, PerImageErrors) {
   const BytePlusFamily bp;
   const auto blocked = expect_error(bp.parse_response(response(
-      200, R"({"data":[{"error":{"code":"OutputImageSensitiveContentDetected","message":"risky"}}],)"
-           R"("usage":{"generated_images":0}})")));
+      200,
+      R"({"data":[{"error":{"code":"OutputImageSensitiveContentDetected","message":"risky"}}],)"
+      R"("usage":{"generated_images":0}})")));
   EXPECT_EQ(blocked.kind, ProviderErrorKind::kContentBlocked);
   EXPECT_NE(blocked.message.find("risky"), std::string::npos);
-  EXPECT_EQ(expect_error(bp.parse_response(response(
-                200, R"({"data":[{"error":{"code":"InternalServiceError","message":"x"}}]})")))
+  EXPECT_EQ(expect_error(
+                bp.parse_response(response(
+                    200, R"({"data":[{"error":{"code":"InternalServiceError","message":"x"}}]})")))
                 .kind,
             ProviderErrorKind::kMalformed);
   const auto mixed = expect_images(bp.parse_response(response(
-      200, R"({"data":[{"error":{"code":"OutputImageSensitiveContentDetected","message":"x"}},{"b64_json":")" +
-               base64_encode("ok") + R"("}]})")));
+      200,
+      R"({"data":[{"error":{"code":"OutputImageSensitiveContentDetected","message":"x"}},{"b64_json":")" +
+          base64_encode("ok") + R"("}]})")));
   EXPECT_EQ(mixed.images.size(), 1u);
 }
 
 TEST(BytePlusResponse, ErrorShapes) {
   const BytePlusFamily bp;
-  for (const char* code : {"InputTextSensitiveContentDetected", "InputImageSensitiveContentDetected",
-                           "OutputImageSensitiveContentDetected"}) {
-    EXPECT_EQ(expect_error(bp.parse_response(response(
-                  400, std::string(R"({"error":{"code":")") + code + R"(","message":"m","type":"BadRequest"}})")))
+  for (const char* code :
+       {"InputTextSensitiveContentDetected", "InputImageSensitiveContentDetected",
+        "OutputImageSensitiveContentDetected"}) {
+    EXPECT_EQ(expect_error(
+                  bp.parse_response(response(400, std::string(R"({"error":{"code":")") + code +
+                                                      R"(","message":"m","type":"BadRequest"}})")))
                   .kind,
               ProviderErrorKind::kContentBlocked)
         << code;
   }
+  EXPECT_EQ(
+      expect_error(
+          bp.parse_response(response(
+              400,
+              R"({"error":{"code":"InvalidParameter","message":"size too small","param":"size"}})")))
+          .kind,
+      ProviderErrorKind::kBadRequest);
   EXPECT_EQ(expect_error(bp.parse_response(response(
-                400, R"({"error":{"code":"InvalidParameter","message":"size too small","param":"size"}})")))
-                .kind,
-            ProviderErrorKind::kBadRequest);
-  EXPECT_EQ(expect_error(bp.parse_response(response(
-                429, R"({"error":{"code":"QuotaExceeded","message":"no quota"}})")))
+                             429, R"({"error":{"code":"QuotaExceeded","message":"no quota"}})")))
                 .kind,
             ProviderErrorKind::kQuotaExhausted);
-  EXPECT_EQ(expect_error(bp.parse_response(response(
-                403, R"({"error":{"code":"AccountOverdueError","message":"overdue"}})")))
-                .kind,
-            ProviderErrorKind::kQuotaExhausted);
-  EXPECT_EQ(expect_error(bp.parse_response(response(
-                429, R"({"error":{"code":"RateLimitExceeded.EndpointRPMExceeded","message":"slow down"}})")))
-                .kind,
-            ProviderErrorKind::kRateLimited);
-  EXPECT_EQ(expect_error(bp.parse_response(response(401, R"({"error":{"code":"AuthenticationError"}})"))).kind,
-            ProviderErrorKind::kAuth);
+  EXPECT_EQ(
+      expect_error(bp.parse_response(response(
+                       403, R"({"error":{"code":"AccountOverdueError","message":"overdue"}})")))
+          .kind,
+      ProviderErrorKind::kQuotaExhausted);
+  EXPECT_EQ(
+      expect_error(
+          bp.parse_response(response(
+              429,
+              R"({"error":{"code":"RateLimitExceeded.EndpointRPMExceeded","message":"slow down"}})")))
+          .kind,
+      ProviderErrorKind::kRateLimited);
+  EXPECT_EQ(
+      expect_error(bp.parse_response(response(401, R"({"error":{"code":"AuthenticationError"}})")))
+          .kind,
+      ProviderErrorKind::kAuth);
   EXPECT_EQ(expect_error(bp.parse_response(response(503, "<html>"))).kind,
             ProviderErrorKind::kTransient);
   EXPECT_EQ(expect_error(bp.parse_response(response(200, R"({"data":[{"b64)"))).kind,

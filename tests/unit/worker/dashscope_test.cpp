@@ -29,28 +29,31 @@ TEST(DashScopeRequest, GoldenSync) {
   job.aspect_ratio = "16:9";
   const HttpRequest req = DashScopeFamily().build_request(testing::wan_2_6(), job, 2, kEndpoint);
   EXPECT_EQ(req.method, "POST");
-  EXPECT_EQ(req.url,
-            "https://dashscope-intl.aliyuncs.com/api/v1/services/aigc/multimodal-generation/generation");
-  EXPECT_EQ(req.headers, (HeaderList{{"Content-Type", "application/json"},
-                                     {"Authorization", "Bearer ds-key"}}));
-  EXPECT_EQ(req.body,
-            R"({"model":"wan2.6-t2i","input":{"messages":[{"role":"user","content":[{"text":"A fox"}]}]},)"
-            R"("parameters":{"negative_prompt":"blur","size":"1696*960","n":2,"prompt_extend":false,)"
-            R"("watermark":false,"seed":42}})");
+  EXPECT_EQ(
+      req.url,
+      "https://dashscope-intl.aliyuncs.com/api/v1/services/aigc/multimodal-generation/generation");
+  EXPECT_EQ(req.headers,
+            (HeaderList{{"Content-Type", "application/json"}, {"Authorization", "Bearer ds-key"}}));
+  EXPECT_EQ(
+      req.body,
+      R"({"model":"wan2.6-t2i","input":{"messages":[{"role":"user","content":[{"text":"A fox"}]}]},)"
+      R"("parameters":{"negative_prompt":"blur","size":"1696*960","n":2,"prompt_extend":false,)"
+      R"("watermark":false,"seed":42}})");
 }
 
 TEST(DashScopeRequest, AlwaysSendsNAndNoOptionalsWhenAbsent) {
   JobSpec job = testing::make_job("wan-2-6-image", 1);
   const HttpRequest req = DashScopeFamily().build_request(testing::wan_2_6(), job, 1, kEndpoint);
-  EXPECT_EQ(req.body,
-            R"({"model":"wan2.6-t2i","input":{"messages":[{"role":"user","content":[{"text":"A sunset over mountains"}]}]},)"
-            R"("parameters":{"size":"1280*1280","n":1,"prompt_extend":false,"watermark":false}})");
+  EXPECT_EQ(
+      req.body,
+      R"({"model":"wan2.6-t2i","input":{"messages":[{"role":"user","content":[{"text":"A sunset over mountains"}]}]},)"
+      R"("parameters":{"size":"1280*1280","n":1,"prompt_extend":false,"watermark":false}})");
 }
 
 TEST(DashScopeSize, TableStaysInThePixelWindow) {
   const std::pair<const char*, PixelSize> table[] = {
-      {"1:1", {1280, 1280}}, {"16:9", {1696, 960}},  {"9:16", {960, 1696}}, {"4:3", {1472, 1104}},
-      {"3:4", {1104, 1472}}, {"3:2", {1584, 1056}},  {"2:3", {1056, 1584}}, {"4:5", {1152, 1440}},
+      {"1:1", {1280, 1280}}, {"16:9", {1696, 960}}, {"9:16", {960, 1696}}, {"4:3", {1472, 1104}},
+      {"3:4", {1104, 1472}}, {"3:2", {1584, 1056}}, {"2:3", {1056, 1584}}, {"4:5", {1152, 1440}},
       {"5:4", {1440, 1152}}, {"21:9", {2016, 864}}};
   for (const auto& [ratio, size] : table) {
     EXPECT_EQ(dashscope_size(ratio), size) << ratio;
@@ -69,24 +72,35 @@ TEST(DashScopeResponse, SyncImagesAreUrls) {
 
 TEST(DashScopeResponse, ErrorShapes) {
   const DashScopeFamily ds;
-  EXPECT_EQ(expect_error(ds.parse_response(response(
-                400, R"({"code":"DataInspectionFailed","message":"Input data may contain inappropriate content.","request_id":"r"})")))
+  EXPECT_EQ(
+      expect_error(
+          ds.parse_response(response(
+              400,
+              R"({"code":"DataInspectionFailed","message":"Input data may contain inappropriate content.","request_id":"r"})")))
+          .kind,
+      ProviderErrorKind::kContentBlocked);
+  EXPECT_EQ(expect_error(ds.parse_response(
+                             response(400, R"({"code":"IPInfringementSuspect","message":"x"})")))
                 .kind,
-            ProviderErrorKind::kContentBlocked);
-  EXPECT_EQ(expect_error(ds.parse_response(response(400, R"({"code":"IPInfringementSuspect","message":"x"})"))).kind,
             ProviderErrorKind::kContentBlocked);
   for (const char* code : {"Throttling", "Throttling.RateQuota", "Throttling.AllocationQuota"}) {
     EXPECT_EQ(expect_error(ds.parse_response(response(
-                  429, std::string(R"({"code":")") + code + R"(","message":"slow"})")))
+                               429, std::string(R"({"code":")") + code + R"(","message":"slow"})")))
                   .kind,
               ProviderErrorKind::kRateLimited)
         << code;
   }
-  EXPECT_EQ(expect_error(ds.parse_response(response(400, R"({"code":"Arrearage","message":"overdue"})"))).kind,
-            ProviderErrorKind::kQuotaExhausted);
-  EXPECT_EQ(expect_error(ds.parse_response(response(401, R"({"code":"InvalidApiKey","message":"no"})"))).kind,
-            ProviderErrorKind::kAuth);
-  EXPECT_EQ(expect_error(ds.parse_response(response(400, R"({"code":"InvalidParameter","message":"size"})"))).kind,
+  EXPECT_EQ(
+      expect_error(ds.parse_response(response(400, R"({"code":"Arrearage","message":"overdue"})")))
+          .kind,
+      ProviderErrorKind::kQuotaExhausted);
+  EXPECT_EQ(
+      expect_error(ds.parse_response(response(401, R"({"code":"InvalidApiKey","message":"no"})")))
+          .kind,
+      ProviderErrorKind::kAuth);
+  EXPECT_EQ(expect_error(
+                ds.parse_response(response(400, R"({"code":"InvalidParameter","message":"size"})")))
+                .kind,
             ProviderErrorKind::kBadRequest);
   EXPECT_EQ(expect_error(ds.parse_response(response(500, R"({"code":"InternalError"})"))).kind,
             ProviderErrorKind::kTransient);
@@ -102,7 +116,8 @@ TEST(DashScopeAsync, SubmitPollSucceed) {
   const HttpRequest req = ds.build_request(testing::wan_2_6(), job, 1, kEndpoint);
   EXPECT_EQ(req.url,
             "https://dashscope-intl.aliyuncs.com/api/v1/services/aigc/image-generation/generation");
-  EXPECT_EQ(req.headers.back(), (std::pair<std::string, std::string>{"X-DashScope-Async", "enable"}));
+  EXPECT_EQ(req.headers.back(),
+            (std::pair<std::string, std::string>{"X-DashScope-Async", "enable"}));
 
   const auto f = expect_follow_up(ds.parse_response(
       response(200, R"({"output":{"task_id":"t-9","task_status":"PENDING"},"request_id":"r"})")));
@@ -114,25 +129,38 @@ TEST(DashScopeAsync, SubmitPollSucceed) {
 
   for (const char* s : {"PENDING", "RUNNING"}) {
     expect_follow_up(ds.parse_follow_up(
-        response(200, std::string(R"({"output":{"task_id":"t-9","task_status":")") + s + R"("}})"), f));
+        response(200, std::string(R"({"output":{"task_id":"t-9","task_status":")") + s + R"("}})"),
+        f));
   }
   const std::string done = std::string(R"({"output":{"task_id":"t-9","task_status":"SUCCEEDED",)") +
                            R"("choices":[{"message":{"content":[{"image":"https://r/x.png"}]}}]}})";
   EXPECT_EQ(expect_images(ds.parse_follow_up(response(200, done), f)).urls,
             (std::vector<std::string>{"https://r/x.png"}));
-  EXPECT_EQ(expect_error(ds.parse_follow_up(response(
-                200, R"({"output":{"task_status":"FAILED","code":"DataInspectionFailed","message":"x"}})"), f))
-                .kind,
-            ProviderErrorKind::kContentBlocked);
-  EXPECT_EQ(expect_error(ds.parse_follow_up(response(
-                200, R"({"output":{"task_status":"FAILED","code":"InternalError","message":"x"}})"), f))
-                .kind,
-            ProviderErrorKind::kTransient);
+  EXPECT_EQ(
+      expect_error(
+          ds.parse_follow_up(
+              response(
+                  200,
+                  R"({"output":{"task_status":"FAILED","code":"DataInspectionFailed","message":"x"}})"),
+              f))
+          .kind,
+      ProviderErrorKind::kContentBlocked);
+  EXPECT_EQ(
+      expect_error(
+          ds.parse_follow_up(
+              response(
+                  200,
+                  R"({"output":{"task_status":"FAILED","code":"InternalError","message":"x"}})"),
+              f))
+          .kind,
+      ProviderErrorKind::kTransient);
   for (const char* s : {"CANCELED", "UNKNOWN"}) {
-    EXPECT_EQ(expect_error(ds.parse_follow_up(
-                  response(200, std::string(R"({"output":{"task_status":")") + s + R"("}})"), f))
-                  .kind,
-              ProviderErrorKind::kTransient);
+    EXPECT_EQ(
+        expect_error(
+            ds.parse_follow_up(
+                response(200, std::string(R"({"output":{"task_status":")") + s + R"("}})"), f))
+            .kind,
+        ProviderErrorKind::kTransient);
   }
 }
 

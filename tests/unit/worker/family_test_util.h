@@ -38,16 +38,16 @@ inline ModelInfo flux_2_pro() {
   return model_of("flux-2-pro", "bfl", "flux-2-pro", {"1K", "2K"}, 1, true, false, 500);
 }
 inline ModelInfo grok_imagine() {
-  return model_of("grok-imagine-image", "xai", "grok-imagine-image", {"1K", "2K"}, 10, false,
-                  false, 0);
+  return model_of("grok-imagine-image", "xai", "grok-imagine-image", {"1K", "2K"}, 10, false, false,
+                  0);
 }
 inline ModelInfo seedream_4_0() {
   return model_of("seedream-4-0", "byteplus", "seedream-4-0-250828", {"1K", "2K", "4K"}, 1, false,
                   false, 0);
 }
 inline ModelInfo seedream_4_5() {
-  return model_of("seedream-4-5", "byteplus", "seedream-4-5-251128", {"2K", "4K"}, 1, false,
-                  false, 0);
+  return model_of("seedream-4-5", "byteplus", "seedream-4-5-251128", {"2K", "4K"}, 1, false, false,
+                  0);
 }
 inline ModelInfo riverflow_pro() {
   return model_of("riverflow-2-0-pro", "sourceful", "sourceful/riverflow-v2-pro",

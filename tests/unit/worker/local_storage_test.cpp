@@ -134,7 +134,7 @@ TEST(MakeStorage, ParsesTheEnvironmentSpec) {
   EXPECT_EQ((*local)->name(), "local");
   EXPECT_FALSE(make_storage("s3:bucket", http));
   EXPECT_FALSE(make_storage("local:", http));
-  EXPECT_FALSE(make_storage("supabase", http));  // not built yet: refuse rather than pretend
+  EXPECT_FALSE(make_storage("supabase", http));  // no URL, key or bucket: refuse at start
 }
 
 }  // namespace

@@ -26,11 +26,12 @@ TEST(SourcefulRequest, Golden) {
       SourcefulFamily().build_request(testing::riverflow_pro(), job, 1, kEndpoint);
   EXPECT_EQ(req.method, "POST");
   EXPECT_EQ(req.url, "https://openrouter.ai/api/v1/chat/completions");
-  EXPECT_EQ(req.headers, (HeaderList{{"Content-Type", "application/json"},
-                                     {"Authorization", "Bearer or-key"}}));
-  EXPECT_EQ(req.body,
-            R"({"model":"sourceful/riverflow-v2-pro","messages":[{"role":"user","content":"A \"fox\""}],)"
-            R"("modalities":["image"],"image_config":{"aspect_ratio":"4:5","image_size":"4K"}})");
+  EXPECT_EQ(req.headers,
+            (HeaderList{{"Content-Type", "application/json"}, {"Authorization", "Bearer or-key"}}));
+  EXPECT_EQ(
+      req.body,
+      R"({"model":"sourceful/riverflow-v2-pro","messages":[{"role":"user","content":"A \"fox\""}],)"
+      R"("modalities":["image"],"image_config":{"aspect_ratio":"4:5","image_size":"4K"}})");
 }
 
 TEST(SourcefulResponse, DataUrlImage) {
@@ -47,38 +48,45 @@ TEST(SourcefulResponse, DataUrlImage) {
 TEST(SourcefulResponse, ErrorShapes) {
   const SourcefulFamily s;
   EXPECT_EQ(expect_error(s.parse_response(response(
-                402, R"({"error":{"code":402,"message":"Insufficient credits"}})")))
+                             402, R"({"error":{"code":402,"message":"Insufficient credits"}})")))
                 .kind,
             ProviderErrorKind::kQuotaExhausted);
   const auto blocked = expect_error(s.parse_response(response(
-      403, R"({"error":{"code":403,"message":"Input was flagged","metadata":{"reasons":["violence"],)"
-           R"("flagged_input":"...","provider_name":"Sourceful","model_slug":"sourceful/riverflow-v2-pro"}}})")));
+      403,
+      R"({"error":{"code":403,"message":"Input was flagged","metadata":{"reasons":["violence"],)"
+      R"("flagged_input":"...","provider_name":"Sourceful","model_slug":"sourceful/riverflow-v2-pro"}}})")));
   EXPECT_EQ(blocked.kind, ProviderErrorKind::kContentBlocked);
-  EXPECT_EQ(expect_error(s.parse_response(response(
-                403, R"({"error":{"code":403,"message":"Key disabled"}})")))
+  EXPECT_EQ(expect_error(s.parse_response(
+                             response(403, R"({"error":{"code":403,"message":"Key disabled"}})")))
                 .kind,
             ProviderErrorKind::kAuth);
   const auto limited = expect_error(s.parse_response(response(
       429, R"({"error":{"code":429,"message":"Rate limit exceeded"}})", {{"retry-after", "4"}})));
   EXPECT_EQ(limited.kind, ProviderErrorKind::kRateLimited);
   EXPECT_EQ(limited.retry_after, std::chrono::milliseconds(4000));
-  EXPECT_EQ(expect_error(s.parse_response(response(
-                502, R"({"error":{"code":502,"message":"Provider returned error","metadata":{"raw":"boom"}}})")))
-                .kind,
-            ProviderErrorKind::kTransient);
+  EXPECT_EQ(
+      expect_error(
+          s.parse_response(response(
+              502,
+              R"({"error":{"code":502,"message":"Provider returned error","metadata":{"raw":"boom"}}})")))
+          .kind,
+      ProviderErrorKind::kTransient);
   // An upstream failure reported inside a 200.
   EXPECT_EQ(expect_error(s.parse_response(response(
-                200, R"({"error":{"code":503,"message":"no provider available"}})")))
+                             200, R"({"error":{"code":503,"message":"no provider available"}})")))
                 .kind,
             ProviderErrorKind::kTransient);
   const auto text_only = expect_error(s.parse_response(response(
       200, R"({"choices":[{"message":{"role":"assistant","content":"I cannot draw that"}}]})")));
   EXPECT_EQ(text_only.kind, ProviderErrorKind::kMalformed);
   EXPECT_NE(text_only.message.find("I cannot draw that"), std::string::npos);
-  EXPECT_EQ(expect_error(s.parse_response(response(
-                200, R"({"choices":[{"message":{"images":[{"image_url":{"url":"data:image/png;base64,@@"}}]}}]})")))
-                .kind,
-            ProviderErrorKind::kMalformed);
+  EXPECT_EQ(
+      expect_error(
+          s.parse_response(response(
+              200,
+              R"({"choices":[{"message":{"images":[{"image_url":{"url":"data:image/png;base64,@@"}}]}}]})")))
+          .kind,
+      ProviderErrorKind::kMalformed);
   EXPECT_EQ(expect_error(s.parse_response(response(200, R"({"choices":[{"mess)"))).kind,
             ProviderErrorKind::kMalformed);
 }

@@ -35,8 +35,8 @@ TEST(XaiRequest, Golden) {
 
 TEST(XaiRequest, AspectRatioTable) {
   const std::pair<const char*, const char*> table[] = {
-      {"1:1", "1:1"}, {"16:9", "16:9"}, {"9:16", "9:16"}, {"4:3", "4:3"},  {"3:4", "3:4"},
-      {"3:2", "3:2"}, {"2:3", "2:3"},   {"21:9", "20:9"}, {"4:5", "3:4"},  {"5:4", "4:3"}};
+      {"1:1", "1:1"}, {"16:9", "16:9"}, {"9:16", "9:16"}, {"4:3", "4:3"}, {"3:4", "3:4"},
+      {"3:2", "3:2"}, {"2:3", "2:3"},   {"21:9", "20:9"}, {"4:5", "3:4"}, {"5:4", "4:3"}};
   for (const auto& [ours, theirs] : table) EXPECT_EQ(xai_aspect_ratio(ours), theirs) << ours;
   JobSpec job = testing::make_job("grok-imagine-image", 1);
   const HttpRequest req = XaiFamily().build_request(testing::grok_imagine(), job, 1, kEndpoint);
@@ -45,9 +45,10 @@ TEST(XaiRequest, AspectRatioTable) {
 }
 
 TEST(XaiResponse, Base64AndUrlResults) {
-  const std::string body = R"({"created":1,"data":[{"b64_json":")" + base64_encode("one") +
-                           R"(","mime_type":"image/jpeg","revised_prompt":"x"},)"
-                           R"({"url":"https://imgen.x.ai/xai-imgen/a.jpg","mime_type":"image/jpeg"}]})";
+  const std::string body =
+      R"({"created":1,"data":[{"b64_json":")" + base64_encode("one") +
+      R"(","mime_type":"image/jpeg","revised_prompt":"x"},)"
+      R"({"url":"https://imgen.x.ai/xai-imgen/a.jpg","mime_type":"image/jpeg"}]})";
   const auto got = expect_images(XaiFamily().parse_response(response(200, body)));
   ASSERT_EQ(got.images.size(), 1u);
   EXPECT_EQ(got.images[0].bytes, "one");
@@ -57,29 +58,37 @@ TEST(XaiResponse, Base64AndUrlResults) {
 
 TEST(XaiResponse, ErrorShapes) {
   const XaiFamily xai;
-  EXPECT_EQ(expect_error(xai.parse_response(response(
-                400, R"({"code":"Client specified an invalid argument","error":"Generated image rejected by content moderation."})")))
-                .kind,
-            ProviderErrorKind::kContentBlocked);
-  EXPECT_EQ(expect_error(xai.parse_response(response(
-                400, R"({"error":{"message":"blocked","code":"moderation_blocked"}})")))
-                .kind,
-            ProviderErrorKind::kContentBlocked);
-  const auto bad = expect_error(xai.parse_response(
-      response(400, R"({"code":"Client specified an invalid argument","error":"Argument not supported: size"})")));
+  EXPECT_EQ(
+      expect_error(
+          xai.parse_response(response(
+              400,
+              R"({"code":"Client specified an invalid argument","error":"Generated image rejected by content moderation."})")))
+          .kind,
+      ProviderErrorKind::kContentBlocked);
+  EXPECT_EQ(
+      expect_error(xai.parse_response(response(
+                       400, R"({"error":{"message":"blocked","code":"moderation_blocked"}})")))
+          .kind,
+      ProviderErrorKind::kContentBlocked);
+  const auto bad = expect_error(xai.parse_response(response(
+      400,
+      R"({"code":"Client specified an invalid argument","error":"Argument not supported: size"})")));
   EXPECT_EQ(bad.kind, ProviderErrorKind::kBadRequest);
   EXPECT_NE(bad.message.find("Argument not supported: size"), std::string::npos);
-  EXPECT_EQ(expect_error(xai.parse_response(response(
-                403, R"({"code":"forbidden","error":"Your team has run out of credits"})")))
-                .kind,
-            ProviderErrorKind::kQuotaExhausted);
-  EXPECT_EQ(expect_error(xai.parse_response(response(403, R"({"error":"no access to model"})"))).kind,
-            ProviderErrorKind::kAuth);
-  const auto limited = expect_error(xai.parse_response(
-      response(429, R"({"error":"rate limited"})", {{"retry-after", "3"}})));
+  EXPECT_EQ(
+      expect_error(xai.parse_response(response(
+                       403, R"({"code":"forbidden","error":"Your team has run out of credits"})")))
+          .kind,
+      ProviderErrorKind::kQuotaExhausted);
+  EXPECT_EQ(
+      expect_error(xai.parse_response(response(403, R"({"error":"no access to model"})"))).kind,
+      ProviderErrorKind::kAuth);
+  const auto limited = expect_error(
+      xai.parse_response(response(429, R"({"error":"rate limited"})", {{"retry-after", "3"}})));
   EXPECT_EQ(limited.kind, ProviderErrorKind::kRateLimited);
   EXPECT_EQ(limited.retry_after, std::chrono::milliseconds(3000));
-  EXPECT_EQ(expect_error(xai.parse_response(response(500, ""))).kind, ProviderErrorKind::kTransient);
+  EXPECT_EQ(expect_error(xai.parse_response(response(500, ""))).kind,
+            ProviderErrorKind::kTransient);
   EXPECT_EQ(expect_error(xai.parse_response(response(200, R"({"data":[{"b64_json":"@@"}]})"))).kind,
             ProviderErrorKind::kMalformed);
   EXPECT_EQ(expect_error(xai.parse_response(response(200, R"({"data":[)"))).kind,
