@@ -127,7 +127,8 @@ asio::awaitable<void> Consumer::read_loop() {
                                            milliseconds(config_.read_block_ms + config_.redis_timeout_ms));
     if (!reply || reply->is_error()) {
       if (reply && reply->error_code() == "NOGROUP") {
-        co_await commands_->command(create_group_args(), timeout);
+        auto created = co_await commands_->command(create_group_args(), timeout);
+        if (!created) metrics_.redis_error("xgroup");
       }
       spdlog::warn("stream read failed: {}", reply ? reply->as_string() : reply.error().message);
       metrics_.redis_error("read");
@@ -146,7 +147,8 @@ asio::awaitable<void> Consumer::read_loop() {
           // without a job id; the admission script never writes such an entry).
           std::vector<std::string> ack = {"XACK", std::string(keys::kJobsStream),
                                           std::string(keys::kWorkersGroup), entry_id};
-          co_await commands_->command(std::move(ack), timeout);
+          auto acked = co_await commands_->command(std::move(ack), timeout);
+          if (!acked) metrics_.redis_error("xack");  // it comes back and is dropped again
         }
       }
     }

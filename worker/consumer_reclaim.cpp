@@ -100,7 +100,8 @@ asio::awaitable<void> Consumer::reclaim_once() {
     if (!job) {
       std::vector<std::string> ack = {"XACK", std::string(keys::kJobsStream), std::string(keys::kWorkersGroup),
                                       entry_id};
-      co_await commands_->command(std::move(ack), timeout);
+      auto acked = co_await commands_->command(std::move(ack), timeout);
+      if (!acked) metrics_.redis_error("xack");
       continue;
     }
     co_await dead_letter(entry_id, std::move(job.value()), delivered_times);
