@@ -58,7 +58,7 @@ std::string clip_message(std::string_view raw, std::size_t max) {
       out += "...";
       break;
     }
-    out += (static_cast<unsigned char>(c) < 0x20) ? ' ' : c;
+    out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? ' ' : c;
   }
   return out;
 }
