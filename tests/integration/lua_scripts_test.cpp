@@ -50,7 +50,8 @@ class LuaScripts : public ::testing::Test {
       args.push_back(v);
     }
     std::vector<std::string> out;
-    for (const auto& e : ctx_.script(lua::kAdmit, args).elements()) {
+    const redis::Reply reply = ctx_.script(lua::kAdmit, args);  // outlives the loop below
+    for (const auto& e : reply.elements()) {
       out.push_back(e.is_integer() ? std::to_string(*e.as_int()) : e.as_string());
     }
     return out;
@@ -58,8 +59,9 @@ class LuaScripts : public ::testing::Test {
 
   std::vector<std::string> finalize(const std::string& job_id, const std::string& status, int delivered) {
     std::vector<std::string> out;
-    for (const auto& e : ctx_.script(lua::kFinalize, {job_id, status, std::to_string(delivered), "[]", "", "5", "", "600"})
-                             .elements()) {
+    const redis::Reply reply =
+        ctx_.script(lua::kFinalize, {job_id, status, std::to_string(delivered), "[]", "", "5", "", "600"});
+    for (const auto& e : reply.elements()) {
       out.push_back(e.is_integer() ? std::to_string(*e.as_int()) : e.as_string());
     }
     return out;
