@@ -36,7 +36,9 @@ Stack::Stack(StackOptions o) {
   dir_ = make_temp_dir();
   images_dir_ = dir_ + "/images";
   fs::create_directories(images_dir_);
-  redis_ = std::make_unique<RedisServer>();
+  RedisServer::Options redis_options;
+  redis_options.append_only = o.redis_append_only;
+  redis_ = std::make_unique<RedisServer>(redis_options);
   sim_port_ = free_port();
   api_port_ = free_port();
   api_metrics_port_ = free_port();

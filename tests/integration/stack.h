@@ -19,6 +19,7 @@ struct StackOptions {
   std::map<std::string, std::string> api_env;
   std::map<std::string, std::string> worker_env;
   bool start_worker = true;
+  bool redis_append_only = false;  // Redis keeps its data across stop() + restart()
   // Non-empty: the worker stores into this bucket of the simulator's Supabase Storage API
   // (IMAGEGEN_STORAGE=supabase) instead of a local directory.
   std::string supabase_bucket;

@@ -83,9 +83,10 @@ void RedisServer::start() {
   std::vector<std::string> args{"--port",       std::to_string(port_),
                                 "--bind",       "127.0.0.1",
                                 "--save",       "",
-                                "--appendonly", "no",
+                                "--appendonly", options_.append_only ? "yes" : "no",
                                 "--dir",        dir_,
                                 "--daemonize",  "no"};
+  if (options_.append_only) args.insert(args.end(), {"--appendfsync", "always"});
   if (!options_.password.empty()) {
     args.insert(args.end(), {"--requirepass", options_.password});
   }

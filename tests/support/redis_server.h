@@ -18,6 +18,7 @@ class RedisServer {
   struct Options {
     std::string password;      // requirepass, when not empty; URL-safe characters only
     bool unix_socket = false;  // also listen on socket_path()
+    bool append_only = false;  // AOF (fsync every write): data survives stop() + restart()
   };
 
   // Starts the server and waits until it answers PING. Throws std::runtime_error (with the
