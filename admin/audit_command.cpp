@@ -41,7 +41,8 @@ Outcome audit_command(AdminContext& ctx, const CommandLine&) {
     if (status == "queued" || status == "running") {
       open_holds[(*f)["user"]] += held;
     } else if (held != 0) {
-      problems += "job " + key.substr(13) + " is " + status + " but still holds " + std::to_string(held) + "\n";
+      problems += "job " + key.substr(13) + " is " + status + " but still holds " +
+                  std::to_string(held) + "\n";
     }
   }
   std::int64_t total_lhs = 0, total_rhs = 0;
@@ -56,13 +57,13 @@ Outcome audit_command(AdminContext& ctx, const CommandLine&) {
     total_lhs += lhs;
     total_rhs += rhs;
     if (lhs != rhs) {
-      problems += "user " + uid + ": granted - captured = " + std::to_string(lhs) + " but balance + held = " +
-                  std::to_string(rhs) + "\n";
+      problems += "user " + uid + ": granted - captured = " + std::to_string(lhs) +
+                  " but balance + held = " + std::to_string(rhs) + "\n";
     }
     if (num(*f, "balance") < 0) problems += "user " + uid + ": negative balance\n";
     if (num(*f, "held") != open_holds[uid]) {
-      problems += "user " + uid + ": holds " + std::to_string(num(*f, "held")) + " but its open jobs hold " +
-                  std::to_string(open_holds[uid]) + "\n";
+      problems += "user " + uid + ": holds " + std::to_string(num(*f, "held")) +
+                  " but its open jobs hold " + std::to_string(open_holds[uid]) + "\n";
     }
   }
   std::string summary = "audit: " + std::to_string(users) + " users, " + std::to_string(jobs) +

@@ -9,7 +9,8 @@ namespace imagegen::admin {
 
 namespace {
 Outcome list(AdminContext& ctx, const CommandLine& cmd) {
-  auto entries = ctx.command({"XRANGE", std::string(keys::kDeadLetterStream), "-", "+", "COUNT", "1000"});
+  auto entries =
+      ctx.command({"XRANGE", std::string(keys::kDeadLetterStream), "-", "+", "COUNT", "1000"});
   JsonWriter w;
   std::string text;
   w.begin_array();
@@ -19,10 +20,16 @@ Outcome list(AdminContext& ctx, const CommandLine& cmd) {
     std::map<std::string, std::string> f;
     for (std::size_t i = 0; i + 1 < kv.size(); i += 2) f[kv[i].as_string()] = kv[i + 1].as_string();
     const std::string& id = e.elements()[0].as_string();
-    w.begin_object().field("entry", id).field("jobId", f["id"]).field("userId", f["user"]).field("model", f["model"])
-        .field("deliveries", f["deliveries"]).field("reason", f["reason"]).end_object();
-    text += id + " job " + f["id"] + " user " + f["user"] + " model " + f["model"] + " deliveries " +
-            f["deliveries"] + " (" + f["reason"] + ")\n";
+    w.begin_object()
+        .field("entry", id)
+        .field("jobId", f["id"])
+        .field("userId", f["user"])
+        .field("model", f["model"])
+        .field("deliveries", f["deliveries"])
+        .field("reason", f["reason"])
+        .end_object();
+    text += id + " job " + f["id"] + " user " + f["user"] + " model " + f["model"] +
+            " deliveries " + f["deliveries"] + " (" + f["reason"] + ")\n";
   }
   w.end_array();
   if (cmd.json) return {0, w.take() + "\n"};
@@ -33,12 +40,14 @@ Outcome requeue(AdminContext& ctx, const CommandLine& cmd) {
   if (cmd.positional.size() < 3) return {2, "usage: dlq requeue ENTRY_ID\n"};
   const std::int64_t now = now_ms();
   // A requeued job gets ten minutes; its result is read with GET /api/v1/jobs/{id}.
-  auto r = ctx.script(lua::kRequeue, {cmd.positional[2], std::to_string(now), std::to_string(now + 600000)});
+  auto r = ctx.script(lua::kRequeue,
+                      {cmd.positional[2], std::to_string(now), std::to_string(now + 600000)});
   const auto& e = r.elements();
   const std::string verdict = e.empty() ? "" : e[0].as_string();
   if (verdict == "ok") return {0, "requeued job " + e[1].as_string() + "\n"};
   if (verdict == "missing") return {1, "no dead-letter entry " + cmd.positional[2] + "\n"};
-  if (verdict == "insufficient") return {1, "the user's balance (" + e[1].as_string() + ") cannot cover the job\n"};
+  if (verdict == "insufficient")
+    return {1, "the user's balance (" + e[1].as_string() + ") cannot cover the job\n"};
   return {1, "job is still " + (e.size() > 1 ? e[1].as_string() : std::string("?")) + "\n"};
 }
 }  // namespace

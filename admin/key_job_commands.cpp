@@ -12,10 +12,12 @@ Outcome key_command(AdminContext& ctx, const CommandLine& cmd) {
   const std::string sub = cmd.positional.size() > 1 ? cmd.positional[1] : "";
   if (sub == "create" && cmd.positional.size() >= 3) {
     const std::string& uid = cmd.positional[2];
-    if (ctx.command({"EXISTS", keys::user(uid)}).as_int().value_or(0) != 1) return {1, "no such user " + uid + "\n"};
+    if (ctx.command({"EXISTS", keys::user(uid)}).as_int().value_or(0) != 1)
+      return {1, "no such user " + uid + "\n"};
     std::string api_key = crypto::new_api_key();
     std::string hash = crypto::sha256_hex(api_key);
-    ctx.command({"HSET", keys::api_key(hash), "user", uid, "revoked", "0", "created", std::to_string(now_ms())});
+    ctx.command({"HSET", keys::api_key(hash), "user", uid, "revoked", "0", "created",
+                 std::to_string(now_ms())});
     ctx.command({"SADD", "imagegen:userkeys:" + uid, hash});
     if (cmd.json) {
       JsonWriter w;
@@ -26,7 +28,8 @@ Outcome key_command(AdminContext& ctx, const CommandLine& cmd) {
   }
   if (sub == "revoke" && cmd.positional.size() >= 3) {
     std::string hash = crypto::sha256_hex(cmd.positional[2]);
-    if (ctx.command({"EXISTS", keys::api_key(hash)}).as_int().value_or(0) != 1) return {1, "no such api key\n"};
+    if (ctx.command({"EXISTS", keys::api_key(hash)}).as_int().value_or(0) != 1)
+      return {1, "no such api key\n"};
     ctx.command({"HSET", keys::api_key(hash), "revoked", "1"});
     return {0, "revoked\n"};
   }
@@ -34,7 +37,8 @@ Outcome key_command(AdminContext& ctx, const CommandLine& cmd) {
 }
 
 Outcome job_command(AdminContext& ctx, const CommandLine& cmd) {
-  if (cmd.positional.size() < 3 || cmd.positional[1] != "show") return {2, "usage: job show JOB_ID [--json]\n"};
+  if (cmd.positional.size() < 3 || cmd.positional[1] != "show")
+    return {2, "usage: job show JOB_ID [--json]\n"};
   auto fields = ctx.command({"HGETALL", keys::job(cmd.positional[2])}).to_map();
   if (!fields || fields->empty()) return {1, "no such job " + cmd.positional[2] + "\n"};
   std::map<std::string, std::string> sorted(fields->begin(), fields->end());

@@ -27,7 +27,8 @@ Result<admin::CommandLine> parse_args(int argc, char** argv, std::string& redis_
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto value = [&](const char* name) -> Result<std::string> {
-      if (i + 1 >= argc) return make_error(Errc::kInvalidArgument, std::string(name) + " needs a value");
+      if (i + 1 >= argc)
+        return make_error(Errc::kInvalidArgument, std::string(name) + " needs a value");
       return std::string(argv[++i]);
     };
     if (a == "--json") {
@@ -75,13 +76,20 @@ int main(int argc, char** argv) {
     ctx.redis = redis::Connection::create(ctx.ioc, rc);
     const std::string group = cmd->positional.empty() ? "" : cmd->positional[0];
     admin::Outcome outcome;
-    if (group == "user") outcome = admin::user_command(ctx, *cmd);
-    else if (group == "credits") outcome = admin::credits_command(ctx, *cmd);
-    else if (group == "key") outcome = admin::key_command(ctx, *cmd);
-    else if (group == "job") outcome = admin::job_command(ctx, *cmd);
-    else if (group == "audit") outcome = admin::audit_command(ctx, *cmd);
-    else if (group == "dlq") outcome = admin::dlq_command(ctx, *cmd);
-    else outcome = {2, std::string("unknown command\n") + kUsage};
+    if (group == "user")
+      outcome = admin::user_command(ctx, *cmd);
+    else if (group == "credits")
+      outcome = admin::credits_command(ctx, *cmd);
+    else if (group == "key")
+      outcome = admin::key_command(ctx, *cmd);
+    else if (group == "job")
+      outcome = admin::job_command(ctx, *cmd);
+    else if (group == "audit")
+      outcome = admin::audit_command(ctx, *cmd);
+    else if (group == "dlq")
+      outcome = admin::dlq_command(ctx, *cmd);
+    else
+      outcome = {2, std::string("unknown command\n") + kUsage};
     (outcome.exit_code == 0 ? std::cout : std::cerr) << outcome.out;
     return outcome.exit_code;
   } catch (const std::exception& e) {

@@ -16,8 +16,9 @@ Outcome create(AdminContext& ctx, const CommandLine& cmd) {
   if (!credits) return {2, "user create needs --credits N (a whole number >= 0)\n"};
   std::string user_id = new_user_id();
   std::string api_key = crypto::new_api_key();
-  auto created = ctx.script(lua::kCreateUser, {user_id, *cmd.tier, std::to_string(*credits),
-                                               std::to_string(now_ms()), crypto::sha256_hex(api_key)});
+  auto created =
+      ctx.script(lua::kCreateUser, {user_id, *cmd.tier, std::to_string(*credits),
+                                    std::to_string(now_ms()), crypto::sha256_hex(api_key)});
   if (created.as_int().value_or(0) != 1) return {1, "user id collision, try again\n"};
   if (cmd.json) {
     JsonWriter w;
@@ -39,13 +40,20 @@ Outcome show(AdminContext& ctx, const CommandLine& cmd) {
   };
   if (cmd.json) {
     JsonWriter w;
-    w.begin_object().field("userId", id).field("tier", f["tier"]).field("balance", n("balance"))
-        .field("held", n("held")).field("granted", n("granted")).field("captured", n("captured")).end_object();
+    w.begin_object()
+        .field("userId", id)
+        .field("tier", f["tier"])
+        .field("balance", n("balance"))
+        .field("held", n("held"))
+        .field("granted", n("granted"))
+        .field("captured", n("captured"))
+        .end_object();
     return {0, w.take() + "\n"};
   }
-  return {0, "user " + id + "\ntier " + f["tier"] + "\nbalance " + std::to_string(n("balance")) + "\nheld " +
-                 std::to_string(n("held")) + "\ngranted " + std::to_string(n("granted")) + "\ncaptured " +
-                 std::to_string(n("captured")) + "\n"};
+  return {0, "user " + id + "\ntier " + f["tier"] + "\nbalance " + std::to_string(n("balance")) +
+                 "\nheld " + std::to_string(n("held")) + "\ngranted " +
+                 std::to_string(n("granted")) + "\ncaptured " + std::to_string(n("captured")) +
+                 "\n"};
 }
 
 Outcome set_tier(AdminContext& ctx, const CommandLine& cmd) {
@@ -53,7 +61,8 @@ Outcome set_tier(AdminContext& ctx, const CommandLine& cmd) {
     return {2, "usage: user set-tier USER_ID free|pro\n"};
   }
   const std::string& id = cmd.positional[2];
-  if (ctx.command({"EXISTS", keys::user(id)}).as_int().value_or(0) != 1) return {1, "no such user " + id + "\n"};
+  if (ctx.command({"EXISTS", keys::user(id)}).as_int().value_or(0) != 1)
+    return {1, "no such user " + id + "\n"};
   ctx.command({"HSET", keys::user(id), "tier", cmd.positional[3]});
   return {0, "user " + id + " tier " + cmd.positional[3] + "\n"};
 }
@@ -68,10 +77,12 @@ Outcome user_command(AdminContext& ctx, const CommandLine& cmd) {
 }
 
 Outcome credits_command(AdminContext& ctx, const CommandLine& cmd) {
-  if (cmd.positional.size() < 4 || cmd.positional[1] != "grant") return {2, "usage: credits grant USER_ID N\n"};
+  if (cmd.positional.size() < 4 || cmd.positional[1] != "grant")
+    return {2, "usage: credits grant USER_ID N\n"};
   auto n = parse_int(cmd.positional[3], 1, 1'000'000'000'000LL);
   if (!n) return {2, "credits grant: N must be a whole number >= 1\n"};
-  auto balance = ctx.script(lua::kGrant, {cmd.positional[2], std::to_string(*n), std::to_string(now_ms())});
+  auto balance =
+      ctx.script(lua::kGrant, {cmd.positional[2], std::to_string(*n), std::to_string(now_ms())});
   return {0, "balance " + std::to_string(balance.as_int().value_or(0)) + "\n"};
 }
 

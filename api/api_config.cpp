@@ -7,26 +7,34 @@
 namespace imagegen::api {
 
 Result<ApiConfigLoad> load_api_config(int argc, const char* const* argv, const EnvLookup& env) {
-  Options o("imagegen-api", "HTTP front door: validates, authenticates, holds credits, enqueues and waits.");
+  Options o("imagegen-api",
+            "HTTP front door: validates, authenticates, holds credits, enqueues and waits.");
   unsigned hw = std::max(1u, std::thread::hardware_concurrency());
   o.add({"IMAGEGEN_API_HOST", "0.0.0.0", "Address to listen on"});
   o.add({"IMAGEGEN_API_PORT", "8080", "HTTP port"});
-  o.add({"IMAGEGEN_REDIS_URL", "redis://127.0.0.1:6379/0", "Redis URL (redis://[:pw@]host:port/db or unix:///path)"});
-  o.add({"IMAGEGEN_JWT_SECRET", "", "HS256 secret for Supabase-style JWTs (empty: only API keys)", true});
-  o.add({"IMAGEGEN_WAIT_TIMEOUT_MS", "120000", "How long a request waits for its job before 504 (refunded)"});
+  o.add({"IMAGEGEN_REDIS_URL", "redis://127.0.0.1:6379/0",
+         "Redis URL (redis://[:pw@]host:port/db or unix:///path)"});
+  o.add({"IMAGEGEN_JWT_SECRET", "", "HS256 secret for Supabase-style JWTs (empty: only API keys)",
+         true});
+  o.add({"IMAGEGEN_WAIT_TIMEOUT_MS", "120000",
+         "How long a request waits for its job before 504 (refunded)"});
   o.add({"IMAGEGEN_API_THREADS", std::to_string(hw), "I/O threads, one io_context each"});
   o.add({"IMAGEGEN_METRICS_PORT", "9100", "Port of GET /metrics (0 = off)"});
   o.add({"IMAGEGEN_CATALOG", "config/models.json", "Model catalog file"});
   o.add({"IMAGEGEN_MAX_BODY_BYTES", "65536", "Largest request body accepted (413 above)"});
-  o.add({"IMAGEGEN_MAX_PROMPT_CHARS", "10000", "Longest prompt accepted, in characters (400 above)"});
-  o.add({"IMAGEGEN_RATE_LIMIT_PER_MIN", "0", "Requests per user per minute, shared by all instances (0 = off)"});
+  o.add(
+      {"IMAGEGEN_MAX_PROMPT_CHARS", "10000", "Longest prompt accepted, in characters (400 above)"});
+  o.add({"IMAGEGEN_RATE_LIMIT_PER_MIN", "0",
+         "Requests per user per minute, shared by all instances (0 = off)"});
   o.add({"IMAGEGEN_MAX_QUEUE_DEPTH", "10000", "Jobs admitted but unfinished before 503 (0 = off)"});
-  o.add({"IMAGEGEN_REDIS_TIMEOUT_MS", "500", "Deadline of each Redis command (a stalled Redis gives 503 after it)"});
+  o.add({"IMAGEGEN_REDIS_TIMEOUT_MS", "500",
+         "Deadline of each Redis command (a stalled Redis gives 503 after it)"});
   o.add({"IMAGEGEN_HEADER_TIMEOUT_MS", "10000", "Time a client has to send its request"});
   o.add({"IMAGEGEN_IDLE_TIMEOUT_MS", "60000", "Idle keep-alive connections are closed after this"});
   o.add({"IMAGEGEN_MAX_CONNECTIONS", "10000", "Open client connections per process"});
   o.add({"IMAGEGEN_JOB_TTL_S", "604800", "How long finished jobs stay readable"});
-  o.add({"IMAGEGEN_INSTANCE_ID", "", "Name of this api instance in reply channels (default hostname-pid)"});
+  o.add({"IMAGEGEN_INSTANCE_ID", "",
+         "Name of this api instance in reply channels (default hostname-pid)"});
   o.add({"IMAGEGEN_LOG_LEVEL", "info", "trace, debug, info, warn, error"});
 
   auto parsed = o.parse(argc, argv, env);
@@ -44,7 +52,11 @@ Result<ApiConfigLoad> load_api_config(int argc, const char* const* argv, const E
   c.catalog_path = o.get("IMAGEGEN_CATALOG");
   c.instance_id = o.get("IMAGEGEN_INSTANCE_ID");
   c.log_level = o.get("IMAGEGEN_LOG_LEVEL");
-  struct IntOpt { const char* env; std::int64_t min, max; std::int64_t* out; };
+  struct IntOpt {
+    const char* env;
+    std::int64_t min, max;
+    std::int64_t* out;
+  };
   std::int64_t port = 0, threads = 0, metrics = 0, body = 0, prompt = 0;
   IntOpt ints[] = {
       {"IMAGEGEN_API_PORT", 1, 65535, &port},
@@ -78,7 +90,8 @@ Result<ApiConfigLoad> load_api_config(int argc, const char* const* argv, const E
   }
   for (char ch : c.instance_id) {
     if (ch == ' ' || ch == '\n' || ch == '\r') {
-      return make_error(Errc::kInvalidArgument, "IMAGEGEN_INSTANCE_ID must not contain spaces or newlines");
+      return make_error(Errc::kInvalidArgument,
+                        "IMAGEGEN_INSTANCE_ID must not contain spaces or newlines");
     }
   }
   return out;

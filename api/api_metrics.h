@@ -18,8 +18,8 @@ class ApiMetrics {
   ApiMetrics();
 
   void request(std::string_view route, int status, double seconds);
-  void refused(std::string_view reason);        // admissions refused: unauthorized, tier, rate, ...
-  void job_outcome(std::string_view outcome);   // succeeded, partial, failed, blocked, expired
+  void refused(std::string_view reason);       // admissions refused: unauthorized, tier, rate, ...
+  void job_outcome(std::string_view outcome);  // succeeded, partial, failed, blocked, expired
   void credits_reserved(std::int64_t n) { credits_reserved_->Increment(static_cast<double>(n)); }
   void credits_captured(std::int64_t n) { credits_captured_->Increment(static_cast<double>(n)); }
   void credits_refunded(std::int64_t n) { credits_refunded_->Increment(static_cast<double>(n)); }

@@ -1,10 +1,10 @@
 #include "api/api_service.h"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
-
 #include <chrono>
 #include <ctime>
 
@@ -26,7 +26,9 @@ constexpr std::string_view kGeneratePath = "/api/v1/generate-image";
 constexpr std::string_view kJobsPrefix = "/api/v1/jobs/";
 
 std::int64_t now_ms() {
-  return std::chrono::duration_cast<milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 std::string iso8601(std::int64_t ms) {
@@ -34,8 +36,9 @@ std::string iso8601(std::int64_t ms) {
   std::tm tm{};
   gmtime_r(&secs, &tm);
   char buf[64];
-  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
+  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<int>(ms % 1000));
   return buf;
 }
 
@@ -91,14 +94,15 @@ void ApiService::start() {
   rc.name = "api-commands";
   redis_ = redis::Connection::create(ioc_, rc);
   rc.name = "api-subscriber";
-  subscriber_ = redis::Subscriber::create(ioc_, rc, [this](std::string_view, std::string_view payload) {
-    auto m = decode_result_message(payload);
-    if (!m) {
-      spdlog::warn("ignoring a malformed completion message: {}", m.error().message);
-      return;
-    }
-    waiters_.deliver(std::move(m.value()));
-  });
+  subscriber_ =
+      redis::Subscriber::create(ioc_, rc, [this](std::string_view, std::string_view payload) {
+        auto m = decode_result_message(payload);
+        if (!m) {
+          spdlog::warn("ignoring a malformed completion message: {}", m.error().message);
+          return;
+        }
+        waiters_.deliver(std::move(m.value()));
+      });
   // A message published while the subscription was down is lost: re-read those jobs.
   subscriber_->set_on_resubscribed([this] {
     asio::co_spawn(ioc_, recheck_pending(), [](std::exception_ptr e) {
@@ -120,7 +124,8 @@ asio::awaitable<ApiResponse> ApiService::handle(ApiRequest request) {
   }
   if (request.target.starts_with(kJobsPrefix)) {
     if (request.method != "GET") co_return method_not_allowed("GET");
-    co_return co_await job_status(request, std::string_view(request.target).substr(kJobsPrefix.size()));
+    co_return co_await job_status(request,
+                                  std::string_view(request.target).substr(kJobsPrefix.size()));
   }
   if (request.target == "/healthz") {
     if (request.method != "GET") co_return method_not_allowed("GET");
@@ -146,7 +151,8 @@ asio::awaitable<ApiResponse> ApiService::generate(ApiRequest& request) {
   }
   if (request.idempotency_key.size() > 255 ||
       request.idempotency_key.find_first_of("\r\n\t\"") != std::string::npos) {
-    co_return invalid_field("Idempotency-Key", "Idempotency-Key must be at most 255 printable characters");
+    co_return invalid_field("Idempotency-Key",
+                            "Idempotency-Key must be at most 255 printable characters");
   }
   // 2. The body, first bad field named.
   auto validated = validate_generate_request(request.body, catalog_, {config_.max_prompt_chars});
@@ -182,7 +188,8 @@ asio::awaitable<ApiResponse> ApiService::generate(ApiRequest& request) {
   args.push_back(std::to_string(config_.max_queue_depth));
   args.push_back(std::to_string(config_.job_ttl_s));
   args.push_back(request.idempotency_key);
-  args.push_back(request.idempotency_key.empty() ? std::string() : crypto::sha256_hex(request.body));
+  args.push_back(request.idempotency_key.empty() ? std::string()
+                                                 : crypto::sha256_hex(request.body));
   for (auto& [k, v] : encode_job_fields(job)) {
     args.push_back(k);
     args.push_back(std::move(v));
@@ -198,7 +205,8 @@ asio::awaitable<ApiResponse> ApiService::generate(ApiRequest& request) {
   } unregister{waiters_, job.job_id};
 
   // 3. One script: key -> user, tier, rate, depth, credits, hold, job hash, stream entry.
-  auto reply = co_await admit_.run(*redis_, {}, std::move(args), milliseconds(config_.redis_timeout_ms));
+  auto reply =
+      co_await admit_.run(*redis_, {}, std::move(args), milliseconds(config_.redis_timeout_ms));
   if (!reply || reply->is_error()) {
     metrics_.redis_error("admit");
     spdlog::warn("admission failed: {}", reply ? reply->as_string() : reply.error().message);
@@ -209,9 +217,11 @@ asio::awaitable<ApiResponse> ApiService::generate(ApiRequest& request) {
   if (verdict != "ok") {
     metrics_.refused(verdict);
     if (verdict == "unauthorized") co_return unauthorized();
-    if (verdict == "tier") co_return requires_tier(model.key, tier_display_name(model.required_tier));
+    if (verdict == "tier")
+      co_return requires_tier(model.key, tier_display_name(model.required_tier));
     if (verdict == "rate") co_return rate_limited(to_int(r.at(2).as_string(), 60));
-    if (verdict == "overloaded") co_return unavailable("Too many jobs in the queue, retry later", 2);
+    if (verdict == "overloaded")
+      co_return unavailable("Too many jobs in the queue, retry later", 2);
     if (verdict == "insufficient") {
       co_return insufficient_credits(req.total_cost(), to_int(r.at(2).as_string(), 0));
     }
@@ -227,17 +237,27 @@ asio::awaitable<ApiResponse> ApiService::generate(ApiRequest& request) {
     co_await waiter->timer.async_wait(asio::as_tuple(asio::use_awaitable));
   }
   metrics_.waiting_delta(-1);
-  if (waiter->result) co_return answer(*waiter->result, model.key, model.provider, job.prompt, job.count);
-  co_return co_await expire_or_collect(job.job_id, model.key, model.provider, job.prompt, job.count);
+  if (waiter->result)
+    co_return answer(*waiter->result, model.key, model.provider, job.prompt, job.count);
+  co_return co_await expire_or_collect(job.job_id, model.key, model.provider, job.prompt,
+                                       job.count);
 }
 
 // The wait ran out (or the message was lost): finalize as expired unless the worker won.
-asio::awaitable<ApiResponse> ApiService::expire_or_collect(const std::string& job_id, const std::string& model,
-                                                           const std::string& provider, const std::string& prompt,
-                                                           int count) {
-  std::vector<std::string> args = {job_id, "expired", "0", "[]", "timed out waiting for the provider",
-                                   std::to_string(now_ms()), "", std::to_string(config_.job_ttl_s)};
-  auto reply = co_await finalize_.run(*redis_, {}, std::move(args), milliseconds(config_.redis_timeout_ms));
+asio::awaitable<ApiResponse> ApiService::expire_or_collect(const std::string& job_id,
+                                                           const std::string& model,
+                                                           const std::string& provider,
+                                                           const std::string& prompt, int count) {
+  std::vector<std::string> args = {job_id,
+                                   "expired",
+                                   "0",
+                                   "[]",
+                                   "timed out waiting for the provider",
+                                   std::to_string(now_ms()),
+                                   "",
+                                   std::to_string(config_.job_ttl_s)};
+  auto reply =
+      co_await finalize_.run(*redis_, {}, std::move(args), milliseconds(config_.redis_timeout_ms));
   if (!reply || reply->is_error() || reply->elements().size() < 6) {
     // Redis is away: the worker (or its reclaimer) finalizes the job after its deadline.
     metrics_.redis_error("expire");
@@ -255,8 +275,8 @@ asio::awaitable<ApiResponse> ApiService::expire_or_collect(const std::string& jo
   co_return answer(m, model, provider, prompt, count);
 }
 
-ApiResponse ApiService::answer(const JobResultMessage& m, const std::string& model, const std::string& provider,
-                               const std::string& prompt, int count) {
+ApiResponse ApiService::answer(const JobResultMessage& m, const std::string& model,
+                               const std::string& provider, const std::string& prompt, int count) {
   metrics_.job_outcome(m.status);
   metrics_.credits_captured(m.charged);
   if (m.status == "succeeded" || m.status == "partial") {
@@ -286,21 +306,25 @@ asio::awaitable<ApiResponse> ApiService::replay(const std::string& job_id,
     auto final = co_await read_final(job_id);
     if (final) {
       std::vector<std::string> args = {"HMGET", keys::job(job_id), "model", "prompt", "count"};
-      auto fields = co_await redis_->command(std::move(args), milliseconds(config_.redis_timeout_ms));
-      if (!fields || fields->is_error() || fields->elements().size() < 3) co_return redis_unavailable();
+      auto fields =
+          co_await redis_->command(std::move(args), milliseconds(config_.redis_timeout_ms));
+      if (!fields || fields->is_error() || fields->elements().size() < 3)
+        co_return redis_unavailable();
       const auto& f = fields->elements();
       const ModelInfo* info = catalog_.find(f[0].as_string());
       co_return answer(*final, f[0].as_string(), info ? info->provider : "", f[1].as_string(),
                        to_int(f[2].as_string(), 1));
     }
-    if (std::chrono::steady_clock::now() + milliseconds(50) >= deadline) co_return idempotency_in_progress(job_id);
+    if (std::chrono::steady_clock::now() + milliseconds(50) >= deadline)
+      co_return idempotency_in_progress(job_id);
     timer.expires_after(milliseconds(50));
     co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
   }
 }
 
 asio::awaitable<std::optional<JobResultMessage>> ApiService::read_final(const std::string& job_id) {
-  std::vector<std::string> args = {"HMGET", keys::job(job_id), "status", "charged", "results", "error", "user"};
+  std::vector<std::string> args = {"HMGET",   keys::job(job_id), "status", "charged",
+                                   "results", "error",           "user"};
   auto reply = co_await redis_->command(std::move(args), milliseconds(config_.redis_timeout_ms));
   if (!reply || reply->is_error() || reply->elements().size() < 5) co_return std::nullopt;
   const auto& f = reply->elements();
@@ -324,17 +348,20 @@ asio::awaitable<void> ApiService::recheck_pending() {
   }
 }
 
-asio::awaitable<ApiResponse> ApiService::job_status(const ApiRequest& request, std::string_view job_id) {
+asio::awaitable<ApiResponse> ApiService::job_status(const ApiRequest& request,
+                                                    std::string_view job_id) {
   auto credential = authenticate_header(request.authorization, config_.jwt_secret, now_ms() / 1000);
   if (!credential) co_return unauthorized();
   const auto timeout = milliseconds(config_.redis_timeout_ms);
   std::string user_id = credential->ident;
   if (credential->kind == Credential::Kind::kApiKey) {
-    std::vector<std::string> key_args = {"HMGET", keys::api_key(credential->ident), "user", "revoked"};
+    std::vector<std::string> key_args = {"HMGET", keys::api_key(credential->ident), "user",
+                                         "revoked"};
     auto key = co_await redis_->command(std::move(key_args), timeout);
     if (!key || key->is_error()) co_return redis_unavailable();
     const auto& f = key->elements();
-    if (f.size() < 2 || f[0].is_nil() || (!f[1].is_nil() && f[1].as_string() == "1")) co_return unauthorized();
+    if (f.size() < 2 || f[0].is_nil() || (!f[1].is_nil() && f[1].as_string() == "1"))
+      co_return unauthorized();
     user_id = f[0].as_string();
   }
   bool valid_id = !job_id.empty() && job_id.size() <= 64 &&
@@ -355,13 +382,21 @@ asio::awaitable<ApiResponse> ApiService::job_status(const ApiRequest& request, s
   w.begin_object();
   w.field("jobId", job_id).field("status", fields["status"]).field("model", fields["model"]);
   w.field("count", to_int(fields["count"], 0));
-  w.field("createdAt", iso8601(to_int(fields["created"], 0) == 0 ? 0 : std::stoll(fields["created"])));
+  w.field("createdAt",
+          iso8601(to_int(fields["created"], 0) == 0 ? 0 : std::stoll(fields["created"])));
   w.key("finishedAt");
-  if (fields.count("finished")) w.value(iso8601(std::stoll(fields["finished"]))); else w.null();
+  if (fields.count("finished"))
+    w.value(iso8601(std::stoll(fields["finished"])));
+  else
+    w.null();
   w.key("results").begin_array();
   if (auto paths = decode_path_list(fields["results"])) {
     for (const auto& p : paths.value()) {
-      w.begin_object().field("filePath", p).field("prompt", fields["prompt"]).field("provider", provider).end_object();
+      w.begin_object()
+          .field("filePath", p)
+          .field("prompt", fields["prompt"])
+          .field("provider", provider)
+          .end_object();
     }
   }
   w.end_array();

@@ -4,7 +4,6 @@
 // Owned by one io_context; no locking.
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
-
 #include <memory>
 #include <string>
 
@@ -38,17 +37,20 @@ class ApiService {
 
  private:
   boost::asio::awaitable<ApiResponse> generate(ApiRequest& request);
-  boost::asio::awaitable<ApiResponse> job_status(const ApiRequest& request, std::string_view job_id);
+  boost::asio::awaitable<ApiResponse> job_status(const ApiRequest& request,
+                                                 std::string_view job_id);
   boost::asio::awaitable<ApiResponse> readyz();
-  boost::asio::awaitable<ApiResponse> expire_or_collect(const std::string& job_id, const std::string& model,
-                                                        const std::string& provider, const std::string& prompt,
-                                                        int count);
+  boost::asio::awaitable<ApiResponse> expire_or_collect(const std::string& job_id,
+                                                        const std::string& model,
+                                                        const std::string& provider,
+                                                        const std::string& prompt, int count);
   boost::asio::awaitable<void> recheck_pending();
-  boost::asio::awaitable<ApiResponse> replay(const std::string& job_id, std::chrono::steady_clock::time_point deadline);
+  boost::asio::awaitable<ApiResponse> replay(const std::string& job_id,
+                                             std::chrono::steady_clock::time_point deadline);
   // The job's final outcome from its hash, or nullopt while it is queued/running or unreadable.
   boost::asio::awaitable<std::optional<JobResultMessage>> read_final(const std::string& job_id);
-  ApiResponse answer(const JobResultMessage& m, const std::string& model, const std::string& provider,
-                     const std::string& prompt, int count);
+  ApiResponse answer(const JobResultMessage& m, const std::string& model,
+                     const std::string& provider, const std::string& prompt, int count);
 
   boost::asio::io_context& ioc_;
   const ApiConfig& config_;

@@ -1,5 +1,6 @@
 #pragma once
-// Transport-neutral request/response: handlers never see Beast, so they are testable without sockets.
+// Transport-neutral request/response: handlers never see Beast, so they are testable without
+// sockets.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,12 +15,12 @@ struct ApiRequest {
   std::string authorization;
   std::string content_type;
   std::string idempotency_key;
-  std::string body;    // capacity >= size + 64 (simdjson padding), see http_server.cpp
+  std::string body;  // capacity >= size + 64 (simdjson padding), see http_server.cpp
 };
 
 struct ApiResponse {
   int status = 200;
-  std::string body;  // JSON
+  std::string body;                                          // JSON
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers (Retry-After, Allow)
   std::string content_type = "application/json";
 };

@@ -12,11 +12,13 @@ namespace {
 Error denied(std::string why) { return make_error(Errc::kInvalidArgument, std::move(why)); }
 
 bool is_hex(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 }  // namespace
 
-Result<std::string> verify_jwt_hs256(std::string_view token, std::string_view secret, std::int64_t now_s) {
+Result<std::string> verify_jwt_hs256(std::string_view token, std::string_view secret,
+                                     std::int64_t now_s) {
   if (secret.empty()) return denied("JWTs are not accepted: no IMAGEGEN_JWT_SECRET");
   auto d1 = token.find('.');
   auto d2 = d1 == std::string_view::npos ? d1 : token.find('.', d1 + 1);
@@ -39,7 +41,8 @@ Result<std::string> verify_jwt_hs256(std::string_view token, std::string_view se
 
   simdjson::dom::parser payload_parser;
   simdjson::dom::object p;
-  if (payload_parser.parse(*payload).get_object().get(p)) return denied("JWT payload is not an object");
+  if (payload_parser.parse(*payload).get_object().get(p))
+    return denied("JWT payload is not an object");
   std::string_view sub;
   if (p["sub"].get_string().get(sub) || sub.empty()) return denied("JWT has no sub");
   // exp/nbf are NumericDate: integer or fractional seconds.

@@ -22,6 +22,7 @@ Result<Credential> authenticate_header(std::string_view authorization, std::stri
                                        std::int64_t now_s);
 
 // Verifies an HS256 JWT and returns its `sub`.
-Result<std::string> verify_jwt_hs256(std::string_view token, std::string_view secret, std::int64_t now_s);
+Result<std::string> verify_jwt_hs256(std::string_view token, std::string_view secret,
+                                     std::int64_t now_s);
 
 }  // namespace imagegen::api

@@ -1,13 +1,13 @@
 #include "api/http_server.h"
 
-#include <boost/asio.hpp>
-#include <boost/asio/as_tuple.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 #include <simdjson.h>
 #include <spdlog/spdlog.h>
 
 #include <array>
+#include <boost/asio.hpp>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 #include <chrono>
 #include <set>
 
@@ -32,7 +32,8 @@ std::string header_value(const http::request_parser<http::string_body>& p, http:
 }  // namespace
 
 struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
-  Impl(asio::io_context& ioc, const ApiConfig& c, ApiService& s, ApiMetrics& m, std::atomic<std::int64_t>& open)
+  Impl(asio::io_context& ioc, const ApiConfig& c, ApiService& s, ApiMetrics& m,
+       std::atomic<std::int64_t>& open)
       : acceptor(ioc), config(c), service(s), metrics(m), open_connections(open) {}
 
   tcp::acceptor acceptor;
@@ -46,10 +47,12 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   std::function<void()> on_drained;
 
   void session_ended() {
-    if (--sessions == 0 && stopping && on_drained) asio::post(acceptor.get_executor(), std::exchange(on_drained, nullptr));
+    if (--sessions == 0 && stopping && on_drained)
+      asio::post(acceptor.get_executor(), std::exchange(on_drained, nullptr));
   }
 
-  asio::awaitable<void> write(beast::tcp_stream& stream, const ApiResponse& r, unsigned version, bool keep_alive) {
+  asio::awaitable<void> write(beast::tcp_stream& stream, const ApiResponse& r, unsigned version,
+                              bool keep_alive) {
     http::response<http::string_body> res{static_cast<http::status>(r.status), version};
     res.set(http::field::content_type, r.content_type);
     for (const auto& [k, v] : r.headers) res.set(k, v);
@@ -63,7 +66,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   // Answers a request we will not read (413/431) and closes without a reset: closing with unread
   // input makes the kernel send RST, and the client would never see the answer. So: write, stop
   // sending, read and discard what is still coming for a bounded time.
-  asio::awaitable<void> refuse_and_close(beast::tcp_stream& stream, const ApiResponse& r, unsigned version) {
+  asio::awaitable<void> refuse_and_close(beast::tcp_stream& stream, const ApiResponse& r,
+                                         unsigned version) {
     co_await write(stream, r, version, false);
     beast::error_code ignored;
     stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
@@ -92,7 +96,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
       auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, kTuple);
       idle.erase(&stream);
       if (ec) {
-        if (ec == http::error::header_limit) co_await refuse_and_close(stream, kHeadersTooLarge, 11);
+        if (ec == http::error::header_limit)
+          co_await refuse_and_close(stream, kHeadersTooLarge, 11);
         // A Content-Length over the limit is refused by the parser while reading the header.
         if (ec == http::error::body_limit) co_await refuse_and_close(stream, kBodyTooLarge, 11);
         break;
@@ -110,7 +115,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
       stream.expires_after(milliseconds(config.header_timeout_ms));
       auto [bec, bn] = co_await http::async_read(stream, buffer, parser, kTuple);
       if (bec) {
-        if (bec == http::error::body_limit) co_await refuse_and_close(stream, kBodyTooLarge, hdr.version());
+        if (bec == http::error::body_limit)
+          co_await refuse_and_close(stream, kBodyTooLarge, hdr.version());
         break;
       }
       ApiRequest req;
@@ -134,8 +140,9 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
       ApiResponse res = co_await service.handle(std::move(req));
       if (stopping) keep_alive = false;  // draining: this is the connection's last response
       co_await write(stream, res, version, keep_alive);
-      metrics.request(route, res.status,
-                      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+      metrics.request(
+          route, res.status,
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
       if (!keep_alive) break;
     }
     beast::error_code ignored;
@@ -160,24 +167,25 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
       metrics.connections_delta(1);
       socket.set_option(tcp::no_delay(true));
       ++sessions;
-      asio::co_spawn(acceptor.get_executor(), session(std::move(socket)), [self](std::exception_ptr e) {
-        self->session_ended();
-        self->open_connections.fetch_sub(1);
-        self->metrics.connections_delta(-1);
-        if (e) {
-          try {
-            std::rethrow_exception(e);
-          } catch (const std::exception& ex) {
-            spdlog::error("connection ended with an exception: {}", ex.what());
-          }
-        }
-      });
+      asio::co_spawn(acceptor.get_executor(), session(std::move(socket)),
+                     [self](std::exception_ptr e) {
+                       self->session_ended();
+                       self->open_connections.fetch_sub(1);
+                       self->metrics.connections_delta(-1);
+                       if (e) {
+                         try {
+                           std::rethrow_exception(e);
+                         } catch (const std::exception& ex) {
+                           spdlog::error("connection ended with an exception: {}", ex.what());
+                         }
+                       }
+                     });
     }
   }
 };
 
-HttpServer::HttpServer(asio::io_context& ioc, const ApiConfig& config, ApiService& service, ApiMetrics& metrics,
-                       std::atomic<std::int64_t>& open_connections)
+HttpServer::HttpServer(asio::io_context& ioc, const ApiConfig& config, ApiService& service,
+                       ApiMetrics& metrics, std::atomic<std::int64_t>& open_connections)
     : impl_(std::make_shared<Impl>(ioc, config, service, metrics, open_connections)) {
   tcp::endpoint ep(asio::ip::make_address(config.host), config.port);
   impl_->acceptor.open(ep.protocol());

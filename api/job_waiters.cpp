@@ -2,8 +2,8 @@
 
 namespace imagegen::api {
 
-std::shared_ptr<JobWaiters::Waiter> JobWaiters::add(const std::string& job_id,
-                                                    std::chrono::steady_clock::time_point deadline) {
+std::shared_ptr<JobWaiters::Waiter> JobWaiters::add(
+    const std::string& job_id, std::chrono::steady_clock::time_point deadline) {
   auto w = std::make_shared<Waiter>(ioc_);
   w->timer.expires_at(deadline);
   waiters_[job_id] = w;

@@ -4,7 +4,6 @@
 // that arrives before the admission reply is not lost.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
-
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,7 +24,8 @@ class JobWaiters {
 
   explicit JobWaiters(boost::asio::io_context& ioc) : ioc_(ioc) {}
 
-  std::shared_ptr<Waiter> add(const std::string& job_id, std::chrono::steady_clock::time_point deadline);
+  std::shared_ptr<Waiter> add(const std::string& job_id,
+                              std::chrono::steady_clock::time_point deadline);
   void remove(const std::string& job_id);
   // Wakes the waiter of m.job_id, if any; unknown ids are ignored (another instance's or late).
   void deliver(JobResultMessage m);

@@ -1,11 +1,11 @@
 // imagegen-api: wiring only. One io_context per thread, each with its own listener (SO_REUSEPORT),
 // Redis connections and reply channel; one shared metrics registry.
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <iostream>
 #include <memory>
 #include <thread>
@@ -58,15 +58,17 @@ int main(int argc, char** argv) {
     for (int i = 0; i < config.threads; ++i) {
       auto s = std::make_unique<Shard>();
       s->service = std::make_unique<api::ApiService>(s->ioc, config, *catalog, metrics, i);
-      s->server = std::make_unique<api::HttpServer>(s->ioc, config, *s->service, metrics, open_connections);
+      s->server =
+          std::make_unique<api::HttpServer>(s->ioc, config, *s->service, metrics, open_connections);
       s->service->start();
       s->server->start();
       shards.push_back(std::move(s));
     }
     std::unique_ptr<MetricsServer> metrics_server;
     if (config.metrics_port != 0) {
-      metrics_server = std::make_unique<MetricsServer>(shards[0]->ioc, config.host, config.metrics_port,
-                                                       [&metrics] { return metrics.serialize(); });
+      metrics_server =
+          std::make_unique<MetricsServer>(shards[0]->ioc, config.host, config.metrics_port,
+                                          [&metrics] { return metrics.serialize(); });
     }
 
     // SIGTERM/SIGINT: every thread stops accepting, closes idle connections, answers the requests
@@ -96,8 +98,8 @@ int main(int argc, char** argv) {
       }
     });
 
-    spdlog::info("listening on {}:{} with {} threads (metrics port {})", config.host, config.port, config.threads,
-                 config.metrics_port);
+    spdlog::info("listening on {}:{} with {} threads (metrics port {})", config.host, config.port,
+                 config.threads, config.metrics_port);
     std::vector<std::thread> threads;
     for (std::size_t i = 1; i < shards.size(); ++i) {
       threads.emplace_back([&s = *shards[i]] { s.ioc.run(); });

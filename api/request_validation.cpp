@@ -19,8 +19,9 @@ std::vector<std::string_view> as_views(const std::vector<std::string>& v) {
 }
 
 bool is_blank(std::string_view s) {
-  return std::all_of(s.begin(), s.end(),
-                     [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; });
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+  });
 }
 
 // Looks up an optional field; a missing field and JSON null both mean "use the default".
@@ -31,7 +32,8 @@ std::optional<element> optional_field(simdjson::dom::object obj, std::string_vie
 }
 
 ApiResponse type_error(std::string_view field, std::string_view expected) {
-  return invalid_field(field, "Invalid type for '" + std::string(field) + "': expected " + std::string(expected));
+  return invalid_field(
+      field, "Invalid type for '" + std::string(field) + "': expected " + std::string(expected));
 }
 
 // Reads a JSON integer (never a float) into [min, max].
@@ -46,8 +48,9 @@ std::variant<std::int64_t, ApiResponse> integer_field(element e, std::string_vie
     return type_error(field, "an integer");
   }
   if (v < min || v > max) {
-    return invalid_field(field, "Invalid value for '" + std::string(field) + "': must be an integer from " +
-                                    std::to_string(min) + " to " + std::to_string(max));
+    return invalid_field(field, "Invalid value for '" + std::string(field) +
+                                    "': must be an integer from " + std::to_string(min) + " to " +
+                                    std::to_string(max));
   }
   return v;
 }
@@ -61,8 +64,9 @@ std::variant<std::string_view, ApiResponse> string_field(element e, std::string_
 std::optional<ApiResponse> enum_value(std::string_view field, std::string_view value,
                                       const std::vector<std::string_view>& allowed) {
   if (std::find(allowed.begin(), allowed.end(), value) != allowed.end()) return std::nullopt;
-  return invalid_field(field, "Invalid value for '" + std::string(field) + "': '" + std::string(value) + "'",
-                       allowed);
+  return invalid_field(
+      field, "Invalid value for '" + std::string(field) + "': '" + std::string(value) + "'",
+      allowed);
 }
 }  // namespace
 
@@ -72,9 +76,8 @@ std::size_t utf8_length(std::string_view s) {
   return n;
 }
 
-std::variant<GenerateRequest, ApiResponse> validate_generate_request(const std::string& body,
-                                                                     const Catalog& catalog,
-                                                                     const ValidationLimits& limits) {
+std::variant<GenerateRequest, ApiResponse> validate_generate_request(
+    const std::string& body, const Catalog& catalog, const ValidationLimits& limits) {
   // The DOM parser validates the whole document (UTF-8 included) and refuses trailing content,
   // which ondemand would only notice late. One parser per thread reuses its buffers.
   thread_local simdjson::dom::parser parser;
@@ -114,14 +117,16 @@ std::variant<GenerateRequest, ApiResponse> validate_generate_request(const std::
   if (auto e = optional_field(obj, "aspectRatio")) {
     auto v = string_field(*e, "aspectRatio");
     if (auto* err = std::get_if<ApiResponse>(&v)) return *err;
-    if (auto err = enum_value("aspectRatio", std::get<std::string_view>(v), kAllAspectRatios)) return *err;
+    if (auto err = enum_value("aspectRatio", std::get<std::string_view>(v), kAllAspectRatios))
+      return *err;
     req.aspect_ratio = std::get<std::string_view>(v);
   }
   req.resolution = "1K";
   if (auto e = optional_field(obj, "resolution")) {
     auto v = string_field(*e, "resolution");
     if (auto* err = std::get_if<ApiResponse>(&v)) return *err;
-    if (auto err = enum_value("resolution", std::get<std::string_view>(v), kAllResolutions)) return *err;
+    if (auto err = enum_value("resolution", std::get<std::string_view>(v), kAllResolutions))
+      return *err;
     req.resolution = std::get<std::string_view>(v);
   }
   if (auto e = optional_field(obj, "count")) {
@@ -144,21 +149,25 @@ std::variant<GenerateRequest, ApiResponse> validate_generate_request(const std::
   // What this model can produce: refused before any credit is touched.
   const ModelInfo& m = *req.model;
   if (m.requires_reference_images) {
-    return invalid_field("model", "Model " + m.key +
-                                      " needs reference images, which this endpoint does not accept; "
-                                      "use runway-gen4-image for text-to-image");
+    return invalid_field("model",
+                         "Model " + m.key +
+                             " needs reference images, which this endpoint does not accept; "
+                             "use runway-gen4-image for text-to-image");
   }
-  std::size_t limit = std::min<std::size_t>(limits.max_prompt_chars, static_cast<std::size_t>(m.max_prompt_chars));
+  std::size_t limit =
+      std::min<std::size_t>(limits.max_prompt_chars, static_cast<std::size_t>(m.max_prompt_chars));
   if (utf8_length(req.prompt) > limit) {
     return invalid_field("prompt", "'prompt' is longer than " + std::to_string(limit) +
                                        " characters, the limit for " + m.key);
   }
   if (!m.allows_resolution(req.resolution)) {
-    return invalid_field("resolution", "Model " + m.key + " does not support resolution " + req.resolution,
+    return invalid_field("resolution",
+                         "Model " + m.key + " does not support resolution " + req.resolution,
                          as_views(m.resolutions));
   }
   if (!m.allows_aspect_ratio(req.aspect_ratio)) {
-    return invalid_field("aspectRatio", "Model " + m.key + " does not support aspect ratio " + req.aspect_ratio,
+    return invalid_field("aspectRatio",
+                         "Model " + m.key + " does not support aspect ratio " + req.aspect_ratio,
                          as_views(m.aspect_ratios));
   }
   if (req.seed && !m.seed) {

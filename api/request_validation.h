@@ -28,9 +28,8 @@ struct ValidationLimits {
 };
 
 // body must have at least SIMDJSON_PADDING bytes of spare capacity or it is copied.
-std::variant<GenerateRequest, ApiResponse> validate_generate_request(const std::string& body,
-                                                                     const Catalog& catalog,
-                                                                     const ValidationLimits& limits);
+std::variant<GenerateRequest, ApiResponse> validate_generate_request(
+    const std::string& body, const Catalog& catalog, const ValidationLimits& limits);
 
 // Number of Unicode code points in valid UTF-8 text.
 std::size_t utf8_length(std::string_view s);

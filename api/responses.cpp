@@ -104,11 +104,16 @@ ApiResponse invalid_field(std::string_view field, std::string_view message,
 ApiResponse success(const SuccessBody& b) {
   JsonWriter w;
   w.begin_object();
-  w.field("filePath", b.file_paths.empty() ? std::string_view() : std::string_view(b.file_paths[0]));
+  w.field("filePath",
+          b.file_paths.empty() ? std::string_view() : std::string_view(b.file_paths[0]));
   w.field("prompt", b.prompt).field("provider", b.provider);
   w.key("results").begin_array();
   for (const auto& p : b.file_paths) {
-    w.begin_object().field("filePath", p).field("prompt", b.prompt).field("provider", b.provider).end_object();
+    w.begin_object()
+        .field("filePath", p)
+        .field("prompt", b.prompt)
+        .field("provider", b.provider)
+        .end_object();
   }
   w.end_array();
   w.field("jobId", b.job_id).field("model", b.model);

@@ -10,17 +10,17 @@
 namespace imagegen::api {
 
 ApiResponse error_response(int status, std::string_view message);
-ApiResponse unauthorized();                                      // 401, seed text
-ApiResponse unknown_model(std::string_view model);              // 400, seed body
-ApiResponse insufficient_credits(std::int64_t required, std::int64_t remaining);  // 402
+ApiResponse unauthorized();                                                        // 401, seed text
+ApiResponse unknown_model(std::string_view model);                                 // 400, seed body
+ApiResponse insufficient_credits(std::int64_t required, std::int64_t remaining);   // 402
 ApiResponse requires_tier(std::string_view model, std::string_view tier_display);  // 403
-ApiResponse generation_failed();                                 // 500, seed text
-ApiResponse content_blocked();                                   // 422
-ApiResponse rate_limited(int retry_after_s);                     // 429
-ApiResponse unavailable(std::string_view why, int retry_after_s);  // 503
-ApiResponse timed_out(std::string_view job_id);                  // 504
-ApiResponse idempotency_in_progress(std::string_view job_id);    // 409
-ApiResponse idempotency_mismatch();                              // 422
+ApiResponse generation_failed();                                                   // 500, seed text
+ApiResponse content_blocked();                                                     // 422
+ApiResponse rate_limited(int retry_after_s);                                       // 429
+ApiResponse unavailable(std::string_view why, int retry_after_s);                  // 503
+ApiResponse timed_out(std::string_view job_id);                                    // 504
+ApiResponse idempotency_in_progress(std::string_view job_id);                      // 409
+ApiResponse idempotency_mismatch();                                                // 422
 ApiResponse invalid_field(std::string_view field, std::string_view message,
                           const std::vector<std::string_view>& allowed = {});  // 400
 

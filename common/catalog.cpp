@@ -10,19 +10,19 @@
 namespace imagegen {
 
 const std::vector<std::string_view> kAllModelKeys = {
-    "nano-banana",      "nano-banana-pro",   "flux-2-max",        "flux-2-pro",
-    "flux-2-flex",      "flux-2-klein-9b",   "flux-2-klein-4b",   "gpt-image-1.5",
-    "gpt-image-1",      "gpt-image-1-mini",  "midjourney-v7",     "midjourney-v6-1",
+    "nano-banana",       "nano-banana-pro",         "flux-2-max",         "flux-2-pro",
+    "flux-2-flex",       "flux-2-klein-9b",         "flux-2-klein-4b",    "gpt-image-1.5",
+    "gpt-image-1",       "gpt-image-1-mini",        "midjourney-v7",      "midjourney-v6-1",
     "runway-gen4-image", "runway-gen4-image-turbo", "grok-imagine-image", "seedream-4-5",
-    "seedream-4-0",     "riverflow-2-0-pro", "riverflow-2-0-fast", "kling-image-v3",
+    "seedream-4-0",      "riverflow-2-0-pro",       "riverflow-2-0-fast", "kling-image-v3",
     "wan-2-6-image"};
 const std::vector<std::string_view> kAllAspectRatios = {"1:1", "16:9", "9:16", "4:3", "3:4",
                                                         "2:3", "3:2",  "4:5",  "5:4", "21:9"};
 const std::vector<std::string_view> kAllResolutions = {"1K", "2K", "4K"};
 
 namespace {
-const std::set<std::string_view> kFamilies = {"gemini", "openai",   "bfl",       "midjourney",
-                                              "runway", "xai",      "byteplus",  "sourceful",
+const std::set<std::string_view> kFamilies = {"gemini", "openai",   "bfl",      "midjourney",
+                                              "runway", "xai",      "byteplus", "sourceful",
                                               "kling",  "dashscope"};
 
 bool contains(const std::vector<std::string_view>& v, std::string_view s) {
@@ -61,7 +61,10 @@ Result<ModelInfo> parse_model(simdjson::dom::object obj) {
     if (key == "key" || key == "provider" || key == "upstreamId" || key == "tier" ||
         key == "notes") {
       if (v.get_string().get(s)) return bad(where, key + " must be a string");
-      if (key == "key") { m.key = s; where = "model " + m.key; }
+      if (key == "key") {
+        m.key = s;
+        where = "model " + m.key;
+      }
       if (key == "provider") m.provider = s;
       if (key == "upstreamId") m.upstream_id = s;
       if (key == "tier") {
@@ -69,14 +72,16 @@ Result<ModelInfo> parse_model(simdjson::dom::object obj) {
         if (!t) return bad(where, "tier must be free or pro");
         m.required_tier = *t;
       }
-    } else if (key == "seed" || key == "negativePrompt" || key == "async" || key == "requiresReferenceImages") {
+    } else if (key == "seed" || key == "negativePrompt" || key == "async" ||
+               key == "requiresReferenceImages") {
       if (v.get_bool().get(b)) return bad(where, key + " must be a boolean");
       if (key == "requiresReferenceImages") m.requires_reference_images = b;
       if (key == "seed") m.seed = b;
       if (key == "negativePrompt") m.negative_prompt = b;
       if (key == "async") m.async = b;
     } else if (key == "maxImagesPerCall" || key == "maxPromptChars" || key == "pollIntervalMs") {
-      if (v.get_int64().get(n) || n < 0 || n > 1000000) return bad(where, key + " must be a small whole number");
+      if (v.get_int64().get(n) || n < 0 || n > 1000000)
+        return bad(where, key + " must be a small whole number");
       if (key == "maxImagesPerCall") m.max_images_per_call = static_cast<int>(n);
       if (key == "maxPromptChars") m.max_prompt_chars = static_cast<int>(n);
       if (key == "pollIntervalMs") m.poll_interval_ms = static_cast<int>(n);
@@ -88,8 +93,10 @@ Result<ModelInfo> parse_model(simdjson::dom::object obj) {
       simdjson::dom::object c;
       if (v.get_object().get(c)) return bad(where, "credits must be an object");
       for (auto [res, cost] : c) {
-        if (!contains(kAllResolutions, res)) return bad(where, "credits: unknown resolution " + std::string(res));
-        if (cost.get_int64().get(n) || n <= 0) return bad(where, "credits must be positive integers");
+        if (!contains(kAllResolutions, res))
+          return bad(where, "credits: unknown resolution " + std::string(res));
+        if (cost.get_int64().get(n) || n <= 0)
+          return bad(where, "credits must be positive integers");
         m.credits[std::string(res)] = n;
         m.resolutions.emplace_back(res);
       }

@@ -29,7 +29,7 @@ struct ModelInfo {
   bool negative_prompt = false;
   int max_images_per_call = 1;
   int max_prompt_chars = 10000;
-  bool async = false;        // submit + poll
+  bool async = false;                      // submit + poll
   bool requires_reference_images = false;  // cannot do pure text-to-image (refused with 400)
   int poll_interval_ms = 1000;
 

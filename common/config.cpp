@@ -42,7 +42,8 @@ Result<Options::Parsed> Options::parse(int argc, const char* const* argv, const 
       if (flag_for(spec.env) == name) match = &spec;
     }
     if (match == nullptr) {
-      return make_error(Errc::kInvalidArgument, "unknown option " + std::string(name) + " (see --help)");
+      return make_error(Errc::kInvalidArgument,
+                        "unknown option " + std::string(name) + " (see --help)");
     }
     if (!has_value) {
       if (i + 1 >= argc) {
@@ -57,7 +58,8 @@ Result<Options::Parsed> Options::parse(int argc, const char* const* argv, const 
 
 std::string Options::help_text() const {
   std::ostringstream out;
-  out << "Usage: " << program_ << " [options]\n" << summary_ << "\n\n"
+  out << "Usage: " << program_ << " [options]\n"
+      << summary_ << "\n\n"
       << "Every option can be given as an environment variable or as a flag (flags win).\n\n";
   for (const auto& spec : specs_) {
     out << "  " << flag_for(spec.env) << " / " << spec.env << "\n      " << spec.help;
@@ -94,7 +96,8 @@ Result<std::int64_t> parse_int(std::string_view text, std::int64_t min, std::int
   return v;
 }
 
-Result<std::int64_t> Options::get_int(std::string_view env, std::int64_t min, std::int64_t max) const {
+Result<std::int64_t> Options::get_int(std::string_view env, std::int64_t min,
+                                      std::int64_t max) const {
   auto r = parse_int(get(env), min, max);
   if (!r) return make_error(Errc::kInvalidArgument, std::string(env) + ": " + r.error().message);
   return r;

@@ -20,7 +20,7 @@ struct OptionSpec {
   std::string env;            // IMAGEGEN_API_PORT, or a provider variable such as OPENAI_API_KEY
   std::string default_value;  // shown in --help
   std::string help;
-  bool secret = false;        // never echoed back
+  bool secret = false;  // never echoed back
 };
 
 class Options {

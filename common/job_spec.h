@@ -14,13 +14,13 @@ struct JobSpec {
   std::string prompt;           // exactly as the client sent it
   std::string negative_prompt;  // empty = none
   std::optional<std::uint32_t> seed;
-  std::string aspect_ratio;     // one of the spec's values, e.g. "16:9"
-  std::string resolution;       // "1K" | "2K" | "4K"
-  int count = 1;                // 1..4
+  std::string aspect_ratio;  // one of the spec's values, e.g. "16:9"
+  std::string resolution;    // "1K" | "2K" | "4K"
+  int count = 1;             // 1..4
   std::int64_t cost_per_image = 0;
-  std::string reply_channel;    // pub/sub channel of the waiting api instance
-  std::int64_t created_ms = 0;  // unix ms
-  std::int64_t deadline_ms = 0; // unix ms; the worker gives up on upstream work after it
+  std::string reply_channel;     // pub/sub channel of the waiting api instance
+  std::int64_t created_ms = 0;   // unix ms
+  std::int64_t deadline_ms = 0;  // unix ms; the worker gives up on upstream work after it
 };
 
 }  // namespace imagegen

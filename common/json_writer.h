@@ -26,7 +26,10 @@ class JsonWriter {
   JsonWriter& null();
 
   template <typename T>
-  JsonWriter& field(std::string_view k, const T& v) { key(k); return value(v); }
+  JsonWriter& field(std::string_view k, const T& v) {
+    key(k);
+    return value(v);
+  }
 
   const std::string& str() const { return out_; }
   std::string take() { return std::move(out_); }

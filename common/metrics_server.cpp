@@ -1,10 +1,11 @@
 #include "common/metrics_server.h"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/asio.hpp>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <spdlog/spdlog.h>
 
 namespace imagegen {
 
@@ -66,7 +67,8 @@ asio::awaitable<void> accept_loop(std::shared_ptr<MetricsServer::State> state) {
 }
 }  // namespace
 
-MetricsServer::MetricsServer(asio::io_context& ioc, const std::string& host, std::uint16_t port, Render render)
+MetricsServer::MetricsServer(asio::io_context& ioc, const std::string& host, std::uint16_t port,
+                             Render render)
     : state_(std::make_shared<State>(ioc)) {
   state_->render = std::move(render);
   tcp::endpoint ep(asio::ip::make_address(host), port);

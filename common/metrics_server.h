@@ -3,7 +3,6 @@
 // listener on the given io_context. The body comes from a callback so each binary keeps its
 // metrics declared in one place.
 #include <boost/asio/io_context.hpp>
-
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -15,7 +14,8 @@ class MetricsServer {
  public:
   using Render = std::function<std::string()>;
   // Binds at once (throws on failure: a start-up error). port 0 picks a free port.
-  MetricsServer(boost::asio::io_context& ioc, const std::string& host, std::uint16_t port, Render render);
+  MetricsServer(boost::asio::io_context& ioc, const std::string& host, std::uint16_t port,
+                Render render);
   ~MetricsServer();
   std::uint16_t port() const;
   void stop();  // closes the listener; open connections finish their current response

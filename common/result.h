@@ -10,8 +10,8 @@ enum class Errc {
   kInvalidArgument,  // bad input (config, catalog, request)
   kNotFound,
   kTimeout,
-  kUnavailable,      // a dependency (Redis, upstream) could not be reached
-  kProtocol,         // a peer answered something we cannot parse
+  kUnavailable,  // a dependency (Redis, upstream) could not be reached
+  kProtocol,     // a peer answered something we cannot parse
   kInternal,
 };
 
@@ -23,8 +23,8 @@ struct Error {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}                 // NOLINT: implicit by design
-  Result(Error error) : v_(std::move(error)) {}             // NOLINT
+  Result(T value) : v_(std::move(value)) {}      // NOLINT: implicit by design
+  Result(Error error) : v_(std::move(error)) {}  // NOLINT
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
   T& value() & { return std::get<0>(v_); }

@@ -14,7 +14,8 @@ std::string_view trim(std::string_view s) {
 }
 
 // A decimal integer in [lo, hi] with nothing else around it; nullopt otherwise.
-std::optional<std::uint32_t> parse_bounded(std::string_view text, std::uint32_t lo, std::uint32_t hi) {
+std::optional<std::uint32_t> parse_bounded(std::string_view text, std::uint32_t lo,
+                                           std::uint32_t hi) {
   std::uint32_t value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty() || ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
@@ -25,7 +26,8 @@ std::optional<std::uint32_t> parse_bounded(std::string_view text, std::uint32_t 
 void apply_item(std::string_view item, Directives& out) {
   const auto eq = item.find('=');
   const std::string_view name = trim(item.substr(0, eq));
-  const std::string_view value = eq == std::string_view::npos ? std::string_view{} : trim(item.substr(eq + 1));
+  const std::string_view value =
+      eq == std::string_view::npos ? std::string_view{} : trim(item.substr(eq + 1));
 
   if (name == "delay") {
     if (auto v = parse_bounded(value, 0, 3'600'000)) out.delay_ms = v;
@@ -54,11 +56,12 @@ void apply_item(std::string_view item, Directives& out) {
 
 Directives parse_directives(std::string_view prompt) {
   Directives out;
-  for (auto start = prompt.find(kOpen); start != std::string_view::npos; start = prompt.find(kOpen)) {
+  for (auto start = prompt.find(kOpen); start != std::string_view::npos;
+       start = prompt.find(kOpen)) {
     prompt.remove_prefix(start + kOpen.size());
     const auto close = prompt.find_first_of("[]");
     if (close == std::string_view::npos) break;  // unterminated: not a directive
-    if (prompt[close] == '[') continue;           // "[sim:x [sim:y]": only the inner one counts
+    if (prompt[close] == '[') continue;          // "[sim:x [sim:y]": only the inner one counts
     std::string_view items = prompt.substr(0, close);
     prompt.remove_prefix(close + 1);
     while (true) {

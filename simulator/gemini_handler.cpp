@@ -22,23 +22,33 @@ struct GoogleStatus {
 
 GoogleStatus google_status(int status) {
   switch (status) {
-    case 400: return {"INVALID_ARGUMENT", "Request contains an invalid argument."};
-    case 401: return {"UNAUTHENTICATED", "Request had invalid authentication credentials."};
+    case 400:
+      return {"INVALID_ARGUMENT", "Request contains an invalid argument."};
+    case 401:
+      return {"UNAUTHENTICATED", "Request had invalid authentication credentials."};
     case 403:
       return {"PERMISSION_DENIED",
-              "Method doesn't allow unregistered callers (callers without established identity). Please use API "
+              "Method doesn't allow unregistered callers (callers without established identity). "
+              "Please use API "
               "Key or other form of API consumer identity to call this API."};
-    case 404: return {"NOT_FOUND", "Requested entity was not found."};
-    case 409: return {"ABORTED", "The operation was aborted."};
-    case 429: return {"RESOURCE_EXHAUSTED", "Resource has been exhausted (e.g. check quota)."};
-    case 499: return {"CANCELLED", "The operation was cancelled."};
+    case 404:
+      return {"NOT_FOUND", "Requested entity was not found."};
+    case 409:
+      return {"ABORTED", "The operation was aborted."};
+    case 429:
+      return {"RESOURCE_EXHAUSTED", "Resource has been exhausted (e.g. check quota)."};
+    case 499:
+      return {"CANCELLED", "The operation was cancelled."};
     case 500:
       return {"INTERNAL",
               "An internal error has occurred. Please retry or report in "
               "https://developers.generativeai.google/guide/troubleshooting"};
-    case 501: return {"UNIMPLEMENTED", "Operation is not implemented, or supported, or enabled."};
-    case 503: return {"UNAVAILABLE", "The model is overloaded. Please try again later."};
-    case 504: return {"DEADLINE_EXCEEDED", "Deadline expired before operation could complete."};
+    case 501:
+      return {"UNIMPLEMENTED", "Operation is not implemented, or supported, or enabled."};
+    case 503:
+      return {"UNAVAILABLE", "The model is overloaded. Please try again later."};
+    case 504:
+      return {"DEADLINE_EXCEEDED", "Deadline expired before operation could complete."};
     default:
       return status < 500 ? GoogleStatus{"FAILED_PRECONDITION", "Precondition check failed."}
                           : GoogleStatus{"INTERNAL", "Internal error encountered."};
@@ -97,7 +107,9 @@ simdjson::error_code read_image_config(simdjson::ondemand::object config, Gemini
   for (auto field : config) {
     std::string_view key;
     if (auto e = field.unescaped_key().get(key)) return e;
-    std::string* target = key == "aspectRatio" ? &out.aspect_ratio : key == "imageSize" ? &out.image_size : nullptr;
+    std::string* target = key == "aspectRatio" ? &out.aspect_ratio
+                          : key == "imageSize" ? &out.image_size
+                                               : nullptr;
     if (!target) continue;
     std::string_view value;
     if (auto e = field.value().get_string().get(value)) return e;
@@ -118,7 +130,8 @@ simdjson::error_code read_generation_config(simdjson::ondemand::object config, G
   return simdjson::SUCCESS;
 }
 
-simdjson::error_code read_body(const std::string& body, simdjson::ondemand::parser& parser, GeminiBody& out) {
+simdjson::error_code read_body(const std::string& body, simdjson::ondemand::parser& parser,
+                               GeminiBody& out) {
   simdjson::padded_string scratch;
   simdjson::ondemand::document doc;
   if (auto e = parser.iterate(padded_body(body, scratch)).get(doc)) return e;
@@ -146,14 +159,18 @@ std::string_view api_key(const SimRequest& request) {
 }
 
 // Gemini 2.5 Flash Image makes 1K images only and ignores imageSize (providers.md section 1).
-bool honours_image_size(std::string_view model) { return model.find("2.5-flash-image") == std::string_view::npos; }
+bool honours_image_size(std::string_view model) {
+  return model.find("2.5-flash-image") == std::string_view::npos;
+}
 
 std::uint32_t image_tokens(std::string_view model, std::string_view image_size) {
   if (!honours_image_size(model)) return 1290;
   return image_size == "4K" ? 2000 : 1120;
 }
 
-std::uint32_t prompt_tokens(std::string_view prompt) { return static_cast<std::uint32_t>(prompt.size() / 4 + 1); }
+std::uint32_t prompt_tokens(std::string_view prompt) {
+  return static_cast<std::uint32_t>(prompt.size() / 4 + 1);
+}
 
 void append_usage(std::string& out, std::uint32_t prompt_count, std::uint32_t image_count) {
   const std::string p = std::to_string(prompt_count);
@@ -162,7 +179,8 @@ void append_usage(std::string& out, std::uint32_t prompt_count, std::uint32_t im
   if (image_count > 0) out += ",\"candidatesTokenCount\":" + c;
   out += ",\"totalTokenCount\":" + std::to_string(prompt_count + image_count);
   out += ",\"promptTokensDetails\":[{\"modality\":\"TEXT\",\"tokenCount\":" + p + "}]";
-  if (image_count > 0) out += ",\"candidatesTokensDetails\":[{\"modality\":\"IMAGE\",\"tokenCount\":" + c + "}]";
+  if (image_count > 0)
+    out += ",\"candidatesTokensDetails\":[{\"modality\":\"IMAGE\",\"tokenCount\":" + c + "}]";
   out += '}';
 }
 
@@ -199,8 +217,10 @@ SimResponse prompt_blocked(std::string_view model, std::string_view prompt) {
 // The candidate has no content at all, as Google sends it: clients must not assume `content`.
 SimResponse output_blocked(std::string_view model, std::string_view prompt) {
   std::string body =
-      "{\"candidates\":[{\"finishReason\":\"IMAGE_SAFETY\",\"finishMessage\":\"Unable to show the generated image. "
-      "The image was filtered out because it violated Google's Generative AI Prohibited Use policy.\",\"index\":0}],";
+      "{\"candidates\":[{\"finishReason\":\"IMAGE_SAFETY\",\"finishMessage\":\"Unable to show the "
+      "generated image. "
+      "The image was filtered out because it violated Google's Generative AI Prohibited Use "
+      "policy.\",\"index\":0}],";
   append_usage(body, prompt_tokens(prompt), 0);
   append_trailer(body, model);
   return json_200(std::move(body));
@@ -227,20 +247,25 @@ SimResponse obey(std::string_view model, const GeminiBody& body, const Directive
                  HandlerContext& context) {
   if (auto failure = directed_failure(directives, gemini_family())) return std::move(*failure);
 
-  const std::string_view image_size = honours_image_size(model) ? std::string_view(body.image_size) : "";
+  const std::string_view image_size =
+      honours_image_size(model) ? std::string_view(body.image_size) : "";
   const auto size = gemini_dimensions(body.aspect_ratio, image_size);
   if (!size) {
-    return gemini_error(400, "* GenerateContentRequest.generation_config.image_config: unsupported aspectRatio '" +
-                                 body.aspect_ratio + "' or imageSize '" + body.image_size + "'\n");
+    return gemini_error(
+        400, "* GenerateContentRequest.generation_config.image_config: unsupported aspectRatio '" +
+                 body.aspect_ratio + "' or imageSize '" + body.image_size + "'\n");
   }
 
   if (directives.moderated == Moderation::kPrompt) return prompt_blocked(model, body.prompt);
   if (directives.moderated == Moderation::kOutput) return output_blocked(model, body.prompt);
-  if (partial_grant(directives, body.prompt, 1, context) == 0) return partial_exhausted(gemini_family());
+  if (partial_grant(directives, body.prompt, 1, context) == 0)
+    return partial_exhausted(gemini_family());
 
-  const auto image = directives.garbage ? ImageCache::garbage() : context.services.images.png(size->width, size->height);
+  const auto image = directives.garbage ? ImageCache::garbage()
+                                        : context.services.images.png(size->width, size->height);
   const auto thought = directives.thought ? context.services.images.png(64, 64, 1) : nullptr;
-  return generated(model, body.prompt, image_size.empty() ? "1K" : image_size, *image, thought.get());
+  return generated(model, body.prompt, image_size.empty() ? "1K" : image_size, *image,
+                   thought.get());
 }
 
 std::string_view methods(std::string_view path) { return is_gemini_path(path) ? "POST" : ""; }
@@ -253,7 +278,8 @@ const ProtocolFamily& gemini_family() {
 }
 
 bool is_gemini_path(std::string_view path) {
-  return path.size() > kPrefix.size() + kSuffix.size() && path.starts_with(kPrefix) && path.ends_with(kSuffix) &&
+  return path.size() > kPrefix.size() + kSuffix.size() && path.starts_with(kPrefix) &&
+         path.ends_with(kSuffix) &&
          gemini_model_from_path(path).find('/') == std::string_view::npos;
 }
 
@@ -269,18 +295,23 @@ SimResponse handle_gemini(const SimRequest& request, HandlerContext& context) {
 
   const std::string_view model = gemini_model_from_path(target_path(request.target));
   if (!model.starts_with("gemini-") || model.find("-image") == std::string_view::npos) {
-    return gemini_error(404, "models/" + std::string(model) +
-                                 " is not found for API version v1beta, or is not supported for generateContent. "
-                                 "Call ListModels to see the list of available models and their supported methods.");
+    return gemini_error(
+        404,
+        "models/" + std::string(model) +
+            " is not found for API version v1beta, or is not supported for generateContent. "
+            "Call ListModels to see the list of available models and their supported methods.");
   }
 
   GeminiBody body;
   if (const auto e = read_body(request.body, context.json, body)) {
-    return gemini_error(400, e == simdjson::INCORRECT_TYPE
-                                 ? std::string("Invalid value in GenerateContentRequest: a field has the wrong type.")
-                                 : std::string("Invalid JSON payload received. ") + simdjson::error_message(e));
+    return gemini_error(
+        400,
+        e == simdjson::INCORRECT_TYPE
+            ? std::string("Invalid value in GenerateContentRequest: a field has the wrong type.")
+            : std::string("Invalid JSON payload received. ") + simdjson::error_message(e));
   }
-  if (!body.has_contents) return gemini_error(400, "* GenerateContentRequest.contents: contents is not specified\n");
+  if (!body.has_contents)
+    return gemini_error(400, "* GenerateContentRequest.contents: contents is not specified\n");
 
   const Directives directives = parse_directives(body.prompt);
   return with_directed_delay(obey(model, body, directives, context), directives);

@@ -24,7 +24,8 @@ class ImageCache {
  public:
   explicit ImageCache(std::size_t max_entries = 64) : max_entries_(max_entries) {}
 
-  std::shared_ptr<const EncodedImage> png(std::uint32_t width, std::uint32_t height, std::uint8_t variant = 0);
+  std::shared_ptr<const EncodedImage> png(std::uint32_t width, std::uint32_t height,
+                                          std::uint8_t variant = 0);
 
   // The same bytes every time: not a PNG, JPEG, WebP or GIF, yet plausible as a payload.
   static std::shared_ptr<const EncodedImage> garbage();

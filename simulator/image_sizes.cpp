@@ -34,12 +34,14 @@ std::optional<std::uint32_t> gemini_scale(std::string_view image_size) {
 
 }  // namespace
 
-std::optional<Dimensions> gemini_dimensions(std::string_view aspect_ratio, std::string_view image_size) {
+std::optional<Dimensions> gemini_dimensions(std::string_view aspect_ratio,
+                                            std::string_view image_size) {
   const auto scale = gemini_scale(image_size);
   if (!scale) return std::nullopt;
   if (aspect_ratio.empty()) aspect_ratio = "1:1";
   for (const auto& entry : kGemini1K) {
-    if (entry.ratio == aspect_ratio) return Dimensions{entry.at_1k.width * *scale, entry.at_1k.height * *scale};
+    if (entry.ratio == aspect_ratio)
+      return Dimensions{entry.at_1k.width * *scale, entry.at_1k.height * *scale};
   }
   return std::nullopt;
 }
@@ -51,26 +53,28 @@ std::optional<Dimensions> openai_dimensions(std::string_view size) {
   return std::nullopt;
 }
 
-
 namespace {
 
 std::optional<double> positive_number(std::string_view text) {
   double value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || !(value > 0)) return std::nullopt;
+  if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || !(value > 0))
+    return std::nullopt;
   return value;
 }
 
 std::optional<std::uint32_t> positive_integer(std::string_view text) {
   std::uint32_t value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || value == 0) return std::nullopt;
+  if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || value == 0)
+    return std::nullopt;
   return value;
 }
 
 }  // namespace
 
-std::optional<Dimensions> ratio_dimensions(std::string_view ratio, std::uint32_t side, std::uint32_t multiple) {
+std::optional<Dimensions> ratio_dimensions(std::string_view ratio, std::uint32_t side,
+                                           std::uint32_t multiple) {
   const auto colon = ratio.find(':');
   if (colon == std::string_view::npos) return std::nullopt;
   const auto w = positive_number(ratio.substr(0, colon));

@@ -21,7 +21,8 @@ struct Dimensions {
 // multiples of 32 close to sqrt(2^20 * w/h) by sqrt(2^20 * h/w). 2K and 4K double and quadruple
 // both sides (1:1 = 2048x2048 and 4096x4096). Real per-ratio sizes differ slightly between
 // Gemini models, so clients must read dimensions from the image, never from this table.
-std::optional<Dimensions> gemini_dimensions(std::string_view aspect_ratio, std::string_view image_size);
+std::optional<Dimensions> gemini_dimensions(std::string_view aspect_ratio,
+                                            std::string_view image_size);
 
 // OpenAI `size`: 1024x1024, 1536x1024, 1024x1536, or auto (empty = auto = 1024x1024).
 std::optional<Dimensions> openai_dimensions(std::string_view size);
@@ -29,7 +30,8 @@ std::optional<Dimensions> openai_dimensions(std::string_view size);
 // A "W:H" ratio (decimals allowed, e.g. "19.5:9") at about `side` x `side` pixels, both sides
 // rounded to a multiple of `multiple`. nullopt for anything that is not two positive numbers
 // within 1:16..16:1.
-std::optional<Dimensions> ratio_dimensions(std::string_view ratio, std::uint32_t side, std::uint32_t multiple = 16);
+std::optional<Dimensions> ratio_dimensions(std::string_view ratio, std::uint32_t side,
+                                           std::uint32_t multiple = 16);
 
 // "WxH" (or "W*H" with separator '*') in pixels; nullopt unless both are positive integers.
 std::optional<Dimensions> parse_pixel_size(std::string_view text, char separator);

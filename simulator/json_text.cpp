@@ -7,11 +7,21 @@ void append_json_string(std::string& out, std::string_view text) {
   out.push_back('"');
   for (const char c : text) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           out += "\\u00";
@@ -25,7 +35,8 @@ void append_json_string(std::string& out, std::string_view text) {
   out.push_back('"');
 }
 
-simdjson::padded_string_view padded_body(const std::string& body, simdjson::padded_string& scratch) {
+simdjson::padded_string_view padded_body(const std::string& body,
+                                         simdjson::padded_string& scratch) {
   if (body.capacity() >= body.size() + simdjson::SIMDJSON_PADDING) {
     return simdjson::padded_string_view(body.data(), body.size(), body.capacity());
   }

@@ -1,10 +1,10 @@
 #pragma once
 // Small helpers for the JSON the simulator writes and reads. Replies are built by appending to a
 // string (they are a handful of fixed shapes); request bodies are read with simdjson ondemand.
+#include <simdjson.h>
+
 #include <string>
 #include <string_view>
-
-#include <simdjson.h>
 
 namespace imagegen::sim {
 

@@ -1,12 +1,11 @@
 // imagegen-sim: wiring only. Reads options, warms the image cache, serves until a signal.
+#include <spdlog/spdlog.h>
 #include <sys/resource.h>
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
-
-#include <spdlog/spdlog.h>
 
 #include "simulator/image_sizes.h"
 #include "simulator/router.h"
@@ -27,9 +26,11 @@ void raise_descriptor_limit() {
   }
 }
 
-// Encodes the common 1K sizes up front, so the first requests of a benchmark are as cheap as the rest.
+// Encodes the common 1K sizes up front, so the first requests of a benchmark are as cheap as the
+// rest.
 void warm_image_cache(ImageCache& images) {
-  for (const char* ratio : {"1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9"}) {
+  for (const char* ratio :
+       {"1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9"}) {
     const auto size = gemini_dimensions(ratio, "1K");
     images.png(size->width, size->height);
   }
@@ -42,10 +43,11 @@ void warm_image_cache(ImageCache& images) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  auto options = parse_sim_options(argc, argv, [](std::string_view name) -> std::optional<std::string> {
-    const char* value = std::getenv(std::string(name).c_str());
-    return value ? std::optional<std::string>(value) : std::nullopt;
-  });
+  auto options =
+      parse_sim_options(argc, argv, [](std::string_view name) -> std::optional<std::string> {
+        const char* value = std::getenv(std::string(name).c_str());
+        return value ? std::optional<std::string>(value) : std::nullopt;
+      });
   if (!options) {
     std::fprintf(stderr, "imagegen-sim: %s\n", options.error().message.c_str());
     return 2;
@@ -67,14 +69,20 @@ int main(int argc, char** argv) {
     settings.seed = options->seed;
     SimServices services(std::move(settings));
     warm_image_cache(services.images);
-    Router router({.latency_ms = options->latency_ms, .fault_rate = options->fault_rate, .seed = options->seed},
+    Router router({.latency_ms = options->latency_ms,
+                   .fault_rate = options->fault_rate,
+                   .seed = options->seed},
                   services);
-    SimServer server({.bind_address = options->bind_address, .port = options->port, .threads = options->threads},
-                     router);
-    spdlog::info("imagegen-sim listening on {}:{} (threads {}, latency {} ms, fault rate {}, seed {}, poll steps {}, "
-                 "result ttl {} ms, storage fail rate {})",
-                 options->bind_address, server.port(), options->threads, options->latency_ms, options->fault_rate,
-                 options->seed, options->poll_steps, options->result_ttl_ms, options->storage_fail_rate);
+    SimServer server(
+        {.bind_address = options->bind_address, .port = options->port, .threads = options->threads},
+        router);
+    spdlog::info(
+        "imagegen-sim listening on {}:{} (threads {}, latency {} ms, fault rate {}, seed {}, poll "
+        "steps {}, "
+        "result ttl {} ms, storage fail rate {})",
+        options->bind_address, server.port(), options->threads, options->latency_ms,
+        options->fault_rate, options->seed, options->poll_steps, options->result_ttl_ms,
+        options->storage_fail_rate);
     server.run();
     spdlog::info("imagegen-sim stopped");
     return 0;

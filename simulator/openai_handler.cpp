@@ -34,19 +34,28 @@ SimResponse render(const OpenAIError& error) {
   b += ",\"type\":";
   append_json_string(b, error.type);
   b += ",\"param\":";
-  if (error.param.empty()) b += "null"; else append_json_string(b, error.param);
+  if (error.param.empty())
+    b += "null";
+  else
+    append_json_string(b, error.param);
   b += ",\"code\":";
-  if (error.code.empty()) b += "null"; else append_json_string(b, error.code);
+  if (error.code.empty())
+    b += "null";
+  else
+    append_json_string(b, error.code);
   b += "}}";
   return response;
 }
 
 OpenAIError invalid(std::string message, std::string param, std::string code) {
-  return OpenAIError{400, std::move(message), "invalid_request_error", std::move(param), std::move(code)};
+  return OpenAIError{400, std::move(message), "invalid_request_error", std::move(param),
+                     std::move(code)};
 }
 
-OpenAIError invalid_value(std::string_view value, std::string_view param, std::string_view supported) {
-  return invalid("Invalid value: '" + std::string(value) + "'. Supported values are: " + std::string(supported) + ".",
+OpenAIError invalid_value(std::string_view value, std::string_view param,
+                          std::string_view supported) {
+  return invalid("Invalid value: '" + std::string(value) +
+                     "'. Supported values are: " + std::string(supported) + ".",
                  std::string(param), "invalid_value");
 }
 
@@ -64,27 +73,36 @@ struct OpenAIBody {
 
 std::string_view type_name(simdjson::ondemand::json_type t) {
   switch (t) {
-    case simdjson::ondemand::json_type::array: return "an array";
-    case simdjson::ondemand::json_type::object: return "an object";
-    case simdjson::ondemand::json_type::number: return "a number";
-    case simdjson::ondemand::json_type::string: return "a string";
-    case simdjson::ondemand::json_type::boolean: return "a boolean";
-    case simdjson::ondemand::json_type::null: return "null";
+    case simdjson::ondemand::json_type::array:
+      return "an array";
+    case simdjson::ondemand::json_type::object:
+      return "an object";
+    case simdjson::ondemand::json_type::number:
+      return "a number";
+    case simdjson::ondemand::json_type::string:
+      return "a string";
+    case simdjson::ondemand::json_type::boolean:
+      return "a boolean";
+    case simdjson::ondemand::json_type::null:
+      return "null";
   }
   return "something else";
 }
 
 OpenAIError wrong_type(std::string_view param, std::string_view expected, std::string_view got) {
-  return invalid("Invalid type for '" + std::string(param) + "': expected " + std::string(expected) + ", but got " +
-                     std::string(got) + " instead.",
+  return invalid("Invalid type for '" + std::string(param) + "': expected " +
+                     std::string(expected) + ", but got " + std::string(got) + " instead.",
                  std::string(param), "invalid_type");
 }
 
 OpenAIError unparseable() {
   return OpenAIError{400,
-                     "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your "
-                     "HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid "
-                     "JSON. If you have trouble figuring out how to fix this, please contact us through our help center "
+                     "We could not parse the JSON body of your request. (HINT: This likely means "
+                     "you aren't using your "
+                     "HTTP library correctly. The OpenAI API expects a JSON payload, but what was "
+                     "sent was not valid "
+                     "JSON. If you have trouble figuring out how to fix this, please contact us "
+                     "through our help center "
                      "at help.openai.com.)",
                      "invalid_request_error", "", ""};
 }
@@ -96,11 +114,13 @@ struct FieldRead {
   std::optional<OpenAIError> problem;
 };
 
-FieldRead read_string(simdjson::ondemand::value value, std::string_view param, std::optional<std::string>& out) {
+FieldRead read_string(simdjson::ondemand::value value, std::string_view param,
+                      std::optional<std::string>& out) {
   simdjson::ondemand::json_type type;
   if (auto e = value.type().get(type)) return {e, {}};
   if (type == simdjson::ondemand::json_type::null) return {};  // null means "use the default"
-  if (type != simdjson::ondemand::json_type::string) return {simdjson::SUCCESS, wrong_type(param, "a string", type_name(type))};
+  if (type != simdjson::ondemand::json_type::string)
+    return {simdjson::SUCCESS, wrong_type(param, "a string", type_name(type))};
   std::string_view text;
   if (auto e = value.get_string().get(text)) return {e, {}};
   out = std::string(text);
@@ -118,7 +138,8 @@ FieldRead read_count(simdjson::ondemand::value value, std::int64_t& out) {
   simdjson::ondemand::json_type type;
   if (auto e = value.type().get(type)) return {e, {}};
   if (type == simdjson::ondemand::json_type::null) return {};
-  if (type != simdjson::ondemand::json_type::number) return {simdjson::SUCCESS, wrong_type("n", "an integer", type_name(type))};
+  if (type != simdjson::ondemand::json_type::number)
+    return {simdjson::SUCCESS, wrong_type("n", "an integer", type_name(type))};
   const auto e = value.get_int64().get(out);
   if (e == simdjson::INCORRECT_TYPE || e == simdjson::NUMBER_OUT_OF_RANGE) {
     return {simdjson::SUCCESS, wrong_type("n", "an integer", "a decimal number")};
@@ -143,7 +164,8 @@ FieldRead read_field(std::string_view key, simdjson::ondemand::value value, Open
 }
 
 // Reads the body; nullopt when it was read, otherwise the error to answer with.
-std::optional<OpenAIError> read_body(const std::string& body, simdjson::ondemand::parser& parser, OpenAIBody& out) {
+std::optional<OpenAIError> read_body(const std::string& body, simdjson::ondemand::parser& parser,
+                                     OpenAIBody& out) {
   simdjson::padded_string scratch;
   simdjson::ondemand::document doc;
   if (parser.iterate(padded_body(body, scratch)).get(doc)) return unparseable();
@@ -151,12 +173,13 @@ std::optional<OpenAIError> read_body(const std::string& body, simdjson::ondemand
   if (doc.type().get(root_type)) return unparseable();
   // ondemand types a scalar by its first byte ("nope" looks like null), so only an array is
   // certainly well-formed enough to be called the wrong type; any other root is unparseable.
-  if (root_type != simdjson::ondemand::json_type::object && root_type != simdjson::ondemand::json_type::array) {
+  if (root_type != simdjson::ondemand::json_type::object &&
+      root_type != simdjson::ondemand::json_type::array) {
     return unparseable();
   }
   if (root_type == simdjson::ondemand::json_type::array) {
-    return invalid("Invalid type for request body: expected an object, but got " + std::string(type_name(root_type)) +
-                       " instead.",
+    return invalid("Invalid type for request body: expected an object, but got " +
+                       std::string(type_name(root_type)) + " instead.",
                    "", "invalid_type");
   }
   simdjson::ondemand::object root;
@@ -188,24 +211,32 @@ bool one_of(std::string_view value, std::initializer_list<std::string_view> allo
 
 // The checks OpenAI makes before generating, in the order a client most likely trips them.
 std::optional<OpenAIError> validate(const OpenAIBody& body) {
-  if (!body.prompt) return invalid("Missing required parameter: 'prompt'.", "prompt", "missing_required_parameter");
-  if (!body.model) return invalid("Missing required parameter: 'model'.", "model", "missing_required_parameter");
+  if (!body.prompt)
+    return invalid("Missing required parameter: 'prompt'.", "prompt", "missing_required_parameter");
+  if (!body.model)
+    return invalid("Missing required parameter: 'model'.", "model", "missing_required_parameter");
   if (!body.model->starts_with("gpt-image-")) {
-    return invalid_value(*body.model, "model", "'gpt-image-1', 'gpt-image-1-mini' and 'gpt-image-1.5'");
+    return invalid_value(*body.model, "model",
+                         "'gpt-image-1', 'gpt-image-1-mini' and 'gpt-image-1.5'");
   }
   if (body.prompt->empty()) {
-    return invalid("Invalid 'prompt': empty string. Expected a string with minimum length 1, but got an empty string "
-                   "instead.",
-                   "prompt", "empty_string");
+    return invalid(
+        "Invalid 'prompt': empty string. Expected a string with minimum length 1, but got an empty "
+        "string "
+        "instead.",
+        "prompt", "empty_string");
   }
   if (const auto length = utf8_length(*body.prompt); length > kMaxPromptChars) {
-    return invalid("Invalid 'prompt': string too long. Expected a string with maximum length 32000, but got a string "
-                   "with length " + std::to_string(length) + " instead.",
-                   "prompt", "string_above_max_length");
+    return invalid(
+        "Invalid 'prompt': string too long. Expected a string with maximum length 32000, but got a "
+        "string "
+        "with length " +
+            std::to_string(length) + " instead.",
+        "prompt", "string_above_max_length");
   }
   if (body.n < 1) {
-    return invalid("Invalid 'n': integer below minimum value. Expected a value >= 1, but got " + std::to_string(body.n) +
-                       " instead.",
+    return invalid("Invalid 'n': integer below minimum value. Expected a value >= 1, but got " +
+                       std::to_string(body.n) + " instead.",
                    "n", "integer_below_min_value");
   }
   if (body.n > kMaxImages) {
@@ -244,14 +275,15 @@ std::uint32_t image_tokens(std::string_view quality, Dimensions size) {
 }
 
 SimResponse moderation_blocked() {
-  return render(OpenAIError{400,
-                            "Your request was rejected by the safety system. If you believe this is an error, contact "
-                            "us at help.openai.com and include the request ID if you have one.",
-                            "image_generation_user_error", "", "moderation_blocked"});
+  return render(OpenAIError{
+      400,
+      "Your request was rejected by the safety system. If you believe this is an error, contact "
+      "us at help.openai.com and include the request ID if you have one.",
+      "image_generation_user_error", "", "moderation_blocked"});
 }
 
-SimResponse generated(const OpenAIBody& body, std::uint32_t count, const EncodedImage& image, Dimensions size,
-                      std::int64_t created) {
+SimResponse generated(const OpenAIBody& body, std::uint32_t count, const EncodedImage& image,
+                      Dimensions size, std::int64_t created) {
   const std::string_view quality = effective_quality(body.quality);
   const std::uint32_t input_tokens = static_cast<std::uint32_t>(body.prompt->size() / 4 + 1);
   const std::uint32_t output_tokens = image_tokens(quality, size) * count;
@@ -272,8 +304,8 @@ SimResponse generated(const OpenAIBody& body, std::uint32_t count, const Encoded
   b += quality;
   b += "\",\"size\":\"" + std::to_string(size.width) + "x" + std::to_string(size.height);
   b += "\",\"usage\":{\"input_tokens\":" + std::to_string(input_tokens) +
-       ",\"input_tokens_details\":{\"image_tokens\":0,\"text_tokens\":" + std::to_string(input_tokens) +
-       "},\"output_tokens\":" + std::to_string(output_tokens) +
+       ",\"input_tokens_details\":{\"image_tokens\":0,\"text_tokens\":" +
+       std::to_string(input_tokens) + "},\"output_tokens\":" + std::to_string(output_tokens) +
        ",\"total_tokens\":" + std::to_string(input_tokens + output_tokens) + "}}";
   return response;
 }
@@ -288,7 +320,8 @@ SimResponse obey(const OpenAIBody& body, const Directives& directives, HandlerCo
   if (granted == 0) return partial_exhausted(openai_family());
 
   const Dimensions size = *openai_dimensions(body.size);
-  const auto image = directives.garbage ? ImageCache::garbage() : context.services.images.png(size.width, size.height);
+  const auto image = directives.garbage ? ImageCache::garbage()
+                                        : context.services.images.png(size.width, size.height);
   return generated(body, granted, *image, size, context.unix_seconds);
 }
 
@@ -302,29 +335,37 @@ std::string_view bearer_token(const SimRequest& request) {
 
 OpenAIError status_default(int status) {
   switch (status) {
-    case 400: return {400, "Invalid request.", "invalid_request_error", "", ""};
+    case 400:
+      return {400, "Invalid request.", "invalid_request_error", "", ""};
     case 401:
       return {401,
-              "You didn't provide an API key. You need to provide your API key in an Authorization header using "
+              "You didn't provide an API key. You need to provide your API key in an Authorization "
+              "header using "
               "Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
               "invalid_request_error", "", "invalid_api_key"};
     case 403:
       return {403, "Country, region, or territory not supported", "request_forbidden", "",
               "unsupported_country_region_territory"};
-    case 404: return {404, "The requested resource was not found.", "invalid_request_error", "", ""};
+    case 404:
+      return {404, "The requested resource was not found.", "invalid_request_error", "", ""};
     case 429:
       return {429,
-              "Rate limit reached for gpt-image-1 in organization org-simulator on images per minute (IPM): Limit 5, "
-              "Used 5, Requested 1. Please try again in 12s. Visit https://platform.openai.com/account/rate-limits to "
+              "Rate limit reached for gpt-image-1 in organization org-simulator on images per "
+              "minute (IPM): Limit 5, "
+              "Used 5, Requested 1. Please try again in 12s. Visit "
+              "https://platform.openai.com/account/rate-limits to "
               "learn more.",
               "requests", "", "rate_limit_exceeded"};
     case 500:
-      return {500, "The server had an error while processing your request. Sorry about that!", "server_error", "", ""};
+      return {500, "The server had an error while processing your request. Sorry about that!",
+              "server_error", "", ""};
     case 503:
-      return {503, "The engine is currently overloaded, please try again later", "server_error", "", ""};
+      return {503, "The engine is currently overloaded, please try again later", "server_error", "",
+              ""};
     default:
       return status < 500 ? OpenAIError{status, "Invalid request.", "invalid_request_error", "", ""}
-                          : OpenAIError{status, "The server had an error processing your request.", "server_error", "", ""};
+                          : OpenAIError{status, "The server had an error processing your request.",
+                                        "server_error", "", ""};
   }
 }
 
@@ -356,9 +397,10 @@ SimResponse openai_error(int status, std::string_view message) {
   if (!message.empty()) error.message = std::string(message);
   SimResponse response = render(error);
   if (status == 429) {
-    response.headers = {{"x-ratelimit-limit-requests", "5"},    {"x-ratelimit-remaining-requests", "0"},
-                        {"x-ratelimit-reset-requests", "12s"},  {"x-ratelimit-limit-tokens", "100000"},
-                        {"x-ratelimit-remaining-tokens", "0"}, {"x-ratelimit-reset-tokens", "12s"}};
+    response.headers = {
+        {"x-ratelimit-limit-requests", "5"},   {"x-ratelimit-remaining-requests", "0"},
+        {"x-ratelimit-reset-requests", "12s"}, {"x-ratelimit-limit-tokens", "100000"},
+        {"x-ratelimit-remaining-tokens", "0"}, {"x-ratelimit-reset-tokens", "12s"}};
   }
   return response;
 }

@@ -5,8 +5,8 @@
 
 namespace imagegen::sim {
 
-std::uint32_t PartialCounter::take(std::string_view prompt, std::uint32_t limit, std::uint32_t wanted,
-                                   Clock::time_point now) {
+std::uint32_t PartialCounter::take(std::string_view prompt, std::uint32_t limit,
+                                   std::uint32_t wanted, Clock::time_point now) {
   const std::uint64_t key = std::hash<std::string_view>{}(prompt);
   std::lock_guard lock(mutex_);
   expire(now);

@@ -19,12 +19,14 @@ class PartialCounter {
  public:
   using Clock = std::chrono::steady_clock;
 
-  explicit PartialCounter(std::chrono::seconds ttl = std::chrono::minutes(5), std::size_t max_entries = 100'000)
+  explicit PartialCounter(std::chrono::seconds ttl = std::chrono::minutes(5),
+                          std::size_t max_entries = 100'000)
       : ttl_(ttl), max_entries_(max_entries) {}
 
   // Grants up to `wanted` of the `limit` images this prompt may ever receive and records them.
   // Returns how many were granted (0 once the prompt has had its `limit`).
-  std::uint32_t take(std::string_view prompt, std::uint32_t limit, std::uint32_t wanted, Clock::time_point now);
+  std::uint32_t take(std::string_view prompt, std::uint32_t limit, std::uint32_t wanted,
+                     Clock::time_point now);
 
   std::size_t size() const;
 

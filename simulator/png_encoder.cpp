@@ -1,10 +1,10 @@
 #include "simulator/png_encoder.h"
 
+#include <zlib.h>
+
 #include <stdexcept>
 #include <string_view>
 #include <vector>
-
-#include <zlib.h>
 
 namespace imagegen::sim {
 namespace {
@@ -27,15 +27,18 @@ void put_chunk(std::string& out, std::string_view type, std::string_view data) {
   out.append(type);
   out.append(data);
   const auto* crc_from = reinterpret_cast<const Bytef*>(out.data() + type_at);
-  put_u32(out, static_cast<std::uint32_t>(crc32(0L, crc_from, static_cast<uInt>(type.size() + data.size()))));
+  put_u32(out, static_cast<std::uint32_t>(
+                   crc32(0L, crc_from, static_cast<uInt>(type.size() + data.size()))));
 }
 
-std::vector<std::uint8_t> scanlines(std::uint32_t width, std::uint32_t height, std::uint8_t variant) {
+std::vector<std::uint8_t> scanlines(std::uint32_t width, std::uint32_t height,
+                                    std::uint8_t variant) {
   const std::size_t row_bytes = 1 + 3 * static_cast<std::size_t>(width);
   std::vector<std::uint8_t> raw(row_bytes * height, 0);  // rows 1.. are "Up" with zero deltas
   raw[0] = kFilterNone;
   for (std::uint32_t x = 0; x < width; ++x) {
-    const auto t = static_cast<std::uint8_t>((static_cast<std::uint64_t>(x) * 255) / (width > 1 ? width - 1 : 1));
+    const auto t = static_cast<std::uint8_t>((static_cast<std::uint64_t>(x) * 255) /
+                                             (width > 1 ? width - 1 : 1));
     std::uint8_t* px = &raw[1 + 3 * static_cast<std::size_t>(x)];
     px[0] = static_cast<std::uint8_t>(t + variant * 85);
     px[1] = static_cast<std::uint8_t>(255 - t);
@@ -55,8 +58,8 @@ std::string encode_gradient_png(std::uint32_t width, std::uint32_t height, std::
 
   std::string idat(compressBound(static_cast<uLong>(raw.size())), '\0');
   uLongf idat_size = static_cast<uLongf>(idat.size());
-  if (compress2(reinterpret_cast<Bytef*>(idat.data()), &idat_size, raw.data(), static_cast<uLong>(raw.size()),
-                Z_BEST_COMPRESSION) != Z_OK) {
+  if (compress2(reinterpret_cast<Bytef*>(idat.data()), &idat_size, raw.data(),
+                static_cast<uLong>(raw.size()), Z_BEST_COMPRESSION) != Z_OK) {
     throw std::runtime_error("zlib compress2 failed");
   }
   idat.resize(idat_size);

@@ -13,6 +13,7 @@
 namespace imagegen::sim {
 
 // `variant` shifts the colours, so a thought image is visibly different from the final one.
-std::string encode_gradient_png(std::uint32_t width, std::uint32_t height, std::uint8_t variant = 0);
+std::string encode_gradient_png(std::uint32_t width, std::uint32_t height,
+                                std::uint8_t variant = 0);
 
 }  // namespace imagegen::sim

@@ -2,12 +2,12 @@
 // One upstream protocol the simulator speaks. Each family lives in its own file pair
 // (`<family>_handler.{h,cpp}`) and exposes one of these; the router holds a list of them, so a
 // new family is a new file pair plus one line in router.cpp.
+#include <simdjson.h>
+
 #include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
-
-#include <simdjson.h>
 
 #include "simulator/image_cache.h"
 #include "simulator/object_store.h"
@@ -25,9 +25,9 @@ struct SimSettings {
   std::chrono::milliseconds result_ttl{600'000};  // life of a /files/ URL
   std::string kling_access_key = "sim-kling-access";
   std::string kling_secret_key = "sim-kling-secret";
-  double storage_fail_rate = 0.0;                 // share of storage uploads answering 503
-  std::size_t storage_max_bytes = 256u << 20;     // stored objects beyond this evict the least recent
-  std::uint64_t seed = 1;                         // for the storage fault draws
+  double storage_fail_rate = 0.0;              // share of storage uploads answering 503
+  std::size_t storage_max_bytes = 256u << 20;  // stored objects beyond this evict the least recent
+  std::uint64_t seed = 1;                      // for the storage fault draws
 };
 
 // State shared by every connection and thread; each member is thread-safe.

@@ -7,29 +7,44 @@
 // ENDPOINTS (auth failures answer in each family's own envelope)
 //   gemini      POST /v1beta/models/{model}:generateContent            x-goog-api-key or ?key=
 //   openai      POST /v1/images/generations  (body model gpt-image-*)  Bearer
-//   xai         POST /v1/images/generations  (body model grok-*)       Bearer; url (default) or b64_json
-//   kling       POST /v1/images/generations  (body has model_name)     Bearer HS256 JWT (iss/exp/nbf)
-//               GET  /v1/images/generations/{task_id}                  submitted -> processing -> succeed
-//   bfl         POST /v1/flux-2-{max,pro,flex,klein-9b,klein-4b}       x-key; 422 FastAPI detail on bad size
-//               GET  /v1/get_result?id=                                Pending -> Ready | Request/Content
+//   xai         POST /v1/images/generations  (body model grok-*)       Bearer; url (default) or
+//   b64_json kling       POST /v1/images/generations  (body has model_name)     Bearer HS256 JWT
+//   (iss/exp/nbf)
+//               GET  /v1/images/generations/{task_id}                  submitted -> processing ->
+//               succeed
+//   bfl         POST /v1/flux-2-{max,pro,flex,klein-9b,klein-4b}       x-key; 422 FastAPI detail on
+//   bad size
+//               GET  /v1/get_result?id=                                Pending -> Ready |
+//               Request/Content
 //                                                                      Moderated | Task not found
-//   midjourney  POST /api/v1/task (PiAPI imagine)                      x-api-key; --v 7|6.1, --ar W:H
-//               GET  /api/v1/task/{task_id}                            pending -> processing -> completed|failed
-//   runway      POST /v1/text_to_image                                 Bearer + X-Runway-Version: 2024-11-06
-//               GET  /v1/tasks/{id}                                    PENDING -> THROTTLED -> RUNNING ->
-//                                                                      SUCCEEDED | FAILED(failureCode)
-//   byteplus    POST /api/v3/images/generations                        Bearer; x-sim-watermarked: true when
+//   midjourney  POST /api/v1/task (PiAPI imagine)                      x-api-key; --v 7|6.1, --ar
+//   W:H
+//               GET  /api/v1/task/{task_id}                            pending -> processing ->
+//               completed|failed
+//   runway      POST /v1/text_to_image                                 Bearer + X-Runway-Version:
+//   2024-11-06
+//               GET  /v1/tasks/{id}                                    PENDING -> THROTTLED ->
+//               RUNNING ->
+//                                                                      SUCCEEDED |
+//                                                                      FAILED(failureCode)
+//   byteplus    POST /api/v3/images/generations                        Bearer; x-sim-watermarked:
+//   true when
 //                                                                      watermark was not false
 //   sourceful   POST /api/v1/chat/completions (OpenRouter)             Bearer; image as a data URL
 //   dashscope   POST /api/v1/services/aigc/multimodal-generation/generation   (sync) Bearer
-//               POST /api/v1/services/aigc/image-generation/generation        + X-DashScope-Async: enable
-//               GET  /api/v1/tasks/{task_id}                           PENDING -> RUNNING -> SUCCEEDED|FAILED
-//                                                                      x-sim-prompt-extended: true when
-//                                                                      prompt_extend was not false
-//   supabase    POST|PUT|GET /storage/v1/object/{bucket}/{path...}     Bearer or apikey; x-upsert: true;
-//                                                                      duplicate -> 400 statusCode "409"
+//               POST /api/v1/services/aigc/image-generation/generation        + X-DashScope-Async:
+//               enable GET  /api/v1/tasks/{task_id}                           PENDING -> RUNNING ->
+//               SUCCEEDED|FAILED
+//                                                                      x-sim-prompt-extended: true
+//                                                                      when prompt_extend was not
+//                                                                      false
+//   supabase    POST|PUT|GET /storage/v1/object/{bucket}/{path...}     Bearer or apikey; x-upsert:
+//   true;
+//                                                                      duplicate -> 400 statusCode
+//                                                                      "409"
 //   files       GET  /files/{token}.png                                result images; 403 after
-//                                                                      --result-ttl-ms, 404 when unknown
+//                                                                      --result-ttl-ms, 404 when
+//                                                                      unknown
 //   health      GET  /healthz
 //
 // PROMPT DIRECTIVES (anywhere in the prompt; for midjourney in input.prompt, runway promptText,
@@ -47,14 +62,17 @@
 //   [sim:expired]           URL families: the result URL answers 403 from the start
 //   [sim:moderated]         the family's prompt refusal: gemini 200 + promptFeedback; openai 400
 //                           moderation_blocked; xai 400; bfl status "Request Moderated"; runway
-//                           FAILED SAFETY.INPUT.TEXT; byteplus 400 InputTextSensitiveContentDetected;
-//                           openrouter 403 + metadata.reasons/flagged_input; kling 400 code 1301;
-//                           dashscope 400 DataInspectionFailed; midjourney task "failed" (banned prompt)
-//   [sim:moderated=output]  the output-blocked variant where the family has one (gemini IMAGE_SAFETY,
+//                           FAILED SAFETY.INPUT.TEXT; byteplus 400
+//                           InputTextSensitiveContentDetected; openrouter 403 +
+//                           metadata.reasons/flagged_input; kling 400 code 1301; dashscope 400
+//                           DataInspectionFailed; midjourney task "failed" (banned prompt)
+//   [sim:moderated=output]  the output-blocked variant where the family has one (gemini
+//   IMAGE_SAFETY,
 //                           bfl "Content Moderated", runway SAFETY.OUTPUT.IMAGE, byteplus
 //                           OutputImageSensitiveContentDetected, dashscope/kling failed task)
 //   [sim:thought]           gemini: an interim thought image precedes the real one
-//   [sim:partial=K]         only K images in total are ever delivered for this prompt text; the rest
+//   [sim:partial=K]         only K images in total are ever delivered for this prompt text; the
+//   rest
 //                           answer 500 every time (async families count tasks/grids at submit)
 //   [sim:kling=CODE]        kling: answer business code CODE with its HTTP status (1102 -> 429 no
 //                           balance, not retryable; 1303 -> 429; 1103 -> 403; ...)
@@ -76,8 +94,8 @@
 #include "simulator/files_handler.h"
 #include "simulator/gemini_handler.h"
 #include "simulator/json_fields.h"
-#include "simulator/kling_handler.h"
 #include "simulator/json_text.h"
+#include "simulator/kling_handler.h"
 #include "simulator/midjourney_handler.h"
 #include "simulator/openai_handler.h"
 #include "simulator/openrouter_handler.h"
@@ -119,7 +137,8 @@ bool method_allowed(std::string_view allowed, std::string_view method) {
 }
 
 const ProtocolFamily* pick_family(const SimRequest& request, std::string_view path) {
-  if (path == "/v1/images/generations" && request.method == "POST") return &images_generations_family(request.body);
+  if (path == "/v1/images/generations" && request.method == "POST")
+    return &images_generations_family(request.body);
   for (const ProtocolFamily* family : all_families()) {
     if (!family->methods(path).empty()) return family;
   }
@@ -131,9 +150,9 @@ const ProtocolFamily* pick_family(const SimRequest& request, std::string_view pa
 const std::vector<const ProtocolFamily*>& all_families() {
   // A new family: its file pair plus one entry here.
   static const std::vector<const ProtocolFamily*> families{
-      &gemini_family(), &openai_family(), &bfl_family(), &openrouter_family(), &xai_family(),
-      &byteplus_family(), &dashscope_family(), &runway_family(), &kling_family(),
-      &midjourney_family(), &storage_family(), &files_family()};
+      &gemini_family(), &openai_family(),     &bfl_family(),       &openrouter_family(),
+      &xai_family(),    &byteplus_family(),   &dashscope_family(), &runway_family(),
+      &kling_family(),  &midjourney_family(), &storage_family(),   &files_family()};
   return families;
 }
 
@@ -154,7 +173,8 @@ SimResponse Router::route(const SimRequest& request, simdjson::ondemand::parser&
     return response;
   }
   const ProtocolFamily* family = pick_family(request, path);
-  if (!family) return plain_error(404, "no simulated endpoint at " + request.method + " " + std::string(path));
+  if (!family)
+    return plain_error(404, "no simulated endpoint at " + request.method + " " + std::string(path));
   const std::string_view allowed = family->methods(path);
   if (!method_allowed(allowed, request.method)) {
     SimResponse response = family->error(405, "Method " + request.method + " is not allowed here");

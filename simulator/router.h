@@ -2,10 +2,10 @@
 // Picks the protocol family from the request path and applies the whole-run behaviour
 // (`--latency-ms`, `--fault-rate`) around it. No I/O: the server hands it a request and sends
 // back what it returns.
+#include <simdjson.h>
+
 #include <cstdint>
 #include <vector>
-
-#include <simdjson.h>
 
 #include "simulator/fault_injector.h"
 #include "simulator/protocol_family.h"

@@ -20,10 +20,10 @@ struct SimRequest {
 
 struct SimResponse {
   int status = 200;
-  HeaderList headers;             // extra headers; Content-Type defaults to application/json
+  HeaderList headers;  // extra headers; Content-Type defaults to application/json
   std::string body;
-  bool hang = false;              // accept and never answer; the server holds the socket, no thread
-  std::uint32_t delay_ms = 0;     // wait this long before answering
+  bool hang = false;           // accept and never answer; the server holds the socket, no thread
+  std::uint32_t delay_ms = 0;  // wait this long before answering
 };
 
 // Case-insensitive header lookup; empty when the header is absent.

@@ -1,16 +1,16 @@
 #include "simulator/sim_server.h"
 
+#include <spdlog/spdlog.h>
+
 #include <atomic>
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 #include <chrono>
 #include <list>
 #include <optional>
 #include <thread>
 #include <vector>
-
-#include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <spdlog/spdlog.h>
 
 namespace imagegen::sim {
 namespace {
@@ -36,7 +36,8 @@ struct LiveConnection {
 struct Loop {
   asio::io_context ioc{1};
   // A loop with no connection yet has no pending work; this keeps its run() from returning.
-  asio::executor_work_guard<asio::io_context::executor_type> keep_running = asio::make_work_guard(ioc);
+  asio::executor_work_guard<asio::io_context::executor_type> keep_running =
+      asio::make_work_guard(ioc);
   std::list<LiveConnection> connections;
   bool stopping = false;
 
@@ -70,13 +71,15 @@ SimRequest to_sim_request(http::request<http::string_body>&& request) {
   out.method = std::string(request.method_string());
   out.target = std::string(request.target());
   out.headers.reserve(8);
-  for (const auto& field : request) out.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+  for (const auto& field : request)
+    out.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
   out.body = std::move(request.body());
   out.body.reserve(out.body.size() + simdjson::SIMDJSON_PADDING);  // lets simdjson read in place
   return out;
 }
 
-http::response<http::string_body> to_http_response(SimResponse&& sim, unsigned version, bool keep_alive) {
+http::response<http::string_body> to_http_response(SimResponse&& sim, unsigned version,
+                                                   bool keep_alive) {
   http::response<http::string_body> response;
   response.version(version);
   response.result(static_cast<unsigned>(sim.status));
@@ -125,8 +128,10 @@ asio::awaitable<void> serve_connection(Loop& loop, tcp::socket socket, Router& r
     stream.expires_after(kIdleTimeout);
     if (auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, kUseTuple); ec) {
       // A Content-Length over the limit is refused as soon as the header is in.
-      if (ec == http::error::body_limit) co_await write_error_and_close(stream, 11, 413, "body too large");
-      if (ec == http::error::header_limit) co_await write_error_and_close(stream, 11, 431, "header too large");
+      if (ec == http::error::body_limit)
+        co_await write_error_and_close(stream, 11, 413, "body too large");
+      if (ec == http::error::header_limit)
+        co_await write_error_and_close(stream, 11, 431, "header too large");
       co_return;  // end of stream, timeout, reset or garbage: nothing to answer
     }
     const unsigned version = parser.get().version();
@@ -139,7 +144,8 @@ asio::awaitable<void> serve_connection(Loop& loop, tcp::socket socket, Router& r
     if (!parser.is_done()) {
       stream.expires_after(kIoTimeout);
       if (auto [ec, n] = co_await http::async_read(stream, buffer, parser, kUseTuple); ec) {
-        if (ec == http::error::body_limit) co_await write_error_and_close(stream, version, 413, "body too large");
+        if (ec == http::error::body_limit)
+          co_await write_error_and_close(stream, version, 413, "body too large");
         co_return;
       }
     }
@@ -169,7 +175,7 @@ asio::awaitable<void> serve_connection(Loop& loop, tcp::socket socket, Router& r
 
 struct SimServer::Impl {
   Router& router;
-  std::vector<std::unique_ptr<Loop>> loops;      // loops[0] also runs the acceptor and signals
+  std::vector<std::unique_ptr<Loop>> loops;  // loops[0] also runs the acceptor and signals
   std::optional<tcp::acceptor> acceptor;
   std::optional<asio::signal_set> signals;
   std::uint16_t port = 0;
@@ -217,13 +223,15 @@ struct SimServer::Impl {
   }
 };
 
-SimServer::SimServer(const ServerConfig& config, Router& router) : impl_(std::make_unique<Impl>(router)) {
+SimServer::SimServer(const ServerConfig& config, Router& router)
+    : impl_(std::make_unique<Impl>(router)) {
   const tcp::endpoint endpoint(asio::ip::make_address(config.bind_address), config.port);
   const unsigned threads = config.threads == 0 ? 1 : config.threads;
   for (unsigned i = 0; i < threads; ++i) impl_->loops.push_back(std::make_unique<Loop>());
   auto& acceptor = impl_->acceptor.emplace(impl_->loops.front()->ioc);
   acceptor.open(endpoint.protocol());
-  acceptor.set_option(asio::socket_base::reuse_address(true));  // restarts need not wait out TIME_WAIT
+  acceptor.set_option(
+      asio::socket_base::reuse_address(true));  // restarts need not wait out TIME_WAIT
   acceptor.bind(endpoint);
   acceptor.listen(asio::socket_base::max_listen_connections);
   impl_->port = acceptor.local_endpoint().port();

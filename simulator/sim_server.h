@@ -3,8 +3,9 @@
 // simulator that includes Beast: everything protocol-specific sits behind Router.
 //
 // One io_context per thread, each owning its connections, so loops share nothing but the Router
-// (which is thread-safe); one acceptor on the first loop deals connections out in turn. One coroutine per connection with
-// keep-alive; delays are timers and `hang` is a pending read, so neither holds a thread.
+// (which is thread-safe); one acceptor on the first loop deals connections out in turn. One
+// coroutine per connection with keep-alive; delays are timers and `hang` is a pending read, so
+// neither holds a thread.
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -15,9 +16,9 @@ namespace imagegen::sim {
 
 struct ServerConfig {
   std::string bind_address = "127.0.0.1";
-  std::uint16_t port = 0;        // 0 = any free port; see SimServer::port()
+  std::uint16_t port = 0;  // 0 = any free port; see SimServer::port()
   unsigned threads = 1;
-  bool stop_on_signals = true;   // SIGINT / SIGTERM call stop()
+  bool stop_on_signals = true;  // SIGINT / SIGTERM call stop()
 };
 
 class SimServer {

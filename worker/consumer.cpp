@@ -1,10 +1,10 @@
 #include "worker/consumer.h"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
-
 #include <chrono>
 #include <random>
 
@@ -19,7 +19,9 @@ using std::chrono::milliseconds;
 
 namespace {
 std::int64_t now_ms() {
-  return std::chrono::duration_cast<milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 void log_exception(std::exception_ptr e, const char* what) {
@@ -38,7 +40,8 @@ asio::awaitable<void> pause(asio::io_context& ioc, milliseconds d) {
 
 std::vector<std::string> create_group_args() {
   // From "0" so jobs enqueued before the first worker ever ran are not skipped.
-  return {"XGROUP", "CREATE", std::string(keys::kJobsStream), std::string(keys::kWorkersGroup), "0", "MKSTREAM"};
+  return {"XGROUP", "CREATE",  std::string(keys::kJobsStream), std::string(keys::kWorkersGroup),
+          "0",      "MKSTREAM"};
 }
 
 // Backoff with full jitter for Redis retries: 50 ms doubling to 2 s.
@@ -58,8 +61,8 @@ std::string_view final_status(int count, int delivered, int blocked, bool deadli
   return "failed";
 }
 
-Consumer::Consumer(asio::io_context& ioc, const WorkerConfig& config, const Catalog& catalog, JobRunner& runner,
-                   WorkerMetrics& metrics)
+Consumer::Consumer(asio::io_context& ioc, const WorkerConfig& config, const Catalog& catalog,
+                   JobRunner& runner, WorkerMetrics& metrics)
     : ioc_(ioc),
       config_(config),
       catalog_(catalog),
@@ -79,9 +82,12 @@ void Consumer::start() {
   rc.name = "worker-reader";
   reader_ = redis::Connection::create(ioc_, rc);
   asio::co_spawn(ioc_, read_loop(), [](std::exception_ptr e) { log_exception(e, "read loop"); });
-  asio::co_spawn(ioc_, depth_loop(), [](std::exception_ptr e) { log_exception(e, "queue depth loop"); });
-  asio::co_spawn(ioc_, heartbeat_loop(), [](std::exception_ptr e) { log_exception(e, "heartbeat loop"); });
-  asio::co_spawn(ioc_, reclaim_loop(), [](std::exception_ptr e) { log_exception(e, "reclaim loop"); });
+  asio::co_spawn(ioc_, depth_loop(),
+                 [](std::exception_ptr e) { log_exception(e, "queue depth loop"); });
+  asio::co_spawn(ioc_, heartbeat_loop(),
+                 [](std::exception_ptr e) { log_exception(e, "heartbeat loop"); });
+  asio::co_spawn(ioc_, reclaim_loop(),
+                 [](std::exception_ptr e) { log_exception(e, "reclaim loop"); });
 }
 
 void Consumer::stop(std::function<void()> on_drained) {
@@ -99,7 +105,8 @@ void Consumer::shutdown() {
 
 void Consumer::slot_freed() {
   slot_signal_.cancel();
-  if (stopping_ && in_flight_ == 0 && on_drained_) asio::post(ioc_, std::exchange(on_drained_, nullptr));
+  if (stopping_ && in_flight_ == 0 && on_drained_)
+    asio::post(ioc_, std::exchange(on_drained_, nullptr));
 }
 
 asio::awaitable<void> Consumer::read_loop() {
@@ -119,12 +126,19 @@ asio::awaitable<void> Consumer::read_loop() {
       co_await slot_signal_.async_wait(asio::as_tuple(asio::use_awaitable));
       continue;
     }
-    std::vector<std::string> read_args = {"XREADGROUP", "GROUP", std::string(keys::kWorkersGroup),
-                                          config_.consumer_name, "COUNT", std::to_string(free_slots), "BLOCK",
-                                          std::to_string(config_.read_block_ms), "STREAMS",
-                                          std::string(keys::kJobsStream), ">"};
-    auto reply = co_await reader_->command(std::move(read_args),
-                                           milliseconds(config_.read_block_ms + config_.redis_timeout_ms));
+    std::vector<std::string> read_args = {"XREADGROUP",
+                                          "GROUP",
+                                          std::string(keys::kWorkersGroup),
+                                          config_.consumer_name,
+                                          "COUNT",
+                                          std::to_string(free_slots),
+                                          "BLOCK",
+                                          std::to_string(config_.read_block_ms),
+                                          "STREAMS",
+                                          std::string(keys::kJobsStream),
+                                          ">"};
+    auto reply = co_await reader_->command(
+        std::move(read_args), milliseconds(config_.read_block_ms + config_.redis_timeout_ms));
     if (!reply || reply->is_error()) {
       if (reply && reply->error_code() == "NOGROUP") {
         auto created = co_await commands_->command(create_group_args(), timeout);
@@ -158,7 +172,8 @@ asio::awaitable<void> Consumer::read_loop() {
 bool Consumer::take(const std::string& entry_id, const redis::Reply& kv_reply) {
   std::map<std::string, std::string, std::less<>> fields;
   const auto& kv = kv_reply.elements();
-  for (std::size_t i = 0; i + 1 < kv.size(); i += 2) fields[kv[i].as_string()] = kv[i + 1].as_string();
+  for (std::size_t i = 0; i + 1 < kv.size(); i += 2)
+    fields[kv[i].as_string()] = kv[i + 1].as_string();
   auto job = decode_job_fields(fields);
   if (!job) {
     spdlog::error("dropping malformed stream entry {}: {}", entry_id, job.error().message);
@@ -167,7 +182,8 @@ bool Consumer::take(const std::string& entry_id, const redis::Reply& kv_reply) {
   if (!entries_in_flight_.insert(entry_id).second) return true;  // already running here
   ++in_flight_;
   metrics_.inflight_jobs_add(1);
-  asio::co_spawn(ioc_, process(entry_id, std::move(job.value())), [](std::exception_ptr e) { log_exception(e, "job"); });
+  asio::co_spawn(ioc_, process(entry_id, std::move(job.value())),
+                 [](std::exception_ptr e) { log_exception(e, "job"); });
   return true;
 }
 
@@ -191,35 +207,50 @@ asio::awaitable<void> Consumer::process(std::string entry_id, JobSpec job) {
   }
   if (now_ms() >= job.deadline_ms) {
     // The api has answered 504 already (or will): spend nothing upstream.
-    co_await finalize(entry_id, job, "expired", 0, "[]", "deadline passed before a worker took the job");
+    co_await finalize(entry_id, job, "expired", 0, "[]",
+                      "deadline passed before a worker took the job");
     co_return;
   }
   // queued -> running, fire and forget: FINALIZE does not depend on it.
-  asio::co_spawn(ioc_, mark_running(job.job_id), [](std::exception_ptr e) { log_exception(e, "start"); });
+  asio::co_spawn(ioc_, mark_running(job.job_id),
+                 [](std::exception_ptr e) { log_exception(e, "start"); });
 
   JobOutcome outcome = co_await runner_.run_job(job, *model);
   const int delivered = static_cast<int>(outcome.stored_paths.size());
   // The caller stops a little before the deadline so the finalize fits inside it: a run that
   // ended within kDeadlineMarginMs of the deadline ran out of time.
   constexpr std::int64_t kDeadlineMarginMs = 500;
-  auto status = final_status(job.count, delivered, outcome.blocked, now_ms() + kDeadlineMarginMs >= job.deadline_ms);
-  co_await finalize(entry_id, job, status, delivered, encode_path_list(outcome.stored_paths), outcome.last_error);
+  auto status = final_status(job.count, delivered, outcome.blocked,
+                             now_ms() + kDeadlineMarginMs >= job.deadline_ms);
+  co_await finalize(entry_id, job, status, delivered, encode_path_list(outcome.stored_paths),
+                    outcome.last_error);
 }
 
 asio::awaitable<void> Consumer::mark_running(std::string job_id) {
-  std::vector<std::string> args = {std::move(job_id), config_.consumer_name, std::to_string(now_ms())};
-  auto r = co_await start_.run(*commands_, {}, std::move(args), milliseconds(config_.redis_timeout_ms));
+  std::vector<std::string> args = {std::move(job_id), config_.consumer_name,
+                                   std::to_string(now_ms())};
+  auto r =
+      co_await start_.run(*commands_, {}, std::move(args), milliseconds(config_.redis_timeout_ms));
   if (!r || r->is_error()) metrics_.redis_error("start");
 }
 
 // Retries until Redis takes it or the job's stream entry is left for reclaim (bounded).
-asio::awaitable<void> Consumer::finalize(const std::string& entry_id, const JobSpec& job, std::string_view status,
-                                         int delivered, const std::string& results_json, const std::string& error) {
+asio::awaitable<void> Consumer::finalize(const std::string& entry_id, const JobSpec& job,
+                                         std::string_view status, int delivered,
+                                         const std::string& results_json,
+                                         const std::string& error) {
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::minutes(2);
   for (int attempt = 0;; ++attempt) {
-    std::vector<std::string> args = {job.job_id, std::string(status), std::to_string(delivered), results_json,
-                                     error, std::to_string(now_ms()), entry_id, std::to_string(config_.job_ttl_s)};
-    auto r = co_await finalize_.run(*commands_, {}, std::move(args), milliseconds(config_.redis_timeout_ms));
+    std::vector<std::string> args = {job.job_id,
+                                     std::string(status),
+                                     std::to_string(delivered),
+                                     results_json,
+                                     error,
+                                     std::to_string(now_ms()),
+                                     entry_id,
+                                     std::to_string(config_.job_ttl_s)};
+    auto r = co_await finalize_.run(*commands_, {}, std::move(args),
+                                    milliseconds(config_.redis_timeout_ms));
     if (r && !r->is_error()) {
       const auto& e = r->elements();
       if (!e.empty() && e[0].as_string() == "ok" && e.size() >= 3) {
@@ -230,8 +261,8 @@ asio::awaitable<void> Consumer::finalize(const std::string& entry_id, const JobS
       } else {
         metrics_.job_finished("already_final");  // the api expired it first: nothing charged here
       }
-      spdlog::info("job={} user={} model={} status={} delivered={}/{}", job.job_id, job.user_id, job.model, status,
-                   delivered, job.count);
+      spdlog::info("job={} user={} model={} status={} delivered={}/{}", job.job_id, job.user_id,
+                   job.model, status, delivered, job.count);
       co_return;
     }
     metrics_.redis_error("finalize");

@@ -5,10 +5,9 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
-
 #include <functional>
-#include <set>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "common/catalog.h"
@@ -28,8 +27,8 @@ std::string_view final_status(int count, int delivered, int blocked, bool deadli
 
 class Consumer {
  public:
-  Consumer(boost::asio::io_context& ioc, const WorkerConfig& config, const Catalog& catalog, JobRunner& runner,
-           WorkerMetrics& metrics);
+  Consumer(boost::asio::io_context& ioc, const WorkerConfig& config, const Catalog& catalog,
+           JobRunner& runner, WorkerMetrics& metrics);
 
   // Creates the group if needed and starts the read loop.
   void start();
@@ -42,14 +41,16 @@ class Consumer {
  private:
   boost::asio::awaitable<void> read_loop();
   boost::asio::awaitable<void> process(std::string entry_id, JobSpec job);
-  boost::asio::awaitable<void> finalize(const std::string& entry_id, const JobSpec& job, std::string_view status,
-                                        int delivered, const std::string& results_json, const std::string& error);
+  boost::asio::awaitable<void> finalize(const std::string& entry_id, const JobSpec& job,
+                                        std::string_view status, int delivered,
+                                        const std::string& results_json, const std::string& error);
   boost::asio::awaitable<void> depth_loop();
   // consumer_reclaim.cpp: keep our own pending entries fresh, take over those of dead workers.
   boost::asio::awaitable<void> heartbeat_loop();
   boost::asio::awaitable<void> reclaim_loop();
   boost::asio::awaitable<void> reclaim_once();
-  boost::asio::awaitable<void> dead_letter(std::string entry_id, JobSpec job, std::int64_t deliveries);
+  boost::asio::awaitable<void> dead_letter(std::string entry_id, JobSpec job,
+                                           std::int64_t deliveries);
   // Starts a job from a stream entry (read or reclaimed); false when the entry is malformed.
   bool take(const std::string& entry_id, const redis::Reply& fields);
   boost::asio::awaitable<void> mark_running(std::string job_id);

@@ -7,10 +7,10 @@
 // them again; storage paths are deterministic and FINALIZE settles a job only once, so nothing
 // is paid for twice. Past IMAGEGEN_MAX_DELIVERIES the job goes to the dead-letter stream and is
 // finalized failed, which refunds it.
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <random>
 
 #include "common/job_codec.h"
@@ -40,8 +40,8 @@ asio::awaitable<void> Consumer::heartbeat_loop() {
   while (!stopping_ || in_flight_ > 0) {
     co_await pause(ioc_, milliseconds(every));
     if (entries_in_flight_.empty()) continue;
-    std::vector<std::string> args = {"XCLAIM", std::string(keys::kJobsStream), std::string(keys::kWorkersGroup),
-                                     config_.consumer_name, "0"};
+    std::vector<std::string> args = {"XCLAIM", std::string(keys::kJobsStream),
+                                     std::string(keys::kWorkersGroup), config_.consumer_name, "0"};
     args.insert(args.end(), entries_in_flight_.begin(), entries_in_flight_.end());
     args.push_back("JUSTID");
     auto r = co_await commands_->command(std::move(args), milliseconds(config_.redis_timeout_ms));
@@ -61,8 +61,14 @@ asio::awaitable<void> Consumer::reclaim_once() {
   if (free_slots <= 0) co_return;
   const milliseconds timeout(config_.redis_timeout_ms);
   const std::string min_idle = std::to_string(config_.reclaim_idle_ms);
-  std::vector<std::string> pending_args = {"XPENDING", std::string(keys::kJobsStream), std::string(keys::kWorkersGroup),
-                                           "IDLE", min_idle, "-", "+", std::to_string(free_slots)};
+  std::vector<std::string> pending_args = {"XPENDING",
+                                           std::string(keys::kJobsStream),
+                                           std::string(keys::kWorkersGroup),
+                                           "IDLE",
+                                           min_idle,
+                                           "-",
+                                           "+",
+                                           std::to_string(free_slots)};
   auto pending = co_await commands_->command(std::move(pending_args), timeout);
   if (!pending || pending->is_error()) {
     metrics_.redis_error("xpending");
@@ -76,8 +82,9 @@ asio::awaitable<void> Consumer::reclaim_once() {
     deliveries[id] = p.elements()[3].as_int().value_or(1);
   }
   if (deliveries.empty()) co_return;
-  std::vector<std::string> claim_args = {"XCLAIM", std::string(keys::kJobsStream), std::string(keys::kWorkersGroup),
-                                         config_.consumer_name, min_idle};
+  std::vector<std::string> claim_args = {"XCLAIM", std::string(keys::kJobsStream),
+                                         std::string(keys::kWorkersGroup), config_.consumer_name,
+                                         min_idle};
   for (const auto& [id, n] : deliveries) claim_args.push_back(id);
   auto claimed = co_await commands_->command(std::move(claim_args), timeout);
   if (!claimed || claimed->is_error()) {
@@ -95,11 +102,12 @@ asio::awaitable<void> Consumer::reclaim_once() {
     }
     std::map<std::string, std::string, std::less<>> fields;
     const auto& kv = entry.elements()[1].elements();
-    for (std::size_t i = 0; i + 1 < kv.size(); i += 2) fields[kv[i].as_string()] = kv[i + 1].as_string();
+    for (std::size_t i = 0; i + 1 < kv.size(); i += 2)
+      fields[kv[i].as_string()] = kv[i + 1].as_string();
     auto job = decode_job_fields(fields);
     if (!job) {
-      std::vector<std::string> ack = {"XACK", std::string(keys::kJobsStream), std::string(keys::kWorkersGroup),
-                                      entry_id};
+      std::vector<std::string> ack = {"XACK", std::string(keys::kJobsStream),
+                                      std::string(keys::kWorkersGroup), entry_id};
       auto acked = co_await commands_->command(std::move(ack), timeout);
       if (!acked) metrics_.redis_error("xack");
       continue;
@@ -108,12 +116,18 @@ asio::awaitable<void> Consumer::reclaim_once() {
   }
 }
 
-asio::awaitable<void> Consumer::dead_letter(std::string entry_id, JobSpec job, std::int64_t deliveries) {
-  spdlog::error("job={} user={} dead-lettered after {} deliveries", job.job_id, job.user_id, deliveries);
+asio::awaitable<void> Consumer::dead_letter(std::string entry_id, JobSpec job,
+                                            std::int64_t deliveries) {
+  spdlog::error("job={} user={} dead-lettered after {} deliveries", job.job_id, job.user_id,
+                deliveries);
   metrics_.dead_lettered();
-  std::vector<std::string> args = {"XADD", std::string(keys::kDeadLetterStream), "MAXLEN", "~", "100000", "*",
-                                   "entry", entry_id, "deliveries", std::to_string(deliveries),
-                                   "reason", "max deliveries exceeded", "user", job.user_id};
+  std::vector<std::string> args = {"XADD",       std::string(keys::kDeadLetterStream),
+                                   "MAXLEN",     "~",
+                                   "100000",     "*",
+                                   "entry",      entry_id,
+                                   "deliveries", std::to_string(deliveries),
+                                   "reason",     "max deliveries exceeded",
+                                   "user",       job.user_id};
   for (auto& [k, v] : encode_job_fields(job)) {
     args.push_back(k);
     args.push_back(std::move(v));

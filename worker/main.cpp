@@ -1,10 +1,10 @@
 // imagegen-worker: wiring only. One io_context runs the stream consumer, curl multi, storage
 // completions and the metrics endpoint.
+#include <spdlog/spdlog.h>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <spdlog/spdlog.h>
-
 #include <iostream>
 
 #include "common/catalog.h"
@@ -45,11 +45,12 @@ int main(int argc, char** argv) {
     asio::io_context ioc(1);
     worker::HttpClient http(ioc);
     const auto& provider_env = config.provider_env;
-    auto registry = worker::ProviderRegistry::from_env([&](std::string_view name) -> std::optional<std::string> {
-      auto it = provider_env.find(name);
-      if (it == provider_env.end()) return std::nullopt;
-      return it->second;
-    });
+    auto registry = worker::ProviderRegistry::from_env(
+        [&](std::string_view name) -> std::optional<std::string> {
+          auto it = provider_env.find(name);
+          if (it == provider_env.end()) return std::nullopt;
+          return it->second;
+        });
     auto storage = worker::make_storage(
         config.storage, http, {config.supabase_url, config.supabase_key, config.supabase_bucket});
     if (!storage) {
@@ -61,8 +62,9 @@ int main(int argc, char** argv) {
     worker::Consumer consumer(ioc, config, *catalog, runner, metrics);
     std::unique_ptr<MetricsServer> metrics_server;
     if (config.metrics_port != 0) {
-      metrics_server = std::make_unique<MetricsServer>(ioc, config.metrics_host, config.metrics_port,
-                                                       [&metrics] { return metrics.serialize(); });
+      metrics_server =
+          std::make_unique<MetricsServer>(ioc, config.metrics_host, config.metrics_port,
+                                          [&metrics] { return metrics.serialize(); });
     }
     consumer.start();
 
@@ -98,8 +100,8 @@ int main(int argc, char** argv) {
         }
       });
     });
-    spdlog::info("consumer {} started, concurrency {}, storage {}", config.consumer_name, config.concurrency,
-                 config.storage);
+    spdlog::info("consumer {} started, concurrency {}, storage {}", config.consumer_name,
+                 config.concurrency, config.storage);
     ioc.run();
   } catch (const std::exception& e) {
     std::cerr << "imagegen-worker: " << e.what() << "\n";

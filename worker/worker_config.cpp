@@ -6,27 +6,37 @@
 
 namespace imagegen::worker {
 
-Result<WorkerConfigLoad> load_worker_config(int argc, const char* const* argv, const imagegen::EnvLookup& env) {
-  Options o("imagegen-worker", "Takes jobs from the Redis stream, calls the upstream provider, stores images, settles credits.");
+Result<WorkerConfigLoad> load_worker_config(int argc, const char* const* argv,
+                                            const imagegen::EnvLookup& env) {
+  Options o("imagegen-worker",
+            "Takes jobs from the Redis stream, calls the upstream provider, stores images, settles "
+            "credits.");
   o.add({"IMAGEGEN_REDIS_URL", "redis://127.0.0.1:6379/0", "Redis URL"});
-  o.add({"IMAGEGEN_WORKER_CONCURRENCY", "64", "Jobs in flight at once (free slots bound every stream read)"});
+  o.add({"IMAGEGEN_WORKER_CONCURRENCY", "64",
+         "Jobs in flight at once (free slots bound every stream read)"});
   o.add({"IMAGEGEN_STORAGE", "local:./data/images", "Where images go: local:DIR or supabase"});
   o.add({"SUPABASE_URL", "", "Supabase project URL (IMAGEGEN_STORAGE=supabase)"});
-  o.add({"SUPABASE_SERVICE_ROLE_KEY", "", "Supabase service-role key (IMAGEGEN_STORAGE=supabase)", true});
+  o.add({"SUPABASE_SERVICE_ROLE_KEY", "", "Supabase service-role key (IMAGEGEN_STORAGE=supabase)",
+         true});
   o.add({"IMAGEGEN_SUPABASE_BUCKET", "generated-images", "Supabase Storage bucket for images"});
   o.add({"IMAGEGEN_METRICS_HOST", "0.0.0.0", "Address of GET /metrics"});
   o.add({"IMAGEGEN_METRICS_PORT", "9101", "Port of GET /metrics (0 = off)"});
   o.add({"IMAGEGEN_CATALOG", "config/models.json", "Model catalog file"});
-  o.add({"IMAGEGEN_CONSUMER_NAME", "", "Consumer name in the group 'workers' (default hostname-pid)"});
+  o.add({"IMAGEGEN_CONSUMER_NAME", "",
+         "Consumer name in the group 'workers' (default hostname-pid)"});
   o.add({"IMAGEGEN_REDIS_TIMEOUT_MS", "2000", "Deadline of each Redis command"});
   o.add({"IMAGEGEN_READ_BLOCK_MS", "1000", "BLOCK of each XREADGROUP"});
-  o.add({"IMAGEGEN_DRAIN_TIMEOUT_MS", "30000", "On SIGTERM, how long in-flight jobs may take to finish"});
+  o.add({"IMAGEGEN_DRAIN_TIMEOUT_MS", "30000",
+         "On SIGTERM, how long in-flight jobs may take to finish"});
   o.add({"IMAGEGEN_JOB_TTL_S", "604800", "How long finished jobs stay readable"});
   o.add({"IMAGEGEN_RECLAIM_IDLE_MS", "30000",
-         "A job pending this long without its worker's heartbeat is reclaimed (XCLAIM) by another worker"});
-  o.add({"IMAGEGEN_MAX_DELIVERIES", "3", "Deliveries of one job before it goes to the dead-letter stream (refunded)"});
+         "A job pending this long without its worker's heartbeat is reclaimed (XCLAIM) by another "
+         "worker"});
+  o.add({"IMAGEGEN_MAX_DELIVERIES", "3",
+         "Deliveries of one job before it goes to the dead-letter stream (refunded)"});
   o.add({"IMAGEGEN_LOG_LEVEL", "info", "trace, debug, info, warn, error"});
-  o.add({"IMAGEGEN_PROVIDER_BASE_URL", "", "Base URL for every provider at once (the simulator serves them all)"});
+  o.add({"IMAGEGEN_PROVIDER_BASE_URL", "",
+         "Base URL for every provider at once (the simulator serves them all)"});
   // Every provider's base URL and key, from the registry's own list (one place per family).
   std::vector<std::string> provider_vars = {"IMAGEGEN_PROVIDER_BASE_URL"};
   for (const auto& spec : provider_env_specs()) {
@@ -61,7 +71,11 @@ Result<WorkerConfigLoad> load_worker_config(int argc, const char* const* argv, c
   c.consumer_name = o.get("IMAGEGEN_CONSUMER_NAME");
   c.log_level = o.get("IMAGEGEN_LOG_LEVEL");
   std::int64_t concurrency = 0, metrics = 0;
-  struct IntOpt { const char* env; std::int64_t min, max; std::int64_t* out; };
+  struct IntOpt {
+    const char* env;
+    std::int64_t min, max;
+    std::int64_t* out;
+  };
   IntOpt ints[] = {
       {"IMAGEGEN_WORKER_CONCURRENCY", 1, 100000, &concurrency},
       {"IMAGEGEN_METRICS_PORT", 0, 65535, &metrics},
@@ -79,7 +93,8 @@ Result<WorkerConfigLoad> load_worker_config(int argc, const char* const* argv, c
   }
   for (const auto& var : provider_vars) {
     // Only what was set: the registry applies its own defaults and IMAGEGEN_PROVIDER_BASE_URL.
-    if (env(var.c_str()) != nullptr || o.get(var) != o.default_of(var)) c.provider_env[var] = o.get(var);
+    if (env(var.c_str()) != nullptr || o.get(var) != o.default_of(var))
+      c.provider_env[var] = o.get(var);
   }
   c.concurrency = static_cast<int>(concurrency);
   c.metrics_port = static_cast<std::uint16_t>(metrics);
@@ -88,9 +103,10 @@ Result<WorkerConfigLoad> load_worker_config(int argc, const char* const* argv, c
   c.supabase_bucket = o.get("IMAGEGEN_SUPABASE_BUCKET");
   if (c.storage == "supabase") {
     if (c.supabase_url.empty() || c.supabase_key.empty() || c.supabase_bucket.empty()) {
-      return make_error(Errc::kInvalidArgument,
-                        "IMAGEGEN_STORAGE=supabase needs SUPABASE_URL, SUPABASE_SERVICE_ROLE_KEY and "
-                        "IMAGEGEN_SUPABASE_BUCKET");
+      return make_error(
+          Errc::kInvalidArgument,
+          "IMAGEGEN_STORAGE=supabase needs SUPABASE_URL, SUPABASE_SERVICE_ROLE_KEY and "
+          "IMAGEGEN_SUPABASE_BUCKET");
     }
   } else if (!c.storage.starts_with("local:") || c.storage.size() == 6) {
     return make_error(Errc::kInvalidArgument, "IMAGEGEN_STORAGE must be local:DIR or supabase");

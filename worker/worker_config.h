@@ -1,5 +1,6 @@
 #pragma once
-// imagegen-worker configuration: IMAGEGEN_* variables, provider variables, and flags of the same meaning.
+// imagegen-worker configuration: IMAGEGEN_* variables, provider variables, and flags of the same
+// meaning.
 #include <cstdint>
 #include <map>
 #include <string>
@@ -19,7 +20,7 @@ struct WorkerConfig {
   std::string metrics_host = "0.0.0.0";
   std::uint16_t metrics_port = 9101;  // 0 = off
   std::string catalog_path = "config/models.json";
-  std::string consumer_name;          // default hostname-pid
+  std::string consumer_name;  // default hostname-pid
   std::int64_t redis_timeout_ms = 2000;
   std::int64_t read_block_ms = 1000;
   std::int64_t drain_timeout_ms = 30000;
@@ -36,6 +37,7 @@ struct WorkerConfigLoad {
   std::string help_text;
   WorkerConfig config;
 };
-Result<WorkerConfigLoad> load_worker_config(int argc, const char* const* argv, const imagegen::EnvLookup& env);
+Result<WorkerConfigLoad> load_worker_config(int argc, const char* const* argv,
+                                            const imagegen::EnvLookup& env);
 
 }  // namespace imagegen::worker

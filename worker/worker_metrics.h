@@ -38,8 +38,8 @@ class WorkerMetrics {
   void storage_write(std::string_view outcome);
   // A failed or timed-out Redis call. op: read | start | finalize | ...
   void redis_error(std::string_view op);
-  void reclaimed();       // a dead worker's job taken over
-  void dead_lettered();   // a job moved to the dead-letter stream
+  void reclaimed();      // a dead worker's job taken over
+  void dead_lettered();  // a job moved to the dead-letter stream
   void credits_captured(std::int64_t n);
   void credits_refunded(std::int64_t n);
   void set_queue_depth(std::int64_t depth);

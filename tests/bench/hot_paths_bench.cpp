@@ -21,7 +21,8 @@ void BM_ValidateRequest(benchmark::State& state) {
   std::string body =
       R"({"prompt":"A sunset over mountains, oil painting style","model":"gpt-image-1","aspectRatio":"16:9","count":2})";
   body.reserve(body.size() + simdjson::SIMDJSON_PADDING);
-  for (auto _ : state) benchmark::DoNotOptimize(api::validate_generate_request(body, catalog(), {10000}));
+  for (auto _ : state)
+    benchmark::DoNotOptimize(api::validate_generate_request(body, catalog(), {10000}));
 }
 BENCHMARK(BM_ValidateRequest);
 
@@ -32,10 +33,13 @@ void BM_AuthenticateApiKey(benchmark::State& state) {
 BENCHMARK(BM_AuthenticateApiKey);
 
 void BM_AuthenticateJwt(benchmark::State& state) {
-  std::string input = crypto::base64url_encode(R"({"alg":"HS256","typ":"JWT"})") + "." +
-                      crypto::base64url_encode(R"({"sub":"user-1","exp":4102444800,"role":"authenticated"})");
-  const std::string header = "Bearer " + input + "." + crypto::base64url_encode(crypto::hmac_sha256("secret", input));
-  for (auto _ : state) benchmark::DoNotOptimize(api::authenticate_header(header, "secret", 1800000000));
+  std::string input =
+      crypto::base64url_encode(R"({"alg":"HS256","typ":"JWT"})") + "." +
+      crypto::base64url_encode(R"({"sub":"user-1","exp":4102444800,"role":"authenticated"})");
+  const std::string header =
+      "Bearer " + input + "." + crypto::base64url_encode(crypto::hmac_sha256("secret", input));
+  for (auto _ : state)
+    benchmark::DoNotOptimize(api::authenticate_header(header, "secret", 1800000000));
 }
 BENCHMARK(BM_AuthenticateJwt);
 
@@ -54,15 +58,23 @@ void BM_EncodeJobFields(benchmark::State& state) {
 BENCHMARK(BM_EncodeJobFields);
 
 void BM_DecodeResultMessage(benchmark::State& state) {
-  JobResultMessage m{"j1", "succeeded", 24, 976, "", {"u/generated/generated_j1_0.png", "u/generated/generated_j1_1.png"}};
+  JobResultMessage m{"j1", "succeeded",
+                     24,   976,
+                     "",   {"u/generated/generated_j1_0.png", "u/generated/generated_j1_1.png"}};
   const std::string text = encode_result_message(m);
   for (auto _ : state) benchmark::DoNotOptimize(decode_result_message(text));
 }
 BENCHMARK(BM_DecodeResultMessage);
 
 void BM_SuccessBody(benchmark::State& state) {
-  api::SuccessBody b{"j1", "gpt-image-1", "openai", "A sunset over mountains",
-                     {"u/generated/generated_j1_0.png", "u/generated/generated_j1_1.png"}, 24, 976, 0};
+  api::SuccessBody b{"j1",
+                     "gpt-image-1",
+                     "openai",
+                     "A sunset over mountains",
+                     {"u/generated/generated_j1_0.png", "u/generated/generated_j1_1.png"},
+                     24,
+                     976,
+                     0};
   for (auto _ : state) benchmark::DoNotOptimize(api::success(b));
 }
 BENCHMARK(BM_SuccessBody);

@@ -41,9 +41,9 @@ TEST(Chaos, KilledWorkersLoseNoJobAndChargeNothingTwice) {
   for (int c = 0; c < 8; ++c) {
     clients.emplace_back([&, c] {
       for (int i = 0; load; ++i) {
-        auto r = stack.post_generate(user.api_key, R"({"prompt":"chaos )" + std::to_string(c) + "-" +
-                                                       std::to_string(i) +
-                                                       R"( [sim:delay=150]","model":"gpt-image-1","count":2})");
+        auto r = stack.post_generate(
+            user.api_key, R"({"prompt":"chaos )" + std::to_string(c) + "-" + std::to_string(i) +
+                              R"( [sim:delay=150]","model":"gpt-image-1","count":2})");
         std::lock_guard lock(mu);
         answers.push_back(std::move(r));
       }
@@ -77,19 +77,22 @@ TEST(Chaos, KilledWorkersLoseNoJobAndChargeNothingTwice) {
     }
   }
   // Nothing left behind: every stream entry acked, every job settled.
-  ASSERT_TRUE(wait_for([&] {
-    auto p = stack.redis().command({"XPENDING", "imagegen:jobs", "workers"});
-    return !p.elements().empty() && p.elements()[0].as_int() == 0 &&
-           stack.redis().command({"GET", "imagegen:inflight"}).as_int().value_or(0) == 0;
-  }, 60s));
+  ASSERT_TRUE(wait_for(
+      [&] {
+        auto p = stack.redis().command({"XPENDING", "imagegen:jobs", "workers"});
+        return !p.elements().empty() && p.elements()[0].as_int() == 0 &&
+               stack.redis().command({"GET", "imagegen:inflight"}).as_int().value_or(0) == 0;
+      },
+      60s));
   EXPECT_EQ(stack.user_number(user.user_id, "held"), 0);
   // No double charge: the books hold exactly what the answers said was charged.
   EXPECT_EQ(stack.user_number(user.user_id, "captured"), charged_in_answers);
   EXPECT_EQ(stack.user_number(user.user_id, "balance"), 1'000'000 - charged_in_answers);
   std::string audit = stack.admin("audit");
   EXPECT_NE(audit.find("clean"), std::string::npos) << audit;
-  std::printf("chaos: rounds=%d kills=%d requests=%zu ok=%d not_ok=%d charged=%lld lost=0 audit=%s", rounds, kills,
-              answers.size(), ok, other, static_cast<long long>(charged_in_answers), audit.c_str());
+  std::printf("chaos: rounds=%d kills=%d requests=%zu ok=%d not_ok=%d charged=%lld lost=0 audit=%s",
+              rounds, kills, answers.size(), ok, other, static_cast<long long>(charged_in_answers),
+              audit.c_str());
 }
 
 }  // namespace

@@ -49,8 +49,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string_view payload = nl == std::string_view::npos ? std::string_view() : in.substr(nl + 1);
   std::string signing_input = imagegen::crypto::base64url_encode(header) + "." +
                               imagegen::crypto::base64url_encode(payload);
-  std::string jwt = signing_input + "." +
-                    imagegen::crypto::base64url_encode(imagegen::crypto::hmac_sha256(kSecret, signing_input));
+  std::string jwt =
+      signing_input + "." +
+      imagegen::crypto::base64url_encode(imagegen::crypto::hmac_sha256(kSecret, signing_input));
   auto r = imagegen::api::authenticate_header("Bearer " + jwt, kSecret, kNow);
   check(r);
   if (r) FUZZ_CHECK(r->kind == imagegen::api::Credential::Kind::kUser);

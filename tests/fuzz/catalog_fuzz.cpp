@@ -6,7 +6,8 @@
 #include "tests/fuzz/fuzz_check.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  auto c = imagegen::Catalog::from_json(std::string_view(reinterpret_cast<const char*>(data), size));
+  auto c =
+      imagegen::Catalog::from_json(std::string_view(reinterpret_cast<const char*>(data), size));
   if (!c) {
     FUZZ_CHECK(!c.error().message.empty());
     return 0;

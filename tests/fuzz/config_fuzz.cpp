@@ -29,7 +29,8 @@ Input split(std::string_view in) {
       in_env = false;
     } else if (in_env) {
       auto eq = line.find('=');
-      if (eq != std::string_view::npos) out.env[std::string(line.substr(0, eq))] = line.substr(eq + 1);
+      if (eq != std::string_view::npos)
+        out.env[std::string(line.substr(0, eq))] = line.substr(eq + 1);
     } else {
       out.args.emplace_back(line);
     }
@@ -70,8 +71,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (parsed && *parsed == imagegen::Options::Parsed::kRun) {
     for (const auto& i : kInts) {
       auto v = o.get_int(i.env, i.min, i.max);
-      if (v) FUZZ_CHECK(*v >= i.min && *v <= i.max);
-      else FUZZ_CHECK(!v.error().message.empty());
+      if (v)
+        FUZZ_CHECK(*v >= i.min && *v <= i.max);
+      else
+        FUZZ_CHECK(!v.error().message.empty());
     }
     auto d = o.get_double("IMAGEGEN_RATIO", 0.0, 1.0);
     if (d) FUZZ_CHECK(*d >= 0.0 && *d <= 1.0);

@@ -20,8 +20,8 @@ namespace imagegen::worker {
 namespace {
 
 const ProviderRegistry& registry() {
-  static const ProviderRegistry reg =
-      ProviderRegistry::from_env([](std::string_view) -> std::optional<std::string> { return "fuzz"; });
+  static const ProviderRegistry reg = ProviderRegistry::from_env(
+      [](std::string_view) -> std::optional<std::string> { return "fuzz"; });
   return reg;
 }
 
@@ -48,13 +48,15 @@ void check(const ProviderParse& p, int depth, const ProviderEntry& entry, const 
 void check_error(const ProviderEntry& entry, const ProviderError& e) {
   // Messages go to logs and job records: bounded and free of raw control characters.
   bool clean = e.message.size() <= 4096;
-  for (unsigned char c : e.message) clean = clean && c >= 0x20;  // clip_message lets DEL (0x7f) through
+  for (unsigned char c : e.message)
+    clean = clean && c >= 0x20;  // clip_message lets DEL (0x7f) through
   if (!clean) {
     std::fprintf(stderr, "family %.*s, kind %.*s, message (%zu bytes): ",
                  static_cast<int>(entry.family->name().size()), entry.family->name().data(),
                  static_cast<int>(provider_error_kind_name(e.kind).size()),
                  provider_error_kind_name(e.kind).data(), e.message.size());
-    for (unsigned char c : e.message.substr(0, 300)) std::fprintf(stderr, c < 0x20 || c == 0x7f ? "\\x%02x" : "%c", c);
+    for (unsigned char c : e.message.substr(0, 300))
+      std::fprintf(stderr, c < 0x20 || c == 0x7f ? "\\x%02x" : "%c", c);
     std::fprintf(stderr, "\n");
   }
   FUZZ_CHECK(clean);
@@ -88,14 +90,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   r.status = 200;
   if (sp != std::string_view::npos) {
     int status = 0;
-    for (char c : first.substr(sp + 1, 3)) status = c >= '0' && c <= '9' ? status * 10 + (c - '0') : status;
+    for (char c : first.substr(sp + 1, 3))
+      status = c >= '0' && c <= '9' ? status * 10 + (c - '0') : status;
     r.status = status;
   }
   while (!in.empty()) {
     std::string_view line = next_line(in);
     if (line.empty()) break;
     auto colon = line.find(':');
-    std::string_view value = colon == std::string_view::npos ? std::string_view() : line.substr(colon + 1);
+    std::string_view value =
+        colon == std::string_view::npos ? std::string_view() : line.substr(colon + 1);
     while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
     r.headers.emplace_back(std::string(line.substr(0, colon)), std::string(value));
   }

@@ -55,7 +55,8 @@ std::size_t append_body(char* data, std::size_t size, std::size_t n, void* out) 
 // Sends every request at once, one connection each, over one curl multi handle, and returns
 // when all have answered (or failed). Nothing is throttled on the client side: the api sees
 // `requests.size()` connections and requests in flight together.
-std::vector<Outcome> post_all_at_once(const std::string& url, const std::vector<Request>& requests) {
+std::vector<Outcome> post_all_at_once(const std::string& url,
+                                      const std::vector<Request>& requests) {
   std::vector<Outcome> out(requests.size());
   std::vector<Transfer> transfers(requests.size());
   CURLM* multi = curl_multi_init();
@@ -66,7 +67,8 @@ std::vector<Outcome> post_all_at_once(const std::string& url, const std::vector<
     t.index = i;
     t.body = requests[i].body;
     t.headers = curl_slist_append(t.headers, "Content-Type: application/json");
-    t.headers = curl_slist_append(t.headers, ("Authorization: Bearer " + requests[i].api_key).c_str());
+    t.headers =
+        curl_slist_append(t.headers, ("Authorization: Bearer " + requests[i].api_key).c_str());
     t.headers = curl_slist_append(t.headers, "Expect:");
     CURL* e = curl_easy_init();
     curl_easy_setopt(e, CURLOPT_URL, url.c_str());
@@ -138,7 +140,8 @@ std::string statuses(const std::vector<Outcome>& outcomes) {
   std::map<long, int> by_status;
   for (const auto& o : outcomes) ++by_status[o.status];
   std::string s;
-  for (const auto& [status, n] : by_status) s += std::to_string(status) + ": " + std::to_string(n) + "  ";
+  for (const auto& [status, n] : by_status)
+    s += std::to_string(status) + ": " + std::to_string(n) + "  ";
   for (const auto& o : outcomes) {
     if (o.status == 0) return s + "(first transport error: " + o.error + ")";
   }
@@ -184,11 +187,13 @@ class BookWatcher {
 
   // imagegen_api_waiting_requests: requests the api holds while their jobs run.
   void sample_waiting() {
-    auto r = http_request("GET", "http://127.0.0.1:" + std::to_string(stack_.api_metrics_port()) + "/metrics");
+    auto r = http_request(
+        "GET", "http://127.0.0.1:" + std::to_string(stack_.api_metrics_port()) + "/metrics");
     const std::string name = "\nimagegen_api_waiting_requests ";
     auto at = r.body.find(name);
     if (at == std::string::npos) return;
-    most_waiting_ = std::max(most_waiting_.load(), std::strtod(r.body.c_str() + at + name.size(), nullptr));
+    most_waiting_ =
+        std::max(most_waiting_.load(), std::strtod(r.body.c_str() + at + name.size(), nullptr));
   }
 
   Stack& stack_;
@@ -214,8 +219,8 @@ void raise_fd_limit() {
 StackOptions busy_stack() {
   raise_fd_limit();
   StackOptions o;
-  o.worker_concurrency = 256;    // every admitted job runs at once: none waits for a slot
-  o.wait_timeout_ms = 120000;    // a slow (sanitizer) build must not turn 200s into 504s
+  o.worker_concurrency = 256;  // every admitted job runs at once: none waits for a slot
+  o.wait_timeout_ms = 120000;  // a slow (sanitizer) build must not turn 200s into 504s
   return o;
 }
 
@@ -223,7 +228,8 @@ StackOptions busy_stack() {
 void expect_one_image(const Outcome& o, const std::string& user_id, std::int64_t cost) {
   EXPECT_EQ(json_int(o.body, "/creditsCharged"), cost) << o.body;
   EXPECT_EQ(json_array_size(o.body, "/results"), 1u) << o.body;
-  EXPECT_EQ(json_string(o.body, "/filePath").rfind(user_id + "/generated/generated_", 0), 0u) << o.body;
+  EXPECT_EQ(json_string(o.body, "/filePath").rfind(user_id + "/generated/generated_", 0), 0u)
+      << o.body;
 }
 
 TEST(Concurrency, ThousandRequestsHoldExactlyWhatTheBalanceCovers) {
@@ -268,9 +274,11 @@ TEST(Concurrency, ThousandRequestsHoldExactlyWhatTheBalanceCovers) {
   ::testing::Test::RecordProperty("max_in_flight", static_cast<int>(overlap));
   ::testing::Test::RecordProperty("max_waiting_in_api", static_cast<int>(watcher.most_waiting()));
   ::testing::Test::RecordProperty("book_samples", watcher.samples());
-  std::printf("max in flight %zu, most waiting in the api %.0f, %d samples of the books, highest held %lld\n",
-              overlap, watcher.most_waiting(), watcher.samples(),
-              static_cast<long long>(watcher.highest_held()));
+  std::printf(
+      "max in flight %zu, most waiting in the api %.0f, %d samples of the books, highest held "
+      "%lld\n",
+      overlap, watcher.most_waiting(), watcher.samples(),
+      static_cast<long long>(watcher.highest_held()));
 
   EXPECT_GE(watcher.samples(), 1);
   EXPECT_GE(watcher.lowest_balance(), 0);
@@ -298,8 +306,9 @@ TEST(Concurrency, TwoUsersHammeringAtOnceKeepSeparateBooks) {
   std::vector<Request> requests;
   for (int i = 0; i < kPerUser; ++i) {  // interleaved: both users' requests arrive together
     for (const Side* s : {&a, &b}) {
-      requests.push_back({s->user.api_key, R"({"prompt":"side )" + s->model + " " + std::to_string(i) +
-                                               R"(","model":")" + s->model + R"("})"});
+      requests.push_back({s->user.api_key, R"({"prompt":"side )" + s->model + " " +
+                                               std::to_string(i) + R"(","model":")" + s->model +
+                                               R"("})"});
     }
   }
 
@@ -311,7 +320,8 @@ TEST(Concurrency, TwoUsersHammeringAtOnceKeepSeparateBooks) {
   for (std::size_t side = 0; side < 2; ++side) {
     const Side& s = side == 0 ? a : b;
     const std::int64_t admitted = s.balance / s.cost;
-    const std::string refusal = R"({"error":"Insufficient credits. Required: )" + std::to_string(s.cost) +
+    const std::string refusal = R"({"error":"Insufficient credits. Required: )" +
+                                std::to_string(s.cost) +
                                 ", Remaining: " + std::to_string(s.balance % s.cost) + "\"}";
     int ok = 0, refused = 0;
     for (std::size_t i = side; i < outcomes.size(); i += 2) {

@@ -44,7 +44,8 @@ class GenerateImage : public ::testing::Test {
     for (int i = 0; i < count; ++i) {
       const std::string base = "/results/" + std::to_string(i);
       const std::string path = json_string(r.body, base + "/filePath");
-      EXPECT_EQ(path, user_id + "/generated/generated_" + job_id + "_" + std::to_string(i) + ".png");
+      EXPECT_EQ(path,
+                user_id + "/generated/generated_" + job_id + "_" + std::to_string(i) + ".png");
       EXPECT_EQ(json_string(r.body, base + "/prompt"), prompt);
       EXPECT_EQ(json_string(r.body, base + "/provider"), provider);
       auto info = image::verify_png_decodes(read_file(stack().images_dir() + "/" + path));
@@ -61,10 +62,13 @@ Stack* GenerateImage::stack_ = nullptr;
 TEST_F(GenerateImage, NanoBananaReturnsTheSeedBodyForOneToFourImages) {
   auto user = stack().create_user("free", 1000);
   for (int count = 1; count <= 4; ++count) {
-    const std::string prompt = "A sunset over mountains, oil painting style #" + std::to_string(count);
-    auto r = stack().post_generate(user.api_key, R"({"prompt":")" + prompt +
-                                                     R"(","model":"nano-banana","aspectRatio":"1:1","resolution":"1K","count":)" +
-                                                     std::to_string(count) + "}");
+    const std::string prompt =
+        "A sunset over mountains, oil painting style #" + std::to_string(count);
+    auto r = stack().post_generate(
+        user.api_key,
+        R"({"prompt":")" + prompt +
+            R"(","model":"nano-banana","aspectRatio":"1:1","resolution":"1K","count":)" +
+            std::to_string(count) + "}");
     expect_images(r, user.user_id, prompt, "gemini", count, 1024, 1024);
     EXPECT_EQ(json_int(r.body, "/creditsCharged"), 5 * count);
   }
@@ -76,8 +80,10 @@ TEST_F(GenerateImage, GptImage1ReturnsOneToFourImagesOfTheMappedSize) {
   auto user = stack().create_user("pro", 1000);
   for (int count = 1; count <= 4; ++count) {
     const std::string prompt = "a red fox " + std::to_string(count);
-    auto r = stack().post_generate(user.api_key, R"({"prompt":")" + prompt + R"(","model":"gpt-image-1","aspectRatio":"16:9","count":)" +
-                                                     std::to_string(count) + "}");
+    auto r = stack().post_generate(user.api_key,
+                                   R"({"prompt":")" + prompt +
+                                       R"(","model":"gpt-image-1","aspectRatio":"16:9","count":)" +
+                                       std::to_string(count) + "}");
     expect_images(r, user.user_id, prompt, "openai", count, 1536, 1024);
   }
   EXPECT_EQ(stack().user_number(user.user_id, "balance"), 1000 - 12 * 10);
@@ -92,9 +98,11 @@ TEST_F(GenerateImage, DefaultModelIsNanoBanana) {
 TEST_F(GenerateImage, JwtAuthenticatesItsSubject) {
   auto user = stack().create_user("free", 100);
   std::string header = crypto::base64url_encode(R"({"alg":"HS256","typ":"JWT"})");
-  std::string payload = crypto::base64url_encode(R"({"sub":")" + user.user_id + R"(","exp":4102444800})");
-  std::string jwt = header + "." + payload + "." +
-                    crypto::base64url_encode(crypto::hmac_sha256("integration-secret", header + "." + payload));
+  std::string payload =
+      crypto::base64url_encode(R"({"sub":")" + user.user_id + R"(","exp":4102444800})");
+  std::string jwt =
+      header + "." + payload + "." +
+      crypto::base64url_encode(crypto::hmac_sha256("integration-secret", header + "." + payload));
   auto r = stack().post_generate(jwt, R"({"prompt":"via jwt"})");
   expect_images(r, user.user_id, "via jwt", "gemini", 1, 1024, 1024);
 }
@@ -140,20 +148,24 @@ TEST_F(GenerateImage, ProModelRefusedForFreeTier) {
   auto user = stack().create_user("free", 1000);
   auto r = stack().post_generate(user.api_key, R"({"prompt":"x","model":"flux-2-pro"})");
   EXPECT_EQ(r.status, 403);
-  EXPECT_EQ(r.body, R"({"error":"This model requires a Pro subscription","code":"MODEL_REQUIRES_SUBSCRIPTION",)"
-                    R"("model":"flux-2-pro","requiredTier":"Pro"})");
+  EXPECT_EQ(
+      r.body,
+      R"({"error":"This model requires a Pro subscription","code":"MODEL_REQUIRES_SUBSCRIPTION",)"
+      R"("model":"flux-2-pro","requiredTier":"Pro"})");
   EXPECT_EQ(stack().user_number(user.user_id, "balance"), 1000);
 }
 
 TEST_F(GenerateImage, UpstreamFailureIs500AndRefunded) {
   auto user = stack().create_user("pro", 100);
-  auto r = stack().post_generate(user.api_key, R"({"prompt":"doomed [sim:fail=500]","model":"gpt-image-1","count":2})");
+  auto r = stack().post_generate(
+      user.api_key, R"({"prompt":"doomed [sim:fail=500]","model":"gpt-image-1","count":2})");
   EXPECT_EQ(r.status, 500);
   EXPECT_EQ(r.body, R"({"error":"Failed to generate image"})");
   EXPECT_EQ(stack().user_number(user.user_id, "balance"), 100);
   EXPECT_EQ(stack().user_number(user.user_id, "held"), 0);
   EXPECT_EQ(stack().user_number(user.user_id, "captured"), 0);
-  auto g = stack().post_generate(user.api_key, R"({"prompt":"gemini doomed [sim:fail=503]","model":"nano-banana","count":2})");
+  auto g = stack().post_generate(
+      user.api_key, R"({"prompt":"gemini doomed [sim:fail=503]","model":"nano-banana","count":2})");
   EXPECT_EQ(g.status, 500);
   EXPECT_EQ(stack().user_number(user.user_id, "balance"), 100);
 }
@@ -181,10 +193,12 @@ TEST_F(GenerateImage, RoutesAndMethods) {
   EXPECT_EQ(stack().get("/nope").status, 404);
   EXPECT_EQ(stack().get("/api/v1/generate-image").status, 405);
   auto user = stack().create_user("free", 10);
-  auto r = http_request("POST", stack().api_url("/api/v1/generate-image"), "prompt=x",
-                        {"Authorization: Bearer " + user.api_key, "Content-Type: application/x-www-form-urlencoded"});
+  auto r = http_request(
+      "POST", stack().api_url("/api/v1/generate-image"), "prompt=x",
+      {"Authorization: Bearer " + user.api_key, "Content-Type: application/x-www-form-urlencoded"});
   EXPECT_EQ(r.status, 415);
-  auto big = stack().post_generate(user.api_key, R"({"prompt":")" + std::string(200000, 'a') + "\"}");
+  auto big =
+      stack().post_generate(user.api_key, R"({"prompt":")" + std::string(200000, 'a') + "\"}");
   EXPECT_EQ(big.status, 413);
 }
 
@@ -194,7 +208,8 @@ TEST(GenerateImageTimeout, SlowUpstreamGives504RefundAndExpiredJob) {
   o.wait_timeout_ms = 1000;
   Stack stack(o);
   auto user = stack.create_user("pro", 100);
-  auto r = stack.post_generate(user.api_key, R"({"prompt":"slow [sim:delay=4000]","model":"gpt-image-1"})");
+  auto r = stack.post_generate(user.api_key,
+                               R"({"prompt":"slow [sim:delay=4000]","model":"gpt-image-1"})");
   ASSERT_EQ(r.status, 504) << r.body;
   const std::string job_id = json_string(r.body, "/jobId");
   ASSERT_FALSE(job_id.empty());

@@ -1,9 +1,10 @@
 // The credit scripts against a real redis-server: money moves only as the design says.
+#include "common/lua_scripts.h"
+
 #include <gtest/gtest.h>
 
 #include "admin/admin_context.h"
 #include "common/job_codec.h"
-#include "common/lua_scripts.h"
 #include "common/redis_keys.h"
 #include "tests/support/redis_server.h"
 
@@ -23,15 +24,17 @@ class LuaScripts : public ::testing::Test {
     server_.reset();
   }
 
-  void create_user(const std::string& uid, const std::string& tier, std::int64_t credits, const std::string& key_hash) {
+  void create_user(const std::string& uid, const std::string& tier, std::int64_t credits,
+                   const std::string& key_hash) {
     auto r = ctx_.script(lua::kCreateUser, {uid, tier, std::to_string(credits), "1", key_hash});
     ASSERT_EQ(r.as_int(), 1);
   }
 
-  std::vector<std::string> admit(const std::string& mode, const std::string& ident, const std::string& tier,
-                                 std::int64_t cost, const std::string& job_id, int count = 1, std::int64_t cpi = 0,
-                                 std::int64_t rate = 0, std::int64_t depth = 0, const std::string& idem = "",
-                                 const std::string& body_hash = "") {
+  std::vector<std::string> admit(const std::string& mode, const std::string& ident,
+                                 const std::string& tier, std::int64_t cost,
+                                 const std::string& job_id, int count = 1, std::int64_t cpi = 0,
+                                 std::int64_t rate = 0, std::int64_t depth = 0,
+                                 const std::string& idem = "", const std::string& body_hash = "") {
     JobSpec s;
     s.job_id = job_id;
     s.model = "gpt-image-1";
@@ -43,8 +46,16 @@ class LuaScripts : public ::testing::Test {
     s.reply_channel = "test";
     s.created_ms = 1;
     s.deadline_ms = 2;
-    std::vector<std::string> args = {mode, ident, tier, std::to_string(cost), "1000", std::to_string(rate),
-                                     std::to_string(depth), "600", idem, body_hash};
+    std::vector<std::string> args = {mode,
+                                     ident,
+                                     tier,
+                                     std::to_string(cost),
+                                     "1000",
+                                     std::to_string(rate),
+                                     std::to_string(depth),
+                                     "600",
+                                     idem,
+                                     body_hash};
     for (auto& [k, v] : encode_job_fields(s)) {
       args.push_back(k);
       args.push_back(v);
@@ -57,10 +68,11 @@ class LuaScripts : public ::testing::Test {
     return out;
   }
 
-  std::vector<std::string> finalize(const std::string& job_id, const std::string& status, int delivered) {
+  std::vector<std::string> finalize(const std::string& job_id, const std::string& status,
+                                    int delivered) {
     std::vector<std::string> out;
-    const redis::Reply reply =
-        ctx_.script(lua::kFinalize, {job_id, status, std::to_string(delivered), "[]", "", "5", "", "600"});
+    const redis::Reply reply = ctx_.script(
+        lua::kFinalize, {job_id, status, std::to_string(delivered), "[]", "", "5", "", "600"});
     for (const auto& e : reply.elements()) {
       out.push_back(e.is_integer() ? std::to_string(*e.as_int()) : e.as_string());
     }
@@ -70,7 +82,9 @@ class LuaScripts : public ::testing::Test {
   std::int64_t user_field(const std::string& uid, const std::string& field) {
     return ctx_.command({"HGET", keys::user(uid), field}).as_int().value_or(-999);
   }
-  std::int64_t ledger_length() { return ctx_.command({"XLEN", std::string(keys::kLedgerStream)}).as_int().value_or(-1); }
+  std::int64_t ledger_length() {
+    return ctx_.command({"XLEN", std::string(keys::kLedgerStream)}).as_int().value_or(-1);
+  }
 
   std::unique_ptr<testing::RedisServer> server_;
   admin::AdminContext ctx_;
@@ -151,10 +165,12 @@ TEST_F(LuaScripts, IdempotencyKeyAdmitsOnceAndRemembersTheJob) {
   auto again = admit("user", "u1", "pro", 10, "j2", 1, 10, 0, 0, "key-1", "h1");
   ASSERT_EQ(again[0], "idem");
   EXPECT_EQ(again[2], "j1");
-  EXPECT_EQ(admit("user", "u1", "pro", 10, "j3", 1, 10, 0, 0, "key-1", "other")[0], "idem_mismatch");
+  EXPECT_EQ(admit("user", "u1", "pro", 10, "j3", 1, 10, 0, 0, "key-1", "other")[0],
+            "idem_mismatch");
   EXPECT_EQ(user_field("u1", "balance"), 90);  // charged once
   EXPECT_EQ(ctx_.command({"EXISTS", keys::job("j2")}).as_int(), 0);
-  EXPECT_EQ(admit("user", "u1", "pro", 10, "j4", 1, 10, 0, 0, "key-2", "h1")[0], "ok");  // another key
+  EXPECT_EQ(admit("user", "u1", "pro", 10, "j4", 1, 10, 0, 0, "key-2", "h1")[0],
+            "ok");  // another key
 }
 
 TEST_F(LuaScripts, RefusedRequestsDoNotBurnTheIdempotencyKey) {
@@ -164,7 +180,9 @@ TEST_F(LuaScripts, RefusedRequestsDoNotBurnTheIdempotencyKey) {
   EXPECT_EQ(admit("user", "u1", "pro", 10, "j2", 1, 10, 0, 0, "key-1", "h1")[0], "ok");
 }
 
-TEST_F(LuaScripts, FinalizeOfUnknownJobIsMissing) { EXPECT_EQ(finalize("nope", "failed", 0)[0], "missing"); }
+TEST_F(LuaScripts, FinalizeOfUnknownJobIsMissing) {
+  EXPECT_EQ(finalize("nope", "failed", 0)[0], "missing");
+}
 
 TEST_F(LuaScripts, GrantAddsToBalanceAndLedger) {
   create_user("u1", "free", 5, "");

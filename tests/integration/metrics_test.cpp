@@ -27,7 +27,10 @@ int promtool_check(const std::string& exposition, std::string& output) {
 TEST(Metrics, ApiAndWorkerExpositionsPassPromtool) {
   Stack stack;
   auto user = stack.create_user("pro", 100);
-  ASSERT_EQ(stack.post_generate(user.api_key, R"({"prompt":"metrics please","model":"gpt-image-1"})").status, 200);
+  ASSERT_EQ(
+      stack.post_generate(user.api_key, R"({"prompt":"metrics please","model":"gpt-image-1"})")
+          .status,
+      200);
   ASSERT_EQ(stack.post_generate(user.api_key, R"({"prompt":"x","model":"nope"})").status, 400);
 
   for (auto port : {stack.api_metrics_port(), stack.worker_metrics_port()}) {
@@ -37,11 +40,14 @@ TEST(Metrics, ApiAndWorkerExpositionsPassPromtool) {
     std::string out;
     EXPECT_EQ(promtool_check(r.body, out), 0) << out << "\n" << r.body;
   }
-  auto api = http_request("GET", "http://127.0.0.1:" + std::to_string(stack.api_metrics_port()) + "/metrics");
-  EXPECT_NE(api.body.find(R"(imagegen_http_requests_total{route="generate",status="200"} 1)"), std::string::npos)
+  auto api = http_request(
+      "GET", "http://127.0.0.1:" + std::to_string(stack.api_metrics_port()) + "/metrics");
+  EXPECT_NE(api.body.find(R"(imagegen_http_requests_total{route="generate",status="200"} 1)"),
+            std::string::npos)
       << api.body;
   EXPECT_NE(api.body.find("imagegen_admissions_refused_total"), std::string::npos);
-  auto worker = http_request("GET", "http://127.0.0.1:" + std::to_string(stack.worker_metrics_port()) + "/metrics");
+  auto worker = http_request(
+      "GET", "http://127.0.0.1:" + std::to_string(stack.worker_metrics_port()) + "/metrics");
   EXPECT_NE(worker.body.find("imagegen_provider_calls_total"), std::string::npos) << worker.body;
 }
 

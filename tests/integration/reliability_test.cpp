@@ -28,10 +28,12 @@ TEST(Idempotency, SameKeySameBodyReturnsTheFirstOutcomeAndChargesOnce) {
   auto again = stack.post_generate(user.api_key, body, {"Idempotency-Key: order-42"});
   ASSERT_EQ(again.status, 200) << again.body;
   EXPECT_EQ(json_string(again.body, "/jobId"), json_string(first.body, "/jobId"));
-  EXPECT_EQ(json_string(again.body, "/results/1/filePath"), json_string(first.body, "/results/1/filePath"));
+  EXPECT_EQ(json_string(again.body, "/results/1/filePath"),
+            json_string(first.body, "/results/1/filePath"));
   EXPECT_EQ(stack.user_number(user.user_id, "balance"), 100 - 24);
-  auto other = stack.post_generate(user.api_key, R"({"prompt":"another body","model":"gpt-image-1"})",
-                                   {"Idempotency-Key: order-42"});
+  auto other =
+      stack.post_generate(user.api_key, R"({"prompt":"another body","model":"gpt-image-1"})",
+                          {"Idempotency-Key: order-42"});
   EXPECT_EQ(other.status, 422);
   EXPECT_EQ(json_string(other.body, "/code"), "IDEMPOTENCY_KEY_MISMATCH");
   EXPECT_EQ(stack.user_number(user.user_id, "balance"), 100 - 24);
@@ -41,7 +43,9 @@ TEST(Idempotency, RetryWhileTheFirstRunsWaitsForItsOutcome) {
   Stack stack;
   auto user = stack.create_user("pro", 100);
   const std::string body = R"({"prompt":"slow idempotent [sim:delay=1500]","model":"gpt-image-1"})";
-  auto first = std::async(std::launch::async, [&] { return stack.post_generate(user.api_key, body, {"Idempotency-Key: k1"}); });
+  auto first = std::async(std::launch::async, [&] {
+    return stack.post_generate(user.api_key, body, {"Idempotency-Key: k1"});
+  });
   // The retry goes out once the first is admitted (its hold is visible), not after a fixed time.
   ASSERT_TRUE(wait_for([&] { return stack.user_number(user.user_id, "held") == 12; }, 10s));
   auto second = stack.post_generate(user.api_key, body, {"Idempotency-Key: k1"});
@@ -58,7 +62,8 @@ TEST(CrashedWorker, ItsJobIsReclaimedAndChargedOnce) {
   Stack stack(o);
   auto user = stack.create_user("pro", 100);
   auto request = std::async(std::launch::async, [&] {
-    return stack.post_generate(user.api_key, R"({"prompt":"survive a crash [sim:delay=1500]","model":"gpt-image-1"})");
+    return stack.post_generate(
+        user.api_key, R"({"prompt":"survive a crash [sim:delay=1500]","model":"gpt-image-1"})");
   });
   // Worker 0 has the job (pending entry, running status) when it dies.
   ASSERT_TRUE(wait_for([&] { return pending_entries(stack) == 1; }, 10s));
@@ -79,7 +84,8 @@ TEST(CrashedWorker, PastMaxDeliveriesTheJobIsDeadLetteredAndRefunded) {
   Stack stack(o);
   auto user = stack.create_user("pro", 100);
   auto request = std::async(std::launch::async, [&] {
-    return stack.post_generate(user.api_key, R"({"prompt":"poison [sim:delay=1500]","model":"gpt-image-1"})");
+    return stack.post_generate(user.api_key,
+                               R"({"prompt":"poison [sim:delay=1500]","model":"gpt-image-1"})");
   });
   ASSERT_TRUE(wait_for([&] { return pending_entries(stack) == 1; }, 10s));
   stack.worker(0).kill(SIGKILL);
@@ -94,9 +100,12 @@ TEST(CrashedWorker, PastMaxDeliveriesTheJobIsDeadLetteredAndRefunded) {
   const std::string job_id = json_string(dlq, "/0/jobId");
   // Requeued: the cost is held again and the job runs to the end.
   stack.admin("dlq requeue " + entry);
-  EXPECT_TRUE(wait_for([&] {
-    return json_string(stack.get("/api/v1/jobs/" + job_id, user.api_key).body, "/status") == "succeeded";
-  }, 20s));
+  EXPECT_TRUE(wait_for(
+      [&] {
+        return json_string(stack.get("/api/v1/jobs/" + job_id, user.api_key).body, "/status") ==
+               "succeeded";
+      },
+      20s));
   EXPECT_EQ(stack.user_number(user.user_id, "balance"), 88);
   EXPECT_EQ(json_array_size(stack.admin("dlq list --json"), ""), 0u);
   EXPECT_NE(stack.admin("audit").find("clean"), std::string::npos);
@@ -107,7 +116,8 @@ TEST(RedisOutage, ApiAnswers503FastAndRecoversByItself) {
   auto user = stack.create_user("pro", 100);
   stack.redis().stop();
   const auto started = std::chrono::steady_clock::now();
-  auto r = stack.post_generate(user.api_key, R"({"prompt":"during the outage","model":"gpt-image-1"})");
+  auto r =
+      stack.post_generate(user.api_key, R"({"prompt":"during the outage","model":"gpt-image-1"})");
   const auto took = std::chrono::steady_clock::now() - started;
   EXPECT_EQ(r.status, 503) << r.body;
   EXPECT_FALSE(r.headers["retry-after"].empty());
@@ -116,9 +126,14 @@ TEST(RedisOutage, ApiAnswers503FastAndRecoversByItself) {
   stack.redis().restart();  // an empty server: the data of this test server is not persisted
   ASSERT_TRUE(wait_for([&] { return stack.get("/readyz").status == 200; }, 15s));
   auto fresh = stack.create_user("pro", 100);
-  ASSERT_TRUE(wait_for([&] {
-    return stack.post_generate(fresh.api_key, R"({"prompt":"after the outage","model":"gpt-image-1"})").status == 200;
-  }, 15s));
+  ASSERT_TRUE(wait_for(
+      [&] {
+        return stack
+                   .post_generate(fresh.api_key,
+                                  R"({"prompt":"after the outage","model":"gpt-image-1"})")
+                   .status == 200;
+      },
+      15s));
 }
 
 // Issue 5's outage: Redis down for 10 s under load, then back (same data, AOF). During the
@@ -137,8 +152,9 @@ TEST(RedisOutage, TenSecondsDownUnderLoadLosesNoHeldCredit) {
   for (int c = 0; c < 4; ++c) {
     clients.emplace_back([&, c] {
       for (int i = 0; load; ++i) {
-        auto r = stack.post_generate(user.api_key, R"({"prompt":"outage load )" + std::to_string(c) + "-" +
-                                                       std::to_string(i) + R"( [sim:delay=100]","model":"gpt-image-1"})");
+        auto r = stack.post_generate(
+            user.api_key, R"({"prompt":"outage load )" + std::to_string(c) + "-" +
+                              std::to_string(i) + R"( [sim:delay=100]","model":"gpt-image-1"})");
         if (r.status == 0) ++hung;
         if (r.status == 503) {
           ++unavailable;
@@ -156,8 +172,12 @@ TEST(RedisOutage, TenSecondsDownUnderLoadLosesNoHeldCredit) {
   int during = 0, during_other = 0;
   const auto outage_end = std::chrono::steady_clock::now() + 10s;
   while (std::chrono::steady_clock::now() < outage_end) {
-    auto r = stack.post_generate(user.api_key, R"({"prompt":"during the outage","model":"gpt-image-1"})");
-    if (r.status == 503 && !r.headers["retry-after"].empty()) ++during; else ++during_other;
+    auto r = stack.post_generate(user.api_key,
+                                 R"({"prompt":"during the outage","model":"gpt-image-1"})");
+    if (r.status == 503 && !r.headers["retry-after"].empty())
+      ++during;
+    else
+      ++during_other;
   }
   stack.redis().restart();
   ASSERT_TRUE(wait_for([&] { return stack.get("/readyz").status == 200; }, 20s));
@@ -168,14 +188,16 @@ TEST(RedisOutage, TenSecondsDownUnderLoadLosesNoHeldCredit) {
   EXPECT_EQ(hung.load(), 0);
   EXPECT_GT(during, 0);
   EXPECT_EQ(during_other, 0);
-  ASSERT_TRUE(wait_for([&] {
-    return stack.user_number(user.user_id, "held") == 0 &&
-           stack.redis().command({"GET", "imagegen:inflight"}).as_int().value_or(0) == 0;
-  }, 60s));
+  ASSERT_TRUE(wait_for(
+      [&] {
+        return stack.user_number(user.user_id, "held") == 0 &&
+               stack.redis().command({"GET", "imagegen:inflight"}).as_int().value_or(0) == 0;
+      },
+      60s));
   std::string audit = stack.admin("audit");
   EXPECT_NE(audit.find("clean"), std::string::npos) << audit;
-  std::printf("outage: during=%d x 503 other=%d; clients answered=%d (503 %d) hung=%d %s", during, during_other,
-              answered.load(), unavailable.load(), hung.load(), audit.c_str());
+  std::printf("outage: during=%d x 503 other=%d; clients answered=%d (503 %d) hung=%d %s", during,
+              during_other, answered.load(), unavailable.load(), hung.load(), audit.c_str());
 }
 
 TEST(RedisOutage, AStalledRedisGives503AndLosesNoCredit) {
@@ -188,7 +210,8 @@ TEST(RedisOutage, AStalledRedisGives503AndLosesNoCredit) {
   EXPECT_FALSE(r.headers["retry-after"].empty());
   EXPECT_EQ(stack.get("/readyz").status, 503);
   ASSERT_TRUE(wait_for([&] { return stack.get("/readyz").status == 200; }, 15s));
-  EXPECT_EQ(stack.user_number(user.user_id, "balance") + stack.user_number(user.user_id, "held"), 100);
+  EXPECT_EQ(stack.user_number(user.user_id, "balance") + stack.user_number(user.user_id, "held"),
+            100);
   ASSERT_TRUE(wait_for([&] { return stack.user_number(user.user_id, "held") == 0; }, 15s));
   EXPECT_NE(stack.admin("audit").find("clean"), std::string::npos);
 }
@@ -197,7 +220,8 @@ TEST(GracefulShutdown, ApiAnswersWhatItHoldsThenExitsZero) {
   Stack stack;
   auto user = stack.create_user("pro", 100);
   auto request = std::async(std::launch::async, [&] {
-    return stack.post_generate(user.api_key, R"({"prompt":"finish me [sim:delay=1000]","model":"gpt-image-1"})");
+    return stack.post_generate(user.api_key,
+                               R"({"prompt":"finish me [sim:delay=1000]","model":"gpt-image-1"})");
   });
   ASSERT_TRUE(wait_for([&] { return stack.user_number(user.user_id, "held") == 12; }, 10s));
   stack.api().kill(SIGTERM);
@@ -211,7 +235,8 @@ TEST(GracefulShutdown, WorkerFinishesItsJobThenExitsZero) {
   Stack stack;
   auto user = stack.create_user("pro", 100);
   auto request = std::async(std::launch::async, [&] {
-    return stack.post_generate(user.api_key, R"({"prompt":"drain me [sim:delay=1000]","model":"gpt-image-1"})");
+    return stack.post_generate(user.api_key,
+                               R"({"prompt":"drain me [sim:delay=1000]","model":"gpt-image-1"})");
   });
   ASSERT_TRUE(wait_for([&] { return pending_entries(stack) == 1; }, 10s));
   stack.worker(0).kill(SIGTERM);

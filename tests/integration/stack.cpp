@@ -27,7 +27,8 @@ std::string make_temp_dir() {
 
 void wait_ready(Process& p, std::uint16_t port, const char* what) {
   if (!wait_for_tcp_port(port, 20s)) {
-    throw std::runtime_error(std::string(what) + " did not listen on its port; log:\n" + p.read_log());
+    throw std::runtime_error(std::string(what) + " did not listen on its port; log:\n" +
+                             p.read_log());
   }
 }
 }  // namespace
@@ -44,7 +45,8 @@ Stack::Stack(StackOptions o) {
   api_metrics_port_ = free_port();
   worker_metrics_port_ = free_port();
 
-  sim_ = std::make_unique<Process>(bin("imagegen-sim"), std::vector<std::string>{"--port", std::to_string(sim_port_)},
+  sim_ = std::make_unique<Process>(bin("imagegen-sim"),
+                                   std::vector<std::string>{"--port", std::to_string(sim_port_)},
                                    std::map<std::string, std::string>{}, dir_ + "/sim.log");
   wait_ready(*sim_, sim_port_, "imagegen-sim");
 
@@ -57,8 +59,9 @@ Stack::Stack(StackOptions o) {
   worker_env_["IMAGEGEN_STORAGE"] = "local:" + images_dir_;
   worker_env_["IMAGEGEN_WORKER_CONCURRENCY"] = std::to_string(o.worker_concurrency);
   worker_env_["IMAGEGEN_PROVIDER_BASE_URL"] = "http://127.0.0.1:" + std::to_string(sim_port_);
-  for (const char* key : {"GEMINI_API_KEY", "OPENAI_API_KEY", "BFL_API_KEY", "MIDJOURNEY_API_KEY", "RUNWAY_API_KEY",
-                          "XAI_API_KEY", "BYTEPLUS_API_KEY", "OPENROUTER_API_KEY", "DASHSCOPE_API_KEY"}) {
+  for (const char* key :
+       {"GEMINI_API_KEY", "OPENAI_API_KEY", "BFL_API_KEY", "MIDJOURNEY_API_KEY", "RUNWAY_API_KEY",
+        "XAI_API_KEY", "BYTEPLUS_API_KEY", "OPENROUTER_API_KEY", "DASHSCOPE_API_KEY"}) {
     worker_env_[key] = "sim-key";
   }
   // Kling signs a JWT with two keys; these are the simulator's defaults.
@@ -71,7 +74,8 @@ Stack::Stack(StackOptions o) {
     worker_env_["IMAGEGEN_SUPABASE_BUCKET"] = o.supabase_bucket;
   }
   for (auto& [k, v] : o.worker_env) worker_env_[k] = v;
-  if (o.start_worker) start_worker({{"IMAGEGEN_METRICS_PORT", std::to_string(worker_metrics_port_)}});
+  if (o.start_worker)
+    start_worker({{"IMAGEGEN_METRICS_PORT", std::to_string(worker_metrics_port_)}});
   auto env = common;
   env["IMAGEGEN_API_HOST"] = "127.0.0.1";
   env["IMAGEGEN_API_PORT"] = std::to_string(api_port_);
@@ -80,7 +84,8 @@ Stack::Stack(StackOptions o) {
   env["IMAGEGEN_API_THREADS"] = "2";
   env["IMAGEGEN_JWT_SECRET"] = "integration-secret";
   for (auto& [k, v] : o.api_env) env[k] = v;
-  api_ = std::make_unique<Process>(bin("imagegen-api"), std::vector<std::string>{}, env, dir_ + "/api.log");
+  api_ = std::make_unique<Process>(bin("imagegen-api"), std::vector<std::string>{}, env,
+                                   dir_ + "/api.log");
   wait_ready(*api_, api_port_, "imagegen-api");
   // Ready means Redis is reachable and the reply channel is subscribed.
   if (!wait_for([&] { return get("/readyz").status == 200; }, 20s)) {
@@ -96,7 +101,8 @@ std::size_t Stack::start_worker(const std::map<std::string, std::string>& extra_
   metrics_port = static_cast<std::uint16_t>(std::stoi(env["IMAGEGEN_METRICS_PORT"]));
   const std::size_t index = workers_.size();
   env["IMAGEGEN_CONSUMER_NAME"] = "worker-" + std::to_string(index);
-  workers_.push_back(std::make_unique<Process>(bin("imagegen-worker"), std::vector<std::string>{}, env,
+  workers_.push_back(std::make_unique<Process>(bin("imagegen-worker"), std::vector<std::string>{},
+                                               env,
                                                dir_ + "/worker-" + std::to_string(index) + ".log"));
   wait_ready(*workers_.back(), metrics_port, "imagegen-worker");
   return index;
@@ -108,8 +114,10 @@ Stack::~Stack() {
   sim_.reset();
   redis_.reset();
   std::error_code ec;
-  if (!::testing::Test::HasFailure()) fs::remove_all(dir_, ec);
-  else std::fprintf(stderr, "integration logs kept in %s\n", dir_.c_str());
+  if (!::testing::Test::HasFailure())
+    fs::remove_all(dir_, ec);
+  else
+    std::fprintf(stderr, "integration logs kept in %s\n", dir_.c_str());
 }
 
 std::string Stack::api_url(const std::string& path) const {
@@ -131,7 +139,8 @@ HttpResult Stack::get(const std::string& path, const std::string& api_key) {
 }
 
 std::string Stack::admin(const std::string& args) {
-  std::string cmd = "IMAGEGEN_REDIS_URL='" + redis_->url() + "' " + bin("imagegen-admin") + " " + args + " 2>&1";
+  std::string cmd =
+      "IMAGEGEN_REDIS_URL='" + redis_->url() + "' " + bin("imagegen-admin") + " " + args + " 2>&1";
   FILE* p = ::popen(cmd.c_str(), "r");
   if (!p) throw std::runtime_error("popen failed");
   std::string out;
@@ -143,7 +152,8 @@ std::string Stack::admin(const std::string& args) {
 }
 
 DemoUser Stack::create_user(const std::string& tier, std::int64_t credits) {
-  std::string out = admin("user create --tier " + tier + " --credits " + std::to_string(credits) + " --json");
+  std::string out =
+      admin("user create --tier " + tier + " --credits " + std::to_string(credits) + " --json");
   return DemoUser{json_string(out, "/userId"), json_string(out, "/apiKey")};
 }
 

@@ -18,10 +18,12 @@ size_t on_header(char* p, size_t size, size_t n, void* user) {
   auto colon = line.find(':');
   if (colon != std::string::npos) {
     std::string name = line.substr(0, colon);
-    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
     std::string value = line.substr(colon + 1);
     while (!value.empty() && (value.front() == ' ')) value.erase(0, 1);
-    while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) value.pop_back();
+    while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
+      value.pop_back();
     (*static_cast<std::map<std::string, std::string>*>(user))[name] = value;
   }
   return size * n;
@@ -29,7 +31,8 @@ size_t on_header(char* p, size_t size, size_t n, void* user) {
 }  // namespace
 
 HttpResult http_request(const std::string& method, const std::string& url, const std::string& body,
-                        const std::vector<std::string>& headers, std::chrono::milliseconds timeout) {
+                        const std::vector<std::string>& headers,
+                        std::chrono::milliseconds timeout) {
   HttpResult r;
   CURL* c = curl_easy_init();
   curl_slist* list = nullptr;

@@ -14,8 +14,8 @@ struct HttpResult {
   std::string error;
 };
 
-HttpResult http_request(const std::string& method, const std::string& url, const std::string& body = "",
-                        const std::vector<std::string>& headers = {},
+HttpResult http_request(const std::string& method, const std::string& url,
+                        const std::string& body = "", const std::vector<std::string>& headers = {},
                         std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
 }  // namespace imagegen::testing

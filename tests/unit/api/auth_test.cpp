@@ -9,7 +9,8 @@ namespace {
 
 constexpr std::int64_t kNow = 1'800'000'000;
 
-std::string make_jwt(const std::string& header, const std::string& payload, const std::string& secret) {
+std::string make_jwt(const std::string& header, const std::string& payload,
+                     const std::string& secret) {
   std::string input = crypto::base64url_encode(header) + "." + crypto::base64url_encode(payload);
   return input + "." + crypto::base64url_encode(crypto::hmac_sha256(secret, input));
 }
@@ -17,7 +18,8 @@ std::string make_jwt(const std::string& header, const std::string& payload, cons
 const std::string kHeader = R"({"alg":"HS256","typ":"JWT"})";
 
 TEST(Auth, ValidJwtGivesItsSubject) {
-  auto jwt = make_jwt(kHeader, R"({"sub":"user-1","exp":1800000100,"role":"authenticated"})", "s3cret");
+  auto jwt =
+      make_jwt(kHeader, R"({"sub":"user-1","exp":1800000100,"role":"authenticated"})", "s3cret");
   auto c = authenticate_header("Bearer " + jwt, "s3cret", kNow);
   ASSERT_TRUE(c.ok()) << c.error().message;
   EXPECT_EQ(c->kind, Credential::Kind::kUser);
@@ -25,14 +27,26 @@ TEST(Auth, ValidJwtGivesItsSubject) {
 }
 
 TEST(Auth, RefusesExpiredWrongSecretWrongAlgAndNoSub) {
-  EXPECT_FALSE(authenticate_header("Bearer " + make_jwt(kHeader, R"({"sub":"u","exp":1799999999})", "s"), "s", kNow).ok());
-  EXPECT_FALSE(authenticate_header("Bearer " + make_jwt(kHeader, R"({"sub":"u","exp":1900000000})", "x"), "s", kNow).ok());
-  EXPECT_FALSE(authenticate_header("Bearer " + make_jwt(R"({"alg":"none"})", R"({"sub":"u","exp":1900000000})", "s"),
-                                   "s", kNow).ok());
-  EXPECT_FALSE(authenticate_header("Bearer " + make_jwt(kHeader, R"({"exp":1900000000})", "s"), "s", kNow).ok());
-  EXPECT_FALSE(authenticate_header("Bearer " + make_jwt(kHeader, R"({"sub":"u"})", "s"), "s", kNow).ok());
-  EXPECT_FALSE(authenticate_header("Bearer " + make_jwt(kHeader, R"({"sub":"u","exp":1900000000,"nbf":1900000000})", "s"),
-                                   "s", kNow).ok());
+  EXPECT_FALSE(authenticate_header(
+                   "Bearer " + make_jwt(kHeader, R"({"sub":"u","exp":1799999999})", "s"), "s", kNow)
+                   .ok());
+  EXPECT_FALSE(authenticate_header(
+                   "Bearer " + make_jwt(kHeader, R"({"sub":"u","exp":1900000000})", "x"), "s", kNow)
+                   .ok());
+  EXPECT_FALSE(authenticate_header("Bearer " + make_jwt(R"({"alg":"none"})",
+                                                        R"({"sub":"u","exp":1900000000})", "s"),
+                                   "s", kNow)
+                   .ok());
+  EXPECT_FALSE(
+      authenticate_header("Bearer " + make_jwt(kHeader, R"({"exp":1900000000})", "s"), "s", kNow)
+          .ok());
+  EXPECT_FALSE(
+      authenticate_header("Bearer " + make_jwt(kHeader, R"({"sub":"u"})", "s"), "s", kNow).ok());
+  EXPECT_FALSE(
+      authenticate_header(
+          "Bearer " + make_jwt(kHeader, R"({"sub":"u","exp":1900000000,"nbf":1900000000})", "s"),
+          "s", kNow)
+          .ok());
 }
 
 TEST(Auth, JwtRefusedWhenNoSecretConfigured) {
@@ -50,8 +64,9 @@ TEST(Auth, ApiKeyIsHashed) {
 }
 
 TEST(Auth, MalformedHeadersRefused) {
-  for (const char* h : {"", "Bearer", "Bearer ", "Basic abc", "Bearer igk_123", "Bearer a.b",
-                        "Bearer igk_zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"}) {
+  for (const char* h :
+       {"", "Bearer", "Bearer ", "Basic abc", "Bearer igk_123", "Bearer a.b",
+        "Bearer igk_zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"}) {
     EXPECT_FALSE(authenticate_header(h, "s", kNow).ok()) << h;
   }
 }

@@ -11,7 +11,8 @@ const Catalog& catalog() {
   return c;
 }
 
-std::variant<GenerateRequest, ApiResponse> validate(const std::string& body, std::size_t max_prompt = 10000) {
+std::variant<GenerateRequest, ApiResponse> validate(const std::string& body,
+                                                    std::size_t max_prompt = 10000) {
   return validate_generate_request(body, catalog(), {max_prompt});
 }
 
@@ -30,10 +31,12 @@ TEST_P(RejectsBadBodies, With400NamingTheField) {
   const auto& res = std::get<ApiResponse>(r);
   EXPECT_EQ(res.status, 400) << c.name;
   if (*c.field) {
-    EXPECT_NE(res.body.find(std::string("\"field\":\"") + c.field + "\""), std::string::npos) << c.name << res.body;
+    EXPECT_NE(res.body.find(std::string("\"field\":\"") + c.field + "\""), std::string::npos)
+        << c.name << res.body;
   }
   simdjson::dom::parser p;
-  EXPECT_EQ(p.parse(res.body).error(), simdjson::SUCCESS) << "error body must be JSON: " << res.body;
+  EXPECT_EQ(p.parse(res.body).error(), simdjson::SUCCESS)
+      << "error body must be JSON: " << res.body;
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -42,7 +45,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"malformed", R"({"prompt": )", ""}, BadCase{"trailing", R"({"prompt":"a"} x)", ""},
         BadCase{"array", R"(["prompt"])", ""}, BadCase{"invalid utf8", "{\"prompt\":\"\xff\"}", ""},
         BadCase{"empty", "", ""}, BadCase{"missing prompt", R"({"model":"nano-banana"})", "prompt"},
-        BadCase{"null prompt", R"({"prompt":null})", "prompt"}, BadCase{"empty prompt", R"({"prompt":""})", "prompt"},
+        BadCase{"null prompt", R"({"prompt":null})", "prompt"},
+        BadCase{"empty prompt", R"({"prompt":""})", "prompt"},
         BadCase{"blank prompt", R"({"prompt":" \n\t "})", "prompt"},
         BadCase{"numeric prompt", R"({"prompt":5})", "prompt"},
         BadCase{"model not string", R"({"prompt":"a","model":7})", "model"},
@@ -55,20 +59,25 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"count float", R"({"prompt":"a","count":2.0})", "count"},
         BadCase{"count string", R"({"prompt":"a","count":"2"})", "count"},
         BadCase{"count huge", R"({"prompt":"a","count":18446744073709551615})", "count"},
-        BadCase{"negative wrong type", R"({"prompt":"a","model":"nano-banana","negativePrompt":1})", "negativePrompt"},
+        BadCase{"negative wrong type", R"({"prompt":"a","model":"nano-banana","negativePrompt":1})",
+                "negativePrompt"},
         BadCase{"seed negative", R"({"prompt":"a","seed":-1})", "seed"},
         BadCase{"seed too big", R"({"prompt":"a","seed":4294967296})", "seed"},
         BadCase{"seed float", R"({"prompt":"a","seed":1.5})", "seed"},
-        BadCase{"resolution not offered", R"({"prompt":"a","model":"nano-banana","resolution":"2K"})", "resolution"},
+        BadCase{"resolution not offered",
+                R"({"prompt":"a","model":"nano-banana","resolution":"2K"})", "resolution"},
         BadCase{"seedream-4-5 has no 1K", R"({"prompt":"a","model":"seedream-4-5"})", "resolution"},
-        BadCase{"aspect not offered", R"({"prompt":"a","model":"kling-image-v3","aspectRatio":"4:5"})", "aspectRatio"},
+        BadCase{"aspect not offered",
+                R"({"prompt":"a","model":"kling-image-v3","aspectRatio":"4:5"})", "aspectRatio"},
         BadCase{"seed unsupported", R"({"prompt":"a","model":"gpt-image-1","seed":3})", "seed"},
-        BadCase{"runway turbo needs reference images", R"({"prompt":"a","model":"runway-gen4-image-turbo"})", "model"},
-        BadCase{"negative unsupported", R"({"prompt":"a","model":"gpt-image-1","negativePrompt":"x"})",
-                "negativePrompt"}),
+        BadCase{"runway turbo needs reference images",
+                R"({"prompt":"a","model":"runway-gen4-image-turbo"})", "model"},
+        BadCase{"negative unsupported",
+                R"({"prompt":"a","model":"gpt-image-1","negativePrompt":"x"})", "negativePrompt"}),
     [](const auto& info) {
       std::string n = info.param.name;
-      for (auto& ch : n) if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+      for (auto& ch : n)
+        if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
       return n;
     });
 
@@ -92,7 +101,8 @@ TEST(Validation, DefaultsApply) {
 }
 
 TEST(Validation, NullMeansDefaultAndUnknownFieldsAreIgnored) {
-  auto r = validate(R"({"prompt":"x","model":null,"aspectRatio":null,"count":null,"seed":null,"extra":{"a":[1]}})");
+  auto r = validate(
+      R"({"prompt":"x","model":null,"aspectRatio":null,"count":null,"seed":null,"extra":{"a":[1]}})");
   ASSERT_TRUE(std::holds_alternative<GenerateRequest>(r));
   EXPECT_EQ(std::get<GenerateRequest>(r).model->key, "nano-banana");
 }
@@ -113,7 +123,8 @@ TEST(Validation, EveryFieldAccepted) {
 TEST(Validation, PromptLimitCountsCharactersNotBytes) {
   std::string accented;
   for (int i = 0; i < 10; ++i) accented += "\xc3\xa9";  // 10 characters, 20 bytes
-  EXPECT_TRUE(std::holds_alternative<GenerateRequest>(validate(R"({"prompt":")" + accented + "\"}", 10)));
+  EXPECT_TRUE(
+      std::holds_alternative<GenerateRequest>(validate(R"({"prompt":")" + accented + "\"}", 10)));
   auto r = validate(R"({"prompt":")" + accented + "e\"}", 10);
   ASSERT_TRUE(std::holds_alternative<ApiResponse>(r));
   EXPECT_NE(std::get<ApiResponse>(r).body.find("10"), std::string::npos);

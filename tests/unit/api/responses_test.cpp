@@ -11,25 +11,39 @@ TEST(Responses, SpecBodiesToTheLetter) {
   EXPECT_EQ(unauthorized().status, 401);
   EXPECT_EQ(unauthorized().body, R"({"error":"Unauthorized: Invalid or expired token"})");
   EXPECT_EQ(insufficient_credits(50, 10).status, 402);
-  EXPECT_EQ(insufficient_credits(50, 10).body, R"({"error":"Insufficient credits. Required: 50, Remaining: 10"})");
+  EXPECT_EQ(insufficient_credits(50, 10).body,
+            R"({"error":"Insufficient credits. Required: 50, Remaining: 10"})");
   EXPECT_EQ(requires_tier("flux-2-pro", "Pro").status, 403);
-  EXPECT_EQ(requires_tier("flux-2-pro", "Pro").body,
-            R"({"error":"This model requires a Pro subscription","code":"MODEL_REQUIRES_SUBSCRIPTION",)"
-            R"("model":"flux-2-pro","requiredTier":"Pro"})");
+  EXPECT_EQ(
+      requires_tier("flux-2-pro", "Pro").body,
+      R"({"error":"This model requires a Pro subscription","code":"MODEL_REQUIRES_SUBSCRIPTION",)"
+      R"("model":"flux-2-pro","requiredTier":"Pro"})");
   EXPECT_EQ(generation_failed().status, 500);
   EXPECT_EQ(generation_failed().body, R"({"error":"Failed to generate image"})");
-  EXPECT_EQ(unknown_model("invalid-model").body, R"({"error":"Unknown model","model":"invalid-model"})");
+  EXPECT_EQ(unknown_model("invalid-model").body,
+            R"({"error":"Unknown model","model":"invalid-model"})");
 }
 
 TEST(Responses, SuccessHasTheSeedShapeWithOneEntryPerImage) {
-  SuccessBody b{"j1", "nano-banana", "gemini", "A \"sunset\"", {"u/generated/generated_j1_0.png", "u/generated/generated_j1_1.png"},
-                10, 90, 0};
+  SuccessBody b{"j1",
+                "nano-banana",
+                "gemini",
+                "A \"sunset\"",
+                {"u/generated/generated_j1_0.png", "u/generated/generated_j1_1.png"},
+                10,
+                90,
+                0};
   auto r = success(b);
   EXPECT_EQ(r.status, 200);
-  EXPECT_EQ(r.body.find(R"({"filePath":"u/generated/generated_j1_0.png","prompt":"A \"sunset\"","provider":"gemini","results":[)"), 0u)
+  EXPECT_EQ(
+      r.body.find(
+          R"({"filePath":"u/generated/generated_j1_0.png","prompt":"A \"sunset\"","provider":"gemini","results":[)"),
+      0u)
       << r.body;
-  EXPECT_NE(r.body.find(R"({"filePath":"u/generated/generated_j1_1.png","prompt":"A \"sunset\"","provider":"gemini"})"),
-            std::string::npos);
+  EXPECT_NE(
+      r.body.find(
+          R"({"filePath":"u/generated/generated_j1_1.png","prompt":"A \"sunset\"","provider":"gemini"})"),
+      std::string::npos);
 }
 
 TEST(Responses, RetryAfterOnThrottling) {

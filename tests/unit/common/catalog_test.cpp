@@ -19,8 +19,8 @@ TEST(Catalog, ShippedCatalogHasEverySpecModel) {
 
 TEST(Catalog, TiersFollowTheDesign) {
   Catalog c = load_shipped();
-  for (auto key : {"nano-banana", "flux-2-klein-4b", "flux-2-klein-9b", "gpt-image-1-mini", "grok-imagine-image",
-                   "seedream-4-0", "wan-2-6-image"}) {
+  for (auto key : {"nano-banana", "flux-2-klein-4b", "flux-2-klein-9b", "gpt-image-1-mini",
+                   "grok-imagine-image", "seedream-4-0", "wan-2-6-image"}) {
     EXPECT_EQ(c.find(key)->required_tier, Tier::kFree) << key;
   }
   for (const auto& m : c.models()) {
@@ -58,10 +58,11 @@ std::string one_model(const std::string& extra) {
   for (auto key : kAllModelKeys) {
     if (!first) models += ",";
     first = false;
-    models += R"({"key":")" + std::string(key) +
-              R"(","provider":"openai","upstreamId":"x","tier":"free","credits":{"1K":1},"aspectRatios":["1:1"],)"
-              R"("seed":false,"negativePrompt":false,"maxImagesPerCall":1,"maxPromptChars":100)" +
-              (key == kAllModelKeys[0] ? extra : std::string()) + "}";
+    models +=
+        R"({"key":")" + std::string(key) +
+        R"(","provider":"openai","upstreamId":"x","tier":"free","credits":{"1K":1},"aspectRatios":["1:1"],)"
+        R"("seed":false,"negativePrompt":false,"maxImagesPerCall":1,"maxPromptChars":100)" +
+        (key == kAllModelKeys[0] ? extra : std::string()) + "}";
   }
   return models + "]}";
 }

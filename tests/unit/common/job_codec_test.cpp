@@ -23,7 +23,8 @@ JobSpec sample() {
   return s;
 }
 
-std::map<std::string, std::string, std::less<>> as_map(const FieldList& f, const std::string& user) {
+std::map<std::string, std::string, std::less<>> as_map(const FieldList& f,
+                                                       const std::string& user) {
   std::map<std::string, std::string, std::less<>> m(f.begin(), f.end());
   m["user"] = user;
   return m;
@@ -72,7 +73,12 @@ TEST(JobCodec, RefusesMissingOrMalformedFields) {
 }
 
 TEST(ResultMessage, RoundTrips) {
-  JobResultMessage m{"j1", "partial", 24, 976, "one image failed\nafter retries", {"u/generated/generated_j1_0.png"}};
+  JobResultMessage m{"j1",
+                     "partial",
+                     24,
+                     976,
+                     "one image failed\nafter retries",
+                     {"u/generated/generated_j1_0.png"}};
   auto d = decode_result_message(encode_result_message(m));
   ASSERT_TRUE(d.ok());
   EXPECT_EQ(d->status, "partial");
@@ -83,7 +89,9 @@ TEST(ResultMessage, RoundTrips) {
   EXPECT_EQ(d->results[0], "u/generated/generated_j1_0.png");
 }
 
-TEST(ResultMessage, RefusesTruncated) { EXPECT_FALSE(decode_result_message("j1\nsucceeded\n3").ok()); }
+TEST(ResultMessage, RefusesTruncated) {
+  EXPECT_FALSE(decode_result_message("j1\nsucceeded\n3").ok());
+}
 
 }  // namespace
 }  // namespace imagegen

@@ -5,11 +5,17 @@
 namespace imagegen::sim {
 namespace {
 
-TEST(SimDirectives, PlainPromptHasNone) { EXPECT_EQ(parse_directives("a red fox in the snow"), Directives{}); }
+TEST(SimDirectives, PlainPromptHasNone) {
+  EXPECT_EQ(parse_directives("a red fox in the snow"), Directives{});
+}
 
-TEST(SimDirectives, ParsesDelay) { EXPECT_EQ(parse_directives("fox [sim:delay=2000]").delay_ms, 2000u); }
+TEST(SimDirectives, ParsesDelay) {
+  EXPECT_EQ(parse_directives("fox [sim:delay=2000]").delay_ms, 2000u);
+}
 
-TEST(SimDirectives, ParsesFail) { EXPECT_EQ(parse_directives("[sim:fail=500] fox").fail_status, 500); }
+TEST(SimDirectives, ParsesFail) {
+  EXPECT_EQ(parse_directives("[sim:fail=500] fox").fail_status, 500);
+}
 
 TEST(SimDirectives, ParsesFailWithRetryAfter) {
   const Directives d = parse_directives("fox [sim:fail=429,retry-after=1]");
@@ -42,7 +48,8 @@ TEST(SimDirectives, ParsesPartialIncludingZero) {
 }
 
 TEST(SimDirectives, CombinesSeveralBracketsAndItems) {
-  const Directives d = parse_directives("[sim:delay=10] a cat [sim:partial=3, garbage] [sim:fail=503]");
+  const Directives d =
+      parse_directives("[sim:delay=10] a cat [sim:partial=3, garbage] [sim:fail=503]");
   EXPECT_EQ(d.delay_ms, 10u);
   EXPECT_EQ(d.partial_limit, 3u);
   EXPECT_TRUE(d.garbage);
@@ -50,11 +57,14 @@ TEST(SimDirectives, CombinesSeveralBracketsAndItems) {
   EXPECT_FALSE(d.hang);
 }
 
-TEST(SimDirectives, LastRepeatWins) { EXPECT_EQ(parse_directives("[sim:delay=1][sim:delay=7]").delay_ms, 7u); }
+TEST(SimDirectives, LastRepeatWins) {
+  EXPECT_EQ(parse_directives("[sim:delay=1][sim:delay=7]").delay_ms, 7u);
+}
 
 TEST(SimDirectives, IgnoresMalformedNumbers) {
-  for (const char* prompt : {"[sim:delay=abc]", "[sim:delay=-5]", "[sim:delay=10ms]", "[sim:delay=]", "[sim:delay]",
-                             "[sim:delay=99999999999999999999]", "[sim:delay=3600001]", "[sim:delay= 1 2]"}) {
+  for (const char* prompt :
+       {"[sim:delay=abc]", "[sim:delay=-5]", "[sim:delay=10ms]", "[sim:delay=]", "[sim:delay]",
+        "[sim:delay=99999999999999999999]", "[sim:delay=3600001]", "[sim:delay= 1 2]"}) {
     EXPECT_FALSE(parse_directives(prompt).delay_ms.has_value()) << prompt;
   }
   EXPECT_FALSE(parse_directives("[sim:fail=200]").fail_status.has_value());
@@ -82,7 +92,9 @@ TEST(SimDirectives, IgnoresUnterminatedAndUsesInnerNestedOne) {
   EXPECT_FALSE(d.delay_ms.has_value());
 }
 
-TEST(SimDirectives, IsCaseSensitive) { EXPECT_FALSE(parse_directives("[SIM:hang] [sim:HANG]").hang); }
+TEST(SimDirectives, IsCaseSensitive) {
+  EXPECT_FALSE(parse_directives("[SIM:hang] [sim:HANG]").hang);
+}
 
 }  // namespace
 }  // namespace imagegen::sim

@@ -1,8 +1,8 @@
 #include "simulator/fault_injector.h"
 
-#include <vector>
-
 #include <gtest/gtest.h>
+
+#include <vector>
 
 namespace imagegen::sim {
 namespace {

@@ -13,7 +13,8 @@ using testing::HandlerFixture;
 constexpr std::string_view kPath = "/v1beta/models/gemini-3-pro-image-preview:generateContent";
 
 std::string body_for(std::string_view prompt, std::string_view image_config = "") {
-  std::string body = R"({"contents":[{"role":"user","parts":[{"text":")" + std::string(prompt) + R"("}]}])";
+  std::string body =
+      R"({"contents":[{"role":"user","parts":[{"text":")" + std::string(prompt) + R"("}]}])";
   body += R"(,"generationConfig":{"responseModalities":["IMAGE"])";
   if (!image_config.empty()) body += R"(,"imageConfig":)" + std::string(image_config);
   return body + "}}";
@@ -30,7 +31,8 @@ class SimGeminiHandler : public ::testing::Test {
 
   // The decoded PNG of the part at `index`, checked to be a real PNG.
   testing::PngFacts image_of(simdjson::dom::element reply, std::size_t index) {
-    std::string_view data = reply["candidates"].at(0)["content"]["parts"].at(index)["inlineData"]["data"];
+    std::string_view data =
+        reply["candidates"].at(0)["content"]["parts"].at(index)["inlineData"]["data"];
     const auto bytes = testing::base64_decode(data);
     EXPECT_TRUE(bytes);
     const auto facts = testing::inspect_png(*bytes);
@@ -59,7 +61,8 @@ TEST_F(SimGeminiHandler, AnswersOneSquareImageInGooglesShape) {
   EXPECT_EQ(int64_t(candidate["index"]), 0);
   EXPECT_EQ(std::string_view(candidate["content"]["role"]), "model");
   EXPECT_EQ(simdjson::dom::array(candidate["content"]["parts"]).size(), 1u);
-  EXPECT_EQ(std::string_view(candidate["content"]["parts"].at(0)["inlineData"]["mimeType"]), "image/png");
+  EXPECT_EQ(std::string_view(candidate["content"]["parts"].at(0)["inlineData"]["mimeType"]),
+            "image/png");
   const auto png = image_of(reply, 0);
   EXPECT_EQ(png.width, 1024u);
   EXPECT_EQ(png.height, 1024u);
@@ -70,7 +73,8 @@ TEST_F(SimGeminiHandler, AnswersOneSquareImageInGooglesShape) {
 }
 
 TEST_F(SimGeminiHandler, HonoursAspectRatioAndImageSize) {
-  const auto reply = json(call(gemini_request(body_for("fox", R"({"aspectRatio":"16:9","imageSize":"2K"})"))));
+  const auto reply =
+      json(call(gemini_request(body_for("fox", R"({"aspectRatio":"16:9","imageSize":"2K"})"))));
   const auto png = image_of(reply, 0);
   EXPECT_EQ(png.width, 2688u);
   EXPECT_EQ(png.height, 1536u);
@@ -102,7 +106,8 @@ TEST_F(SimGeminiHandler, MissingKeyIsPermissionDenied) {
 }
 
 TEST_F(SimGeminiHandler, UnknownModelIsNotFound) {
-  const SimResponse r = call(gemini_request(body_for("fox"), "/v1beta/models/gemini-2.5-pro:generateContent"));
+  const SimResponse r =
+      call(gemini_request(body_for("fox"), "/v1beta/models/gemini-2.5-pro:generateContent"));
   EXPECT_EQ(r.status, 404);
   EXPECT_EQ(std::string_view(json(r)["error"]["status"]), "NOT_FOUND");
 }
@@ -165,9 +170,12 @@ TEST_F(SimGeminiHandler, FailUsesGoogleEnvelopeAndRetryAfter) {
   const auto reply = json(r);
   EXPECT_EQ(int64_t(reply["error"]["code"]), 429);
   EXPECT_EQ(std::string_view(reply["error"]["status"]), "RESOURCE_EXHAUSTED");
-  EXPECT_EQ(std::string_view(json(call(gemini_request(body_for("[sim:fail=503]"))))["error"]["status"]),
-            "UNAVAILABLE");
-  EXPECT_EQ(std::string_view(json(call(gemini_request(body_for("[sim:fail=500]"))))["error"]["status"]), "INTERNAL");
+  EXPECT_EQ(
+      std::string_view(json(call(gemini_request(body_for("[sim:fail=503]"))))["error"]["status"]),
+      "UNAVAILABLE");
+  EXPECT_EQ(
+      std::string_view(json(call(gemini_request(body_for("[sim:fail=500]"))))["error"]["status"]),
+      "INTERNAL");
 }
 
 TEST_F(SimGeminiHandler, DelayAndHangAreMarkedForTheServer) {

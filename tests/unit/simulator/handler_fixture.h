@@ -35,7 +35,9 @@ inline SimRequest post(std::string target, std::string body, HeaderList headers)
 }
 
 // A string member of a reply, copied (throws, failing the test, when it is not a string).
-inline std::string text(simdjson::dom::element element) { return std::string(std::string_view(element)); }
+inline std::string text(simdjson::dom::element element) {
+  return std::string(std::string_view(element));
+}
 
 inline SimRequest get(std::string target, HeaderList headers) {
   return SimRequest{"GET", std::move(target), std::move(headers), ""};

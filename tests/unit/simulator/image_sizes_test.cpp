@@ -1,11 +1,11 @@
 #include "simulator/image_sizes.h"
 
-#include <cmath>
-
 #include <gtest/gtest.h>
 
-#include "simulator/image_cache.h"
+#include <cmath>
+
 #include "png_inspect.h"
+#include "simulator/image_cache.h"
 
 namespace imagegen::sim {
 namespace {
@@ -29,8 +29,16 @@ TEST(SimImageSizes, GeminiWideAndTallRatios) {
 }
 
 TEST(SimImageSizes, GeminiEveryRatioKeepsAboutOneMegapixelAndItsShape) {
-  for (const auto& [ratio, w, h] : {std::tuple{"1:1", 1, 1}, {"2:3", 2, 3}, {"3:2", 3, 2}, {"3:4", 3, 4}, {"4:3", 4, 3},
-                                   {"4:5", 4, 5}, {"5:4", 5, 4}, {"9:16", 9, 16}, {"16:9", 16, 9}, {"21:9", 21, 9}}) {
+  for (const auto& [ratio, w, h] : {std::tuple{"1:1", 1, 1},
+                                    {"2:3", 2, 3},
+                                    {"3:2", 3, 2},
+                                    {"3:4", 3, 4},
+                                    {"4:3", 4, 3},
+                                    {"4:5", 4, 5},
+                                    {"5:4", 5, 4},
+                                    {"9:16", 9, 16},
+                                    {"16:9", 16, 9},
+                                    {"21:9", 21, 9}}) {
     const auto d = gemini_dimensions(ratio, "1K");
     ASSERT_TRUE(d) << ratio;
     const double area = double(d->width) * d->height;
@@ -78,7 +86,7 @@ TEST(SimImageCache, GarbageIsNoKnownImageFormat) {
   const std::string& bytes = ImageCache::garbage()->bytes;
   ASSERT_GE(bytes.size(), 12u);
   EXPECT_NE(bytes.substr(0, 4), "\x89PNG");
-  EXPECT_NE(bytes.substr(0, 3), "\xff\xd8\xff");                              // JPEG
+  EXPECT_NE(bytes.substr(0, 3), "\xff\xd8\xff");                               // JPEG
   EXPECT_FALSE(bytes.substr(0, 4) == "RIFF" && bytes.substr(8, 4) == "WEBP");  // WebP
   EXPECT_NE(bytes.substr(0, 3), "GIF");
   EXPECT_EQ(testing::base64_decode(ImageCache::garbage()->base64), bytes);

@@ -75,18 +75,21 @@ TEST_F(SimOpenAiHandler, AnswersNImagesWithEveryDocumentedField) {
   EXPECT_EQ(std::string_view(reply["size"]), "1536x1024");
   const auto usage = reply["usage"];
   EXPECT_EQ(int64_t(usage["output_tokens"]), 3 * 1584);
-  EXPECT_EQ(int64_t(usage["total_tokens"]), int64_t(usage["input_tokens"]) + int64_t(usage["output_tokens"]));
+  EXPECT_EQ(int64_t(usage["total_tokens"]),
+            int64_t(usage["input_tokens"]) + int64_t(usage["output_tokens"]));
 }
 
 TEST_F(SimOpenAiHandler, DefaultsToOneSquareImage) {
-  const auto reply = json(call(openai_request(body_for("fox", R"("n":null,"size":"auto","quality":"auto")"))));
+  const auto reply =
+      json(call(openai_request(body_for("fox", R"("n":null,"size":"auto","quality":"auto")"))));
   EXPECT_EQ(simdjson::dom::array(reply["data"]).size(), 1u);
   EXPECT_EQ(std::string_view(reply["size"]), "1024x1024");
 }
 
 TEST_F(SimOpenAiHandler, MissingOrMalformedBearerIs401) {
   for (const char* auth : {"", "Basic abc", "Bearer ", "bearer sk"}) {
-    expect_error(call(openai_request(body_for("fox"), auth)), 401, "invalid_request_error", "", "invalid_api_key");
+    expect_error(call(openai_request(body_for("fox"), auth)), 401, "invalid_request_error", "",
+                 "invalid_api_key");
   }
 }
 
@@ -98,45 +101,48 @@ TEST_F(SimOpenAiHandler, MalformedJsonIs400WithNullParam) {
 }
 
 TEST_F(SimOpenAiHandler, BadSizeNamesTheParam) {
-  expect_error(call(openai_request(body_for("fox", R"("size":"512x512")"))), 400, "invalid_request_error", "size",
-               "invalid_value");
+  expect_error(call(openai_request(body_for("fox", R"("size":"512x512")"))), 400,
+               "invalid_request_error", "size", "invalid_value");
 }
 
 TEST_F(SimOpenAiHandler, BadCountNamesTheParam) {
   expect_error(call(openai_request(body_for("fox", R"("n":0)"))), 400, "invalid_request_error", "n",
                "integer_below_min_value");
-  expect_error(call(openai_request(body_for("fox", R"("n":11)"))), 400, "invalid_request_error", "n",
-               "integer_above_max_value");
-  expect_error(call(openai_request(body_for("fox", R"("n":"2")"))), 400, "invalid_request_error", "n", "invalid_type");
-  expect_error(call(openai_request(body_for("fox", R"("n":1.5)"))), 400, "invalid_request_error", "n", "invalid_type");
+  expect_error(call(openai_request(body_for("fox", R"("n":11)"))), 400, "invalid_request_error",
+               "n", "integer_above_max_value");
+  expect_error(call(openai_request(body_for("fox", R"("n":"2")"))), 400, "invalid_request_error",
+               "n", "invalid_type");
+  expect_error(call(openai_request(body_for("fox", R"("n":1.5)"))), 400, "invalid_request_error",
+               "n", "invalid_type");
 }
 
 TEST_F(SimOpenAiHandler, PromptAndModelAreRequired) {
-  expect_error(call(openai_request(R"({"model":"gpt-image-1"})")), 400, "invalid_request_error", "prompt",
-               "missing_required_parameter");
+  expect_error(call(openai_request(R"({"model":"gpt-image-1"})")), 400, "invalid_request_error",
+               "prompt", "missing_required_parameter");
   expect_error(call(openai_request(R"({"prompt":"fox"})")), 400, "invalid_request_error", "model",
                "missing_required_parameter");
-  expect_error(call(openai_request(R"({"model":"dall-e-3","prompt":"fox"})")), 400, "invalid_request_error", "model",
-               "invalid_value");
-  expect_error(call(openai_request(body_for(""))), 400, "invalid_request_error", "prompt", "empty_string");
-  expect_error(call(openai_request(body_for(std::string(32'001, 'a')))), 400, "invalid_request_error", "prompt",
-               "string_above_max_length");
+  expect_error(call(openai_request(R"({"model":"dall-e-3","prompt":"fox"})")), 400,
+               "invalid_request_error", "model", "invalid_value");
+  expect_error(call(openai_request(body_for(""))), 400, "invalid_request_error", "prompt",
+               "empty_string");
+  expect_error(call(openai_request(body_for(std::string(32'001, 'a')))), 400,
+               "invalid_request_error", "prompt", "string_above_max_length");
 }
 
 TEST_F(SimOpenAiHandler, RefusesResponseFormatAndBadEnums) {
-  expect_error(call(openai_request(body_for("fox", R"("response_format":"b64_json")"))), 400, "invalid_request_error",
-               "response_format", "unknown_parameter");
-  expect_error(call(openai_request(body_for("fox", R"("quality":"ultra")"))), 400, "invalid_request_error", "quality",
-               "invalid_value");
-  expect_error(call(openai_request(body_for("fox", R"("output_format":"gif")"))), 400, "invalid_request_error",
-               "output_format", "invalid_value");
+  expect_error(call(openai_request(body_for("fox", R"("response_format":"b64_json")"))), 400,
+               "invalid_request_error", "response_format", "unknown_parameter");
+  expect_error(call(openai_request(body_for("fox", R"("quality":"ultra")"))), 400,
+               "invalid_request_error", "quality", "invalid_value");
+  expect_error(call(openai_request(body_for("fox", R"("output_format":"gif")"))), 400,
+               "invalid_request_error", "output_format", "invalid_value");
 }
 
 TEST_F(SimOpenAiHandler, ModeratedIs400ModerationBlocked) {
-  expect_error(call(openai_request(body_for("fox [sim:moderated]"))), 400, "image_generation_user_error", "",
-               "moderation_blocked");
-  expect_error(call(openai_request(body_for("fox [sim:moderated=output]"))), 400, "image_generation_user_error", "",
-               "moderation_blocked");
+  expect_error(call(openai_request(body_for("fox [sim:moderated]"))), 400,
+               "image_generation_user_error", "", "moderation_blocked");
+  expect_error(call(openai_request(body_for("fox [sim:moderated=output]"))), 400,
+               "image_generation_user_error", "", "moderation_blocked");
 }
 
 TEST_F(SimOpenAiHandler, RateLimitCarriesHeadersAndRetryAfter) {

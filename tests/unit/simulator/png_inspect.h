@@ -15,7 +15,8 @@ inline std::optional<std::string> base64_decode(std::string_view text) {
   if (text.size() % 4 != 0) return std::nullopt;
   std::string out(text.size() / 4 * 3, '\0');
   const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
+                                reinterpret_cast<const unsigned char*>(text.data()),
+                                static_cast<int>(text.size()));
   if (n < 0) return std::nullopt;
   std::size_t padding = 0;
   while (padding < 2 && padding < text.size() && text[text.size() - 1 - padding] == '=') ++padding;
@@ -29,12 +30,13 @@ struct PngFacts {
   std::uint32_t height = 0;
   int bit_depth = 0;
   int colour_type = 0;
-  std::string idat;       // concatenated IDAT payloads
+  std::string idat;         // concatenated IDAT payloads
   std::string chunk_order;  // e.g. "IHDR IDAT IEND "
 };
 
 inline std::uint32_t read_u32(std::string_view s, std::size_t at) {
-  return (std::uint32_t(std::uint8_t(s[at])) << 24) | (std::uint32_t(std::uint8_t(s[at + 1])) << 16) |
+  return (std::uint32_t(std::uint8_t(s[at])) << 24) |
+         (std::uint32_t(std::uint8_t(s[at + 1])) << 16) |
          (std::uint32_t(std::uint8_t(s[at + 2])) << 8) | std::uint32_t(std::uint8_t(s[at + 3]));
 }
 
@@ -67,11 +69,13 @@ inline std::optional<PngFacts> inspect_png(std::string_view png) {
 }
 
 // The raw scanlines; nullopt when the stream does not inflate to exactly `expected` bytes.
-inline std::optional<std::string> inflate_exactly(const std::string& deflated, std::size_t expected) {
+inline std::optional<std::string> inflate_exactly(const std::string& deflated,
+                                                  std::size_t expected) {
   std::string out(expected + 1, '\0');  // one spare byte to notice a stream that is too long
   uLongf size = static_cast<uLongf>(out.size());
   const int rc = uncompress(reinterpret_cast<Bytef*>(out.data()), &size,
-                            reinterpret_cast<const Bytef*>(deflated.data()), static_cast<uLong>(deflated.size()));
+                            reinterpret_cast<const Bytef*>(deflated.data()),
+                            static_cast<uLong>(deflated.size()));
   if (rc != Z_OK || size != expected) return std::nullopt;
   out.resize(size);
   return out;

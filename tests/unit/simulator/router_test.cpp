@@ -9,11 +9,13 @@ namespace {
 
 SimRequest gemini_post(std::string prompt) {
   return testing::post("/v1beta/models/gemini-2.5-flash-image:generateContent",
-                       R"({"contents":[{"parts":[{"text":")" + prompt + R"("}]}]})", {{"x-goog-api-key", "k"}});
+                       R"({"contents":[{"parts":[{"text":")" + prompt + R"("}]}]})",
+                       {{"x-goog-api-key", "k"}});
 }
 
 SimRequest openai_post(std::string prompt) {
-  return testing::post("/v1/images/generations", R"({"model":"gpt-image-1","prompt":")" + prompt + "\"}",
+  return testing::post("/v1/images/generations",
+                       R"({"model":"gpt-image-1","prompt":")" + prompt + "\"}",
                        {{"Authorization", "Bearer k"}});
 }
 
@@ -97,7 +99,8 @@ TEST(SimRouter, EachPathAnswersItsOwnMethodsWithAllow) {
   const SimResponse bfl = router.dispatch(SimRequest{"GET", "/v1/flux-2-pro", {}, ""}, json);
   EXPECT_EQ(bfl.status, 405);
   EXPECT_EQ(testing::header_value(bfl, "Allow"), "POST");
-  const SimResponse storage = router.dispatch(SimRequest{"DELETE", "/storage/v1/object/b/p", {}, ""}, json);
+  const SimResponse storage =
+      router.dispatch(SimRequest{"DELETE", "/storage/v1/object/b/p", {}, ""}, json);
   EXPECT_EQ(testing::header_value(storage, "Allow"), "GET, POST, PUT");
   EXPECT_EQ(router.dispatch(SimRequest{"GET", "/v1/images/generations", {}, ""}, json).status, 405);
 }
@@ -108,15 +111,20 @@ TEST(SimRouter, EveryNewFamilyIsReachable) {
   Router router({}, services);
   const HeaderList bearer{{"Authorization", "Bearer k"}};
   // Without valid bodies each answers its own validation error: proof the path reached it.
-  EXPECT_EQ(router.dispatch(testing::post("/v1/flux-2-max", "{}", {{"x-key", "k"}}), json).status, 422);
+  EXPECT_EQ(router.dispatch(testing::post("/v1/flux-2-max", "{}", {{"x-key", "k"}}), json).status,
+            422);
   EXPECT_EQ(router.dispatch(testing::post("/v1/text_to_image", "{}", bearer), json).status, 400);
-  EXPECT_NE(router.dispatch(testing::post("/api/v1/task", "{}", {{"x-api-key", "k"}}), json).body.find("\"data\""),
+  EXPECT_NE(router.dispatch(testing::post("/api/v1/task", "{}", {{"x-api-key", "k"}}), json)
+                .body.find("\"data\""),
             std::string::npos);
-  EXPECT_NE(router.dispatch(testing::post("/api/v3/images/generations", "{}", bearer), json).body.find("\"type\""),
+  EXPECT_NE(router.dispatch(testing::post("/api/v3/images/generations", "{}", bearer), json)
+                .body.find("\"type\""),
             std::string::npos);
-  EXPECT_NE(router.dispatch(testing::post("/api/v1/chat/completions", "{}", bearer), json).body.find("\"code\":400"),
+  EXPECT_NE(router.dispatch(testing::post("/api/v1/chat/completions", "{}", bearer), json)
+                .body.find("\"code\":400"),
             std::string::npos);
-  EXPECT_NE(router.dispatch(testing::get("/api/v1/tasks/x", bearer), json).body.find("UNKNOWN"), std::string::npos);
+  EXPECT_NE(router.dispatch(testing::get("/api/v1/tasks/x", bearer), json).body.find("UNKNOWN"),
+            std::string::npos);
   EXPECT_EQ(router.dispatch(testing::get("/files/none.png", {}), json).status, 404);
 }
 

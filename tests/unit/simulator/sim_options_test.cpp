@@ -1,19 +1,21 @@
 #include "simulator/sim_options.h"
 
+#include <gtest/gtest.h>
+
 #include <map>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace imagegen::sim {
 namespace {
 
-Result<SimOptions> parse(std::vector<const char*> args, std::map<std::string, std::string> env = {}) {
+Result<SimOptions> parse(std::vector<const char*> args,
+                         std::map<std::string, std::string> env = {}) {
   args.insert(args.begin(), "imagegen-sim");
   return parse_sim_options(static_cast<int>(args.size()), args.data(),
                            [env](std::string_view name) -> std::optional<std::string> {
                              auto it = env.find(std::string(name));
-                             return it == env.end() ? std::nullopt : std::optional<std::string>(it->second);
+                             return it == env.end() ? std::nullopt
+                                                    : std::optional<std::string>(it->second);
                            });
 }
 
@@ -29,8 +31,8 @@ TEST(SimOptions, DefaultsWithNoFlagsOrEnvironment) {
 }
 
 TEST(SimOptions, ReadsEveryFlagInBothForms) {
-  const auto o = parse({"--port", "9001", "--latency-ms=15", "--fault-rate", "0.25", "--seed=9", "--threads", "2",
-                        "--bind", "::1"});
+  const auto o = parse({"--port", "9001", "--latency-ms=15", "--fault-rate", "0.25", "--seed=9",
+                        "--threads", "2", "--bind", "::1"});
   ASSERT_TRUE(o) << o.error().message;
   EXPECT_EQ(o->port, 9001);
   EXPECT_EQ(o->latency_ms, 15u);
@@ -57,17 +59,20 @@ TEST(SimOptions, EmptyEnvironmentValueMeansDefault) {
 }
 
 TEST(SimOptions, RefusesBadValuesNamingTheFlag) {
-  const std::vector<std::vector<const char*>> bad{
-      {"--port", "70000"},   {"--port", "-1"},        {"--port", "80x"},       {"--latency-ms", "-5"},
-      {"--fault-rate", "1.5"}, {"--fault-rate", "nan"}, {"--fault-rate", "abc"}, {"--threads", "0"},
-      {"--threads", "65"},   {"--bind", "localhost"}, {"--seed", "-1"},        {"--port"},
-      {"--frobnicate"},      {"extra"}};
+  const std::vector<std::vector<const char*>> bad{{"--port", "70000"},     {"--port", "-1"},
+                                                  {"--port", "80x"},       {"--latency-ms", "-5"},
+                                                  {"--fault-rate", "1.5"}, {"--fault-rate", "nan"},
+                                                  {"--fault-rate", "abc"}, {"--threads", "0"},
+                                                  {"--threads", "65"},     {"--bind", "localhost"},
+                                                  {"--seed", "-1"},        {"--port"},
+                                                  {"--frobnicate"},        {"extra"}};
   for (const auto& args : bad) {
     const auto o = parse(args);
     ASSERT_FALSE(o) << args[0];
     EXPECT_EQ(o.error().code, Errc::kInvalidArgument);
     EXPECT_EQ(o.error().message.find('\n'), std::string::npos);
-    if (std::string_view(args[0]).starts_with("--") && std::string_view(args[0]) != "--frobnicate") {
+    if (std::string_view(args[0]).starts_with("--") &&
+        std::string_view(args[0]) != "--frobnicate") {
       EXPECT_NE(o.error().message.find(args[0]), std::string::npos) << o.error().message;
     }
   }
@@ -84,8 +89,9 @@ TEST(SimOptions, HelpListsEveryFlagWithItsVariable) {
   ASSERT_TRUE(o);
   EXPECT_TRUE(o->help);
   const std::string usage = sim_usage();
-  for (const char* text : {"--port", "IMAGEGEN_SIM_PORT", "--latency-ms", "IMAGEGEN_SIM_LATENCY_MS", "--fault-rate",
-                           "IMAGEGEN_SIM_FAULT_RATE", "--seed", "--threads", "--bind", "--help"}) {
+  for (const char* text :
+       {"--port", "IMAGEGEN_SIM_PORT", "--latency-ms", "IMAGEGEN_SIM_LATENCY_MS", "--fault-rate",
+        "IMAGEGEN_SIM_FAULT_RATE", "--seed", "--threads", "--bind", "--help"}) {
     EXPECT_NE(usage.find(text), std::string::npos) << text;
   }
 }
@@ -100,8 +106,8 @@ TEST(SimOptions, FamilySettingsHaveDefaultsFlagsAndVariables) {
   EXPECT_EQ(defaults->kling_secret_key, "sim-kling-secret");
   EXPECT_EQ(defaults->storage_fail_rate, 0.0);
 
-  const auto o = parse({"--poll-steps", "0", "--max-tasks-per-key=3", "--result-ttl-ms", "50", "--kling-access-key",
-                        "ak", "--storage-fail-rate=0.5"},
+  const auto o = parse({"--poll-steps", "0", "--max-tasks-per-key=3", "--result-ttl-ms", "50",
+                        "--kling-access-key", "ak", "--storage-fail-rate=0.5"},
                        {{"IMAGEGEN_SIM_KLING_SECRET_KEY", "sk"}, {"IMAGEGEN_SIM_POLL_STEPS", "9"}});
   ASSERT_TRUE(o) << o.error().message;
   EXPECT_EQ(o->poll_steps, 0u);
@@ -113,14 +119,18 @@ TEST(SimOptions, FamilySettingsHaveDefaultsFlagsAndVariables) {
 }
 
 TEST(SimOptions, RefusesBadFamilySettings) {
-  for (const std::vector<const char*>& args : std::vector<std::vector<const char*>>{
-           {"--poll-steps", "-1"}, {"--max-tasks-per-key", "0"}, {"--result-ttl-ms", "0"},
-           {"--kling-access-key", ""}, {"--storage-fail-rate", "2"}}) {
+  for (const std::vector<const char*>& args :
+       std::vector<std::vector<const char*>>{{"--poll-steps", "-1"},
+                                             {"--max-tasks-per-key", "0"},
+                                             {"--result-ttl-ms", "0"},
+                                             {"--kling-access-key", ""},
+                                             {"--storage-fail-rate", "2"}}) {
     EXPECT_FALSE(parse(args)) << args.front();
   }
   const std::string usage = sim_usage();
-  for (const char* text : {"--poll-steps", "--max-tasks-per-key", "--result-ttl-ms", "--kling-access-key",
-                           "--kling-secret-key", "--storage-fail-rate", "IMAGEGEN_SIM_STORAGE_FAIL_RATE"}) {
+  for (const char* text :
+       {"--poll-steps", "--max-tasks-per-key", "--result-ttl-ms", "--kling-access-key",
+        "--kling-secret-key", "--storage-fail-rate", "IMAGEGEN_SIM_STORAGE_FAIL_RATE"}) {
     EXPECT_NE(usage.find(text), std::string::npos) << text;
   }
 }

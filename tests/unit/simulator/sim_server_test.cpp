@@ -1,6 +1,7 @@
 // The server end to end, in process: a real listener on a free port, a plain POSIX client.
 #include "simulator/sim_server.h"
 
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -9,18 +10,18 @@
 #include <chrono>
 #include <thread>
 
-#include <gtest/gtest.h>
-
 namespace imagegen::sim {
 namespace {
 
 constexpr std::string_view kGeminiPath = "/v1beta/models/gemini-2.5-flash-image:generateContent";
 
 std::string gemini_http(std::string_view prompt, std::string_view extra_headers = "") {
-  const std::string body = R"({"contents":[{"parts":[{"text":")" + std::string(prompt) + R"("}]}]})";
+  const std::string body =
+      R"({"contents":[{"parts":[{"text":")" + std::string(prompt) + R"("}]}]})";
   return "POST " + std::string(kGeminiPath) + " HTTP/1.1\r\nHost: sim\r\nx-goog-api-key: k\r\n" +
-         std::string(extra_headers) + "Content-Type: application/json\r\nContent-Length: " +
-         std::to_string(body.size()) + "\r\n\r\n" + body;
+         std::string(extra_headers) +
+         "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+         "\r\n\r\n" + body;
 }
 
 class Client {
@@ -37,7 +38,9 @@ class Client {
   ~Client() { ::close(fd_); }
 
   bool connected() const { return connected_; }
-  void send(std::string_view data) { ASSERT_EQ(::send(fd_, data.data(), data.size(), MSG_NOSIGNAL), ssize_t(data.size())); }
+  void send(std::string_view data) {
+    ASSERT_EQ(::send(fd_, data.data(), data.size(), MSG_NOSIGNAL), ssize_t(data.size()));
+  }
 
   // One response: status line and headers, then Content-Length bytes of body. Empty on EOF.
   std::string read_response() {
@@ -46,7 +49,8 @@ class Client {
       if (!fill()) return {};
     }
     std::size_t length = 0;
-    if (const auto at = pending_.find("Content-Length: "); at != std::string::npos && at < header_end) {
+    if (const auto at = pending_.find("Content-Length: ");
+        at != std::string::npos && at < header_end) {
       length = std::stoul(pending_.substr(at + 16));
     }
     while (pending_.size() < header_end + 4 + length) {
@@ -84,7 +88,8 @@ class Client {
 
 class SimServerTest : public ::testing::Test {
  protected:
-  SimServerTest() : router_({}, services_), server_({.port = 0, .stop_on_signals = false}, router_) {
+  SimServerTest()
+      : router_({}, services_), server_({.port = 0, .stop_on_signals = false}, router_) {
     thread_ = std::thread([this] { server_.run(); });
   }
   ~SimServerTest() override {
@@ -150,14 +155,16 @@ TEST_F(SimServerTest, HangNeverAnswersNorBlocksOthersAndStopClosesIt) {
 
 TEST_F(SimServerTest, RefusesBodiesOverTheLimit) {
   Client client(server_.port());
-  client.send("POST " + std::string(kGeminiPath) + " HTTP/1.1\r\nHost: sim\r\nContent-Length: 17000000\r\n\r\n{");
+  client.send("POST " + std::string(kGeminiPath) +
+              " HTTP/1.1\r\nHost: sim\r\nContent-Length: 17000000\r\n\r\n{");
   EXPECT_TRUE(client.read_response().starts_with("HTTP/1.1 413"));
 }
 
 TEST_F(SimServerTest, RefusesASecondServerOnTheSamePort) {
   SimServices services;
   Router router({}, services);
-  EXPECT_THROW(SimServer({.port = server_.port(), .threads = 2, .stop_on_signals = false}, router), std::runtime_error);
+  EXPECT_THROW(SimServer({.port = server_.port(), .threads = 2, .stop_on_signals = false}, router),
+               std::runtime_error);
 }
 
 TEST_F(SimServerTest, UnknownPathIs404) {
@@ -166,7 +173,9 @@ TEST_F(SimServerTest, UnknownPathIs404) {
   EXPECT_TRUE(client.read_response().starts_with("HTTP/1.1 404"));
 }
 
-std::string body_of(const std::string& response) { return response.substr(response.find("\r\n\r\n") + 4); }
+std::string body_of(const std::string& response) {
+  return response.substr(response.find("\r\n\r\n") + 4);
+}
 
 // The string value of `"key":"..."` in a flat JSON text (enough for these fixed shapes).
 std::string json_string(const std::string& text, std::string_view key) {
@@ -181,15 +190,16 @@ TEST_F(SimServerTest, BflTaskEndToEndWithUrlsBuiltFromTheHostHeader) {
   Client client(server_.port());
   const std::string host = "127.0.0.1:" + std::to_string(server_.port());
   const std::string body = R"({"prompt":"fox","width":512,"height":256})";
-  client.send("POST /v1/flux-2-klein-4b HTTP/1.1\r\nHost: " + host + "\r\nx-key: k\r\nContent-Length: " +
-              std::to_string(body.size()) + "\r\n\r\n" + body);
+  client.send("POST /v1/flux-2-klein-4b HTTP/1.1\r\nHost: " + host +
+              "\r\nx-key: k\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
   const std::string submitted = body_of(client.read_response());
   const std::string polling_url = json_string(submitted, "polling_url");
   ASSERT_TRUE(polling_url.starts_with("http://" + host + "/v1/get_result?id=")) << submitted;
 
   std::string poll;
   for (int i = 0; i < 5 && poll.find("\"Ready\"") == std::string::npos; ++i) {
-    client.send("GET " + polling_url.substr(7 + host.size()) + " HTTP/1.1\r\nHost: " + host + "\r\nx-key: k\r\n\r\n");
+    client.send("GET " + polling_url.substr(7 + host.size()) + " HTTP/1.1\r\nHost: " + host +
+                "\r\nx-key: k\r\n\r\n");
     poll = body_of(client.read_response());
   }
   const std::string sample = json_string(poll, "sample");
@@ -206,8 +216,10 @@ TEST_F(SimServerTest, StorageKeepsBinaryUploadsByteForByte) {
   std::string bytes("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16);
   for (int i = 0; i < 256; ++i) bytes.push_back(static_cast<char>(i));
   const std::string path = "/storage/v1/object/images/u/generated/generated_j_0.png";
-  client.send("POST " + path + " HTTP/1.1\r\nHost: sim\r\nAuthorization: Bearer svc\r\nContent-Type: image/png\r\n"
-              "Content-Length: " + std::to_string(bytes.size()) + "\r\n\r\n" + bytes);
+  client.send("POST " + path +
+              " HTTP/1.1\r\nHost: sim\r\nAuthorization: Bearer svc\r\nContent-Type: image/png\r\n"
+              "Content-Length: " +
+              std::to_string(bytes.size()) + "\r\n\r\n" + bytes);
   const std::string stored = client.read_response();
   EXPECT_TRUE(stored.starts_with("HTTP/1.1 200")) << stored;
   EXPECT_EQ(json_string(body_of(stored), "Key"), "images/u/generated/generated_j_0.png");

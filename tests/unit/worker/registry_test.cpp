@@ -16,7 +16,9 @@ EnvLookup env_of(std::map<std::string, std::string> vars) {
 }
 
 // Every family the catalog names (design.md's `provider` list), sorted.
-const std::vector<std::string> kAllFamilies{"bfl", "byteplus", "dashscope", "gemini", "kling", "midjourney", "openai", "runway", "sourceful", "xai"};
+const std::vector<std::string> kAllFamilies{"bfl",       "byteplus",   "dashscope", "gemini",
+                                            "kling",     "midjourney", "openai",    "runway",
+                                            "sourceful", "xai"};
 
 TEST(ProviderRegistry, DefaultsToTheRealHosts) {
   auto reg = ProviderRegistry::from_env(env_of({}));
