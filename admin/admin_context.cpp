@@ -3,7 +3,9 @@
 #include <chrono>
 
 #include "common/crypto.h"
+#include "common/lua_scripts.h"
 #include "common/redis/script.h"
+#include "common/redis_keys.h"
 
 namespace imagegen::admin {
 
@@ -15,8 +17,8 @@ redis::Reply AdminContext::command(std::vector<std::string> args) {
 }
 
 redis::Reply AdminContext::script(std::string_view source, std::vector<std::string> args) {
-  redis::Script s{std::string(source)};
-  auto r = run(s.run(*redis, {}, std::move(args), timeout));
+  redis::Script s{lua::with_prelude(source)};
+  auto r = run(s.run(*redis, keys::script_keys(), std::move(args), timeout));
   if (!r) throw std::runtime_error("redis: " + r.error().message);
   if (r->is_error()) throw std::runtime_error(r->as_string());
   return std::move(r.value());

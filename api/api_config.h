@@ -25,6 +25,9 @@ struct ApiConfig {
   std::int64_t idle_timeout_ms = 60000;
   std::int64_t max_connections = 10000;
   std::int64_t job_ttl_s = 7 * 24 * 3600;
+  std::int64_t job_deadline_ms = 600000;  // asynchronous jobs
+  bool webhook_allow_private = false;
+  bool require_worker = true;
   std::string instance_id;  // default: hostname-pid
   std::string log_level = "info";
 };
