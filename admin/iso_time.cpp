@@ -68,9 +68,9 @@ std::optional<std::int64_t> parse_iso8601_ms(std::string_view s) {
       static_cast<unsigned>(*day) > days_in_month(*year, static_cast<unsigned>(*month))) {
     return std::nullopt;
   }
-  std::int64_t ms = days_from_civil(*year, static_cast<unsigned>(*month),
-                                    static_cast<unsigned>(*day)) *
-                    86'400'000;
+  std::int64_t ms =
+      days_from_civil(*year, static_cast<unsigned>(*month), static_cast<unsigned>(*day)) *
+      86'400'000;
   if (pos == s.size()) return ms;
   if (!take(s, pos, 'T') && !take(s, pos, ' ')) return std::nullopt;
   auto hour = digits(s, pos, 2);
@@ -118,11 +118,11 @@ std::string format_iso8601_ms(std::int64_t ms) {
   std::int64_t y = 0;
   unsigned m = 0, d = 0;
   civil_from_days(days, y, m, d);
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ",
-                static_cast<long long>(y), m, d, static_cast<long long>(rest / 3'600'000),
-                static_cast<long long>(rest / 60'000 % 60), static_cast<long long>(rest / 1000 % 60),
-                static_cast<long long>(rest % 1000));
+  // rest is in [0, 86'400'000): every field below fits its width.
+  const auto r = static_cast<unsigned>(rest);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02u:%02u:%02u.%03uZ", static_cast<long long>(y),
+                m, d, r / 3'600'000u, r / 60'000u % 60u, r / 1000u % 60u, r % 1000u);
   return buf;
 }
 

@@ -75,7 +75,8 @@ Outcome key_command(AdminContext& ctx, const CommandLine& cmd) {
     return {0, "revoked\n"};
   }
   if (sub == "list" && cmd.positional.size() == 3) return list_keys(ctx, cmd);
-  return {2, "usage: key create USER_ID [--json] | key revoke API_KEY | key list USER_ID [--json]\n"};
+  return {2,
+          "usage: key create USER_ID [--json] | key revoke API_KEY | key list USER_ID [--json]\n"};
 }
 
 Outcome job_command(AdminContext& ctx, const CommandLine& cmd) {

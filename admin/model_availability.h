@@ -39,8 +39,7 @@ struct ModelAvailability {
 // One row per catalog model, in catalog order.
 std::vector<ModelAvailability> model_availability(
     const Catalog& catalog, const std::set<std::string>& disabled,
-    const std::map<std::string, std::vector<ServingWorker>>& serves_by_family,
-    std::int64_t now_ms);
+    const std::map<std::string, std::vector<ServingWorker>>& serves_by_family, std::int64_t now_ms);
 
 std::string render_model_list_text(const std::vector<ModelAvailability>& rows);
 std::string render_model_list_json(const std::vector<ModelAvailability>& rows);

@@ -17,13 +17,13 @@ Outcome list(AdminContext& ctx, const CommandLine& cmd, const Catalog& catalog) 
     if (serves.contains(m.provider)) continue;
     auto& workers = serves[m.provider];
     // Only heartbeats still in the future; expired members are the workers' to prune.
-    auto r = ctx.command({"ZRANGEBYSCORE", serves_key(m.provider), "(" + std::to_string(now),
-                          "+inf", "WITHSCORES"});
+    auto r = ctx.command(
+        {"ZRANGEBYSCORE", serves_key(m.provider), "(" + std::to_string(now), "+inf", "WITHSCORES"});
     const auto& e = r.elements();
     for (std::size_t i = 0; i + 1 < e.size(); i += 2) {
       // Scores are whole milliseconds; Redis prints them as doubles.
-      workers.push_back({e[i].as_string(),
-                         static_cast<std::int64_t>(std::stod(e[i + 1].as_string()))});
+      workers.push_back(
+          {e[i].as_string(), static_cast<std::int64_t>(std::stod(e[i + 1].as_string()))});
     }
   }
   auto rows = model_availability(catalog, disabled, serves, now);

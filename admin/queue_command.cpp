@@ -23,8 +23,8 @@ std::int64_t int_of(const std::map<std::string, Reply>& f, const char* name) {
 
 // The id of the first entry in (after, +], "" when there is none (after "" = from the start).
 std::string first_after(AdminContext& ctx, const std::string& after) {
-  auto r = ctx.command({"XRANGE", std::string(keys::kJobsStream),
-                        after.empty() ? "-" : "(" + after, "+", "COUNT", "1"});
+  auto r = ctx.command({"XRANGE", std::string(keys::kJobsStream), after.empty() ? "-" : "(" + after,
+                        "+", "COUNT", "1"});
   if (r.elements().empty() || r.elements()[0].elements().empty()) return "";
   return r.elements()[0].elements()[0].as_string();
 }
@@ -37,8 +37,7 @@ Outcome queue_command(AdminContext& ctx, const CommandLine& cmd) {
   QueueStatus q;
   q.depth = ctx.command({"GET", std::string(keys::kInflight)}).as_int().value_or(0);
   q.stream_length = ctx.command({"XLEN", stream}).as_int().value_or(0);
-  q.dead_letters =
-      ctx.command({"XLEN", std::string(keys::kDeadLetterStream)}).as_int().value_or(0);
+  q.dead_letters = ctx.command({"XLEN", std::string(keys::kDeadLetterStream)}).as_int().value_or(0);
   std::string last_delivered;
   if (ctx.command({"EXISTS", stream}).as_int().value_or(0) == 1) {
     for (const auto& g : ctx.command({"XINFO", "GROUPS", stream}).elements()) {
@@ -51,10 +50,10 @@ Outcome queue_command(AdminContext& ctx, const CommandLine& cmd) {
         q.lag = *lag;
       } else {
         // Redis cannot tell after some deletions: count what lies past the group's cursor.
-        q.lag = static_cast<std::int64_t>(ctx.command({"XRANGE", stream, "(" + last_delivered,
-                                                       "+", "COUNT", "1000000"})
-                                              .elements()
-                                              .size());
+        q.lag = static_cast<std::int64_t>(
+            ctx.command({"XRANGE", stream, "(" + last_delivered, "+", "COUNT", "1000000"})
+                .elements()
+                .size());
       }
     }
   }

@@ -78,8 +78,9 @@ Outcome list(AdminContext& ctx, const CommandLine& cmd) {
                     n("granted"), n("captured"), n("created")});
   }
   // Oldest first: the order users were created in.
-  std::sort(rows.begin(), rows.end(),
-            [](const Row& a, const Row& b) { return std::tie(a.created, a.id) < std::tie(b.created, b.id); });
+  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+    return std::tie(a.created, a.id) < std::tie(b.created, b.id);
+  });
   if (cmd.json) {
     JsonWriter w;
     w.begin_array();

@@ -39,8 +39,8 @@ int main(int argc, char** argv) {
   }
   // IMAGEGEN_CATALOG, else the install prefix / build tree: the binary starts from any directory.
   auto catalog_path = find_catalog_path(config.catalog_path);
-  auto catalog = catalog_path ? Catalog::load_file(*catalog_path)
-                              : Result<Catalog>(catalog_path.error());
+  auto catalog =
+      catalog_path ? Catalog::load_file(*catalog_path) : Result<Catalog>(catalog_path.error());
   if (!catalog) {
     std::cerr << "imagegen-worker: " << catalog.error().message << "\n";
     return 2;

@@ -84,8 +84,8 @@ class AdminCommands : public ::testing::Test {
   // What the credit scripts leave behind for one finished job: its record and its ledger lines.
   void finished_job(const std::string& job, const std::string& user, const std::string& model,
                     int cpi, int delivered, int count, const std::string& ledger_id = "*") {
-    cmd({"HSET", keys::job(job), "user", user, "model", model, "cpi", std::to_string(cpi),
-         "count", std::to_string(count), "status", "succeeded", "held", "0"});
+    cmd({"HSET", keys::job(job), "user", user, "model", model, "cpi", std::to_string(cpi), "count",
+         std::to_string(count), "status", "succeeded", "held", "0"});
     const std::string ledger(keys::kLedgerStream);
     cmd({"XADD", ledger, ledger_id, "t", "hold", "u", user, "j", job, "n",
          std::to_string(cpi * count), "ts", "1"});
@@ -202,8 +202,8 @@ TEST_F(AdminCommands, QueueDepthLagAgesConsumersDeadLetters) {
     cmd({"XADD", stream, std::to_string(now - 60000 + i) + "-0", "id", "j" + std::to_string(i)});
   }
   cmd({"XGROUP", "CREATE", stream, std::string(keys::kWorkersGroup), "0"});
-  cmd({"XREADGROUP", "GROUP", std::string(keys::kWorkersGroup), "worker-7", "COUNT", "1",
-       "STREAMS", stream, ">"});
+  cmd({"XREADGROUP", "GROUP", std::string(keys::kWorkersGroup), "worker-7", "COUNT", "1", "STREAMS",
+       stream, ">"});
   cmd({"SET", std::string(keys::kInflight), "3"});
   cmd({"XADD", std::string(keys::kDeadLetterStream), "*", "id", "j9"});
 
@@ -245,8 +245,8 @@ TEST_F(AdminCommands, ModelListDisableEnable) {
   simdjson::dom::array rows = p.parse(o.out).get_array();
   ASSERT_EQ(rows.size(), catalog.models().size());
   for (auto row : rows) {
-    const std::string model(std::string_view(row["model"]));
-    const std::string family(std::string_view(row["family"]));
+    const std::string model{std::string_view(row["model"])};
+    const std::string family{std::string_view(row["family"])};
     EXPECT_EQ(family, catalog.find(model)->provider);
     EXPECT_EQ(bool(row["served"]), family == gemini) << model;
     EXPECT_FALSE(bool(row["disabled"]));
