@@ -23,7 +23,9 @@ Outcome list_keys(AdminContext& ctx, const CommandLine& cmd) {
     bool revoked;
   };
   std::vector<Row> rows;
-  for (const auto& h : ctx.command({"SMEMBERS", "imagegen:userkeys:" + uid}).elements()) {
+  // The reply must outlive the loop: elements() refers into it.
+  const redis::Reply hashes = ctx.command({"SMEMBERS", "imagegen:userkeys:" + uid});
+  for (const auto& h : hashes.elements()) {
     auto f = ctx.command({"HMGET", keys::api_key(h.as_string()), "created", "revoked"}).elements();
     if (f.size() < 2) continue;
     rows.push_back({f[0].as_int().value_or(0), h.as_string(), f[1].as_string() == "1"});

@@ -9,8 +9,8 @@ namespace imagegen::admin {
 namespace {
 Outcome list(AdminContext& ctx, const CommandLine& cmd, const Catalog& catalog) {
   std::set<std::string> disabled;
-  for (const auto& m : ctx.command({"SMEMBERS", std::string(kDisabledModelsKey)}).elements())
-    disabled.insert(m.as_string());
+  const redis::Reply members = ctx.command({"SMEMBERS", std::string(kDisabledModelsKey)});
+  for (const auto& m : members.elements()) disabled.insert(m.as_string());
   const std::int64_t now = now_ms();
   std::map<std::string, std::vector<ServingWorker>> serves;
   for (const auto& m : catalog.models()) {

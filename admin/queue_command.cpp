@@ -40,7 +40,9 @@ Outcome queue_command(AdminContext& ctx, const CommandLine& cmd) {
   q.dead_letters = ctx.command({"XLEN", std::string(keys::kDeadLetterStream)}).as_int().value_or(0);
   std::string last_delivered;
   if (ctx.command({"EXISTS", stream}).as_int().value_or(0) == 1) {
-    for (const auto& g : ctx.command({"XINFO", "GROUPS", stream}).elements()) {
+    // Replies are kept in variables: elements() refers into them.
+    const Reply groups = ctx.command({"XINFO", "GROUPS", stream});
+    for (const auto& g : groups.elements()) {
       auto f = fields(g);
       if (f["name"].as_string() != group) continue;
       q.group_exists = true;
@@ -64,7 +66,8 @@ Outcome queue_command(AdminContext& ctx, const CommandLine& cmd) {
     auto summary = ctx.command({"XPENDING", stream, group}).elements();
     if (summary.size() > 1 && summary[1].is_string())
       q.oldest_pending_age_s = entry_age_s(summary[1].as_string(), now);
-    for (const auto& c : ctx.command({"XINFO", "CONSUMERS", stream, group}).elements()) {
+    const Reply consumers = ctx.command({"XINFO", "CONSUMERS", stream, group});
+    for (const auto& c : consumers.elements()) {
       auto f = fields(c);
       q.consumers.push_back({f["name"].as_string(), int_of(f, "pending"), int_of(f, "idle")});
     }

@@ -25,9 +25,8 @@ def check_stack(bin_dir, label):
         assert status == 200 and "imagegen_" in body, f"{label}: worker /metrics {status}"
         status, body = http("GET", f"http://127.0.0.1:{stack.api_metrics_port}/metrics")
         assert status == 200 and "imagegen_" in body, f"{label}: api /metrics {status}"
-        # The simulator answers HTTP (any status: it is not one of its provider paths).
-        status, _ = http("GET", f"http://127.0.0.1:{stack.sim_port}/")
-        assert 200 <= status < 600, f"{label}: sim answered {status}"
+        status, _ = http("GET", f"http://127.0.0.1:{stack.sim_port}/healthz")
+        assert status == 200, f"{label}: sim /healthz {status}"
         # The admin needs the catalog too (model list), also from /.
         out = stack.admin("model", "list", "--json")
         assert "nano-banana" in out, f"{label}: admin model list: {out[:200]}"
