@@ -83,16 +83,21 @@ class AdminCommands : public ::testing::Test {
 
   // What the credit scripts leave behind for one finished job: its record and its ledger lines.
   void finished_job(const std::string& job, const std::string& user, const std::string& model,
-                    int cpi, int delivered, int count, const std::string& ledger_id = "*") {
+                    int cpi, int delivered, int count, const std::string& at_ms = "") {
     cmd({"HSET", keys::job(job), "user", user, "model", model, "cpi", std::to_string(cpi), "count",
          std::to_string(count), "status", "succeeded", "held", "0"});
     const std::string ledger(keys::kLedgerStream);
-    cmd({"XADD", ledger, ledger_id, "t", "hold", "u", user, "j", job, "n",
-         std::to_string(cpi * count), "ts", "1"});
-    cmd({"XADD", ledger, "*", "t", "capture", "u", user, "j", job, "n",
+    // Explicit ids when the entries must lie at a given time, else Redis's clock.
+    int seq = 0;
+    auto id = [&] {
+      return at_ms.empty() ? std::string("*") : at_ms + "-" + std::to_string(seq++);
+    };
+    cmd({"XADD", ledger, id(), "t", "hold", "u", user, "j", job, "n", std::to_string(cpi * count),
+         "ts", "1"});
+    cmd({"XADD", ledger, id(), "t", "capture", "u", user, "j", job, "n",
          std::to_string(cpi * delivered), "ts", "1"});
     if (delivered < count) {
-      cmd({"XADD", ledger, "*", "t", "refund", "u", user, "j", job, "n",
+      cmd({"XADD", ledger, id(), "t", "refund", "u", user, "j", job, "n",
            std::to_string(cpi * (count - delivered)), "ts", "1"});
     }
   }
@@ -152,7 +157,12 @@ TEST_F(AdminCommands, KeyListShowsHashesAndRevocation) {
 TEST_F(AdminCommands, UsageByModelFromTheLedger) {
   auto [uid, _k] = create_user("pro", 1000);
   auto [other, _o] = create_user("pro", 1000);
-  finished_job("j1", uid, "nano-banana", 10, 2, 2, "1000-0");  // long ago: before --since
+  // A job long ago (before --since): its ledger lines must come first in the stream, so the
+  // ledger is rebuilt with it ahead of the grant user create wrote.
+  cmd({"DEL", std::string(keys::kLedgerStream)});
+  finished_job("j1", uid, "nano-banana", 10, 2, 2, "1000");
+  cmd({"XADD", std::string(keys::kLedgerStream), "*", "t", "grant", "u", uid, "j", "", "n", "1000",
+       "ts", "1"});
   finished_job("j2", uid, "nano-banana", 10, 1, 3);
   finished_job("j3", uid, "gpt-image-1", 25, 4, 4);
   finished_job("j4", other, "gpt-image-1", 25, 4, 4);

@@ -79,12 +79,12 @@ def drive_traffic(stack):
     return rich, results
 
 
-def stall_redis(stack):
+def stall_redis(stack, user):
     """Pauses Redis past the api's Redis deadline while a request arrives: Redis errors."""
     stack.redis_cli("CLIENT", "PAUSE", "2000", "ALL")
     status, _ = http("POST", stack.api("/api/v1/generate-image"),
                      {"prompt": "x", "model": "nano-banana", "aspectRatio": "1:1",
-                      "resolution": "1K"}, {"Authorization": "Bearer invalid"}, timeout=30)
+                      "resolution": "1K"}, {"Authorization": "Bearer " + user["apiKey"]}, timeout=30)
     wait_until(lambda: http("GET", stack.api("/readyz"), timeout=5)[0] == 200, 30,
                "api ready again after the Redis stall")
     return status
@@ -129,7 +129,7 @@ def main():
         assert by_kind["insufficient"] == [402], by_kind
         assert by_kind["provider-failure"][0] >= 500, by_kind
         assert by_kind["moderated"][0] != 200, by_kind
-        print("redis stall answered", stall_redis(stack))
+        print("redis stall answered", stall_redis(stack, rich))
         check_usage(stack, rich, results)
 
         # Poll until every query has data or the deadline passes; then report each one.
