@@ -129,8 +129,9 @@ def main():
         assert by_kind["insufficient"] == [402], by_kind
         assert by_kind["provider-failure"][0] >= 500, by_kind
         assert by_kind["moderated"][0] != 200, by_kind
-        print("redis stall answered", stall_redis(stack, rich))
+        # Usage first: a request cut off by the stall may still be admitted once Redis resumes.
         check_usage(stack, rich, results)
+        print("redis stall answered", stall_redis(stack, rich))
 
         # Poll until every query has data or the deadline passes; then report each one.
         deadline = time.monotonic() + QUERY_DEADLINE_S
