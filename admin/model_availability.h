@@ -2,10 +2,10 @@
 // Which catalog models can be served right now: not switched off by an operator, and some live
 // worker holds keys for the model's provider family. Pure: Redis contents come in as values.
 //
-// Redis (the api's admission script reads the same keys):
-//   SET  imagegen:models:disabled         models an operator switched off (`model disable`)
-//   ZSET imagegen:serves:<family>         member = worker consumer name, score = expiry (unix ms);
-//                                         a family is served while some score > now
+// Redis (the api's admission script reads the same keys, common/redis_keys.h):
+//   SET  keys::kDisabledModels   models an operator switched off (`model disable`)
+//   ZSET keys::serves(family)    member = worker consumer name, score = expiry (unix ms);
+//                                a family is served while some score > now
 #include <cstdint>
 #include <map>
 #include <set>
@@ -14,13 +14,12 @@
 #include <vector>
 
 #include "common/catalog.h"
+#include "common/redis_keys.h"
 
 namespace imagegen::admin {
 
-inline constexpr std::string_view kDisabledModelsKey = "imagegen:models:disabled";
-inline std::string serves_key(std::string_view family) {
-  return "imagegen:serves:" + std::string(family);
-}
+inline constexpr std::string_view kDisabledModelsKey = keys::kDisabledModels;
+inline std::string serves_key(std::string_view family) { return keys::serves(family); }
 
 struct ServingWorker {
   std::string name;
