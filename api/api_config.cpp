@@ -25,6 +25,13 @@ Result<ApiConfigLoad> load_api_config(int argc, const char* const* argv, const E
          "1 = webhookUrl may name loopback/private addresses (tests, private networks)"});
   o.add({"IMAGEGEN_REQUIRE_WORKER", "1",
          "1 = refuse a model (503 MODEL_UNAVAILABLE) when no live worker serves its provider"});
+  o.add({"IMAGEGEN_STORAGE", "local:./data/images",
+         "Where the workers store images, for GET /api/v1/files/: local:DIR or supabase"});
+  o.add({"SUPABASE_URL", "", "Supabase project URL (IMAGEGEN_STORAGE=supabase)"});
+  o.add({"SUPABASE_SERVICE_ROLE_KEY", "",
+         "Supabase service-role key, to sign download URLs (IMAGEGEN_STORAGE=supabase)", true});
+  o.add({"IMAGEGEN_SUPABASE_BUCKET", "generated-images", "Supabase Storage bucket of the images"});
+  o.add({"IMAGEGEN_SIGNED_URL_TTL_S", "300", "Lifetime of a signed download URL (supabase)"});
   o.add({"IMAGEGEN_API_THREADS", std::to_string(hw), "I/O threads, one io_context each"});
   o.add({"IMAGEGEN_METRICS_PORT", "9100", "Port of GET /metrics (0 = off)"});
   o.add({"IMAGEGEN_CATALOG", "",
@@ -60,6 +67,13 @@ Result<ApiConfigLoad> load_api_config(int argc, const char* const* argv, const E
   c.catalog_path = o.get("IMAGEGEN_CATALOG");
   c.instance_id = o.get("IMAGEGEN_INSTANCE_ID");
   c.log_level = o.get("IMAGEGEN_LOG_LEVEL");
+  c.storage = o.get("IMAGEGEN_STORAGE");
+  c.supabase_url = o.get("SUPABASE_URL");
+  c.supabase_key = o.get("SUPABASE_SERVICE_ROLE_KEY");
+  c.supabase_bucket = o.get("IMAGEGEN_SUPABASE_BUCKET");
+  if (c.storage != "supabase" && !c.storage.starts_with("local:")) {
+    return make_error(Errc::kInvalidArgument, "IMAGEGEN_STORAGE must be local:DIR or supabase");
+  }
   struct IntOpt {
     const char* env;
     std::int64_t min, max;
@@ -81,6 +95,7 @@ Result<ApiConfigLoad> load_api_config(int argc, const char* const* argv, const E
       {"IMAGEGEN_IDLE_TIMEOUT_MS", 10, 3600000, &c.idle_timeout_ms},
       {"IMAGEGEN_MAX_CONNECTIONS", 1, 1000000, &c.max_connections},
       {"IMAGEGEN_JOB_TTL_S", 60, 365LL * 24 * 3600, &c.job_ttl_s},
+      {"IMAGEGEN_SIGNED_URL_TTL_S", 10, 7 * 24 * 3600, &c.signed_url_ttl_s},
       {"IMAGEGEN_JOB_DEADLINE_MS", 1000, 7LL * 24 * 3600 * 1000, &c.job_deadline_ms},
       {"IMAGEGEN_WEBHOOK_ALLOW_PRIVATE", 0, 1, &allow_private},
       {"IMAGEGEN_REQUIRE_WORKER", 0, 1, &require_worker},

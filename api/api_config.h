@@ -28,6 +28,11 @@ struct ApiConfig {
   std::int64_t job_deadline_ms = 600000;  // asynchronous jobs
   bool webhook_allow_private = false;
   bool require_worker = true;
+  std::string storage = "local:./data/images";  // what the workers write to (files route)
+  std::string supabase_url;
+  std::string supabase_key;
+  std::string supabase_bucket = "generated-images";
+  std::int64_t signed_url_ttl_s = 300;
   std::string instance_id;  // default: hostname-pid
   std::string log_level = "info";
 };

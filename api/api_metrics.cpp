@@ -61,9 +61,9 @@ ApiMetrics::ApiMetrics() : registry_(std::make_shared<prometheus::Registry>()) {
   queue_.dead_letters =
       gauge(r, "imagegen_dead_letter_length", "Entries in the dead-letter stream");
   queue_.in_flight = gauge(r, "imagegen_queue_depth", "Jobs admitted and not yet settled");
-  queue_.credits_granted = gauge(r, "imagegen_credits_granted",
-                                 "Credits ever granted to users (from Redis; grants happen in "
-                                 "imagegen-admin)");
+  credits_granted_ = counter(r, "imagegen_credits_granted_total",
+                             "Credits granted to users, read from Redis (grants happen in "
+                             "imagegen-admin, which has no metrics endpoint)");
 }
 
 void ApiMetrics::request(std::string_view route, int status, double seconds,
@@ -99,7 +99,10 @@ void ApiMetrics::queue_stats(const QueueStats& s) {
   queue_.oldest_age->Set(s.oldest_age_s);
   queue_.dead_letters->Set(s.dead_letters);
   queue_.in_flight->Set(s.in_flight);
-  queue_.credits_granted->Set(s.credits_granted);
+  // A counter that follows Redis's running total: every api instance reports the same value, so
+  // dashboards take max(), not sum().
+  const double seen = credits_granted_->Value();
+  if (s.credits_granted > seen) credits_granted_->Increment(s.credits_granted - seen);
 }
 
 void ApiMetrics::redis_error(std::string_view op) {

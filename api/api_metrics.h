@@ -64,8 +64,8 @@ class ApiMetrics {
     prometheus::Gauge* oldest_age;
     prometheus::Gauge* dead_letters;
     prometheus::Gauge* in_flight;
-    prometheus::Gauge* credits_granted;
   } queue_;
+  prometheus::Counter* credits_granted_;
 };
 
 }  // namespace imagegen::api

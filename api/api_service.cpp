@@ -6,6 +6,7 @@
 
 #include "api/job_store.h"
 #include "api/responses.h"
+#include "api/routes/files_route.h"
 #include "api/routes/generate_route.h"
 #include "api/routes/jobs_route.h"
 #include "common/redis_keys.h"
@@ -58,6 +59,8 @@ asio::awaitable<ApiResponse> ApiService::handle(ApiRequest request, RouteMatch r
       co_return co_await get_job(ctx_, request, route.param);
     case Route::kJobCancel:
       co_return co_await cancel_job(ctx_, request, route.param);
+    case Route::kFiles:
+      co_return co_await get_file(ctx_, request, route.param);
     case Route::kHealthz:
       co_return ApiResponse{200, R"({"status":"ok"})", {}};
     case Route::kReadyz:

@@ -1,5 +1,6 @@
 // imagegen-api: wiring only. One io_context per thread, each with its own listener (SO_REUSEPORT),
 // Redis connections and reply channel; one shared metrics registry.
+#include <curl/curl.h>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
@@ -35,6 +36,8 @@ struct Shard {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Before any thread exists: libcurl's global state (the files route signs Supabase URLs).
+  curl_global_init(CURL_GLOBAL_DEFAULT);
   auto loaded = api::load_api_config(argc, argv, process_env());
   if (!loaded) {
     std::cerr << "imagegen-api: " << loaded.error().message << "\n";
