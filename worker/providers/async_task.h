@@ -3,7 +3,6 @@
 // "done" or "failed" state, extract the results, and (where the protocol has one) cancel it.
 // A family is an AsyncTaskSpec row (auth header, paths, JSON pointers, state words) plus small
 // hooks for its real quirks (error vocabularies, request body, a body-level error envelope).
-// docs/providers.md describes each upstream protocol.
 #include <simdjson.h>
 
 #include <functional>
