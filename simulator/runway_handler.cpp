@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <ctime>
+#include <deque>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -17,6 +19,9 @@ namespace {
 constexpr std::string_view kSubmitPath = "/v1/text_to_image";
 constexpr std::string_view kTasksPrefix = "/v1/tasks/";
 constexpr std::string_view kVersion = "2024-11-06";
+// What tests read to see which tasks clients cancelled (not a Runway endpoint).
+constexpr std::string_view kCancelsPath = "/sim/runway/cancels";
+constexpr std::size_t kCancelsKept = 1000;
 constexpr std::uint32_t kStages = 3;  // PENDING, THROTTLED, RUNNING
 
 constexpr std::array<std::string_view, 16> kRatios{
@@ -26,7 +31,49 @@ constexpr std::array<std::string_view, 16> kRatios{
 
 std::string_view methods(std::string_view path) {
   if (path == kSubmitPath) return "POST";
-  return path_id(path, kTasksPrefix).empty() ? "" : "GET";
+  if (path == kCancelsPath) return "GET";
+  return path_id(path, kTasksPrefix).empty() ? "" : "GET, DELETE";
+}
+
+// Tasks cancelled with DELETE /v1/tasks/{id}, process-wide: the count, and the latest ids.
+class CancelLog {
+ public:
+  void add(std::string_view id) {
+    std::lock_guard lock(mutex_);
+    ++count_;
+    ids_.emplace_back(id);
+    if (ids_.size() > kCancelsKept) ids_.pop_front();
+  }
+  bool has(std::string_view id) const {
+    std::lock_guard lock(mutex_);
+    return std::find(ids_.begin(), ids_.end(), id) != ids_.end();
+  }
+  std::string json() const {
+    std::lock_guard lock(mutex_);
+    JsonWriter w;
+    w.begin_object().key("cancelled").num(count_).key("ids").begin_array();
+    for (const std::string& id : ids_) w.str(id);
+    w.end_array().end_object();
+    return w.take();
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::int64_t count_ = 0;
+  std::deque<std::string> ids_;
+};
+
+CancelLog& cancel_log() {
+  static CancelLog log;
+  return log;
+}
+
+// Runway answers a cancel (or delete) with 204 and no body.
+SimResponse cancel(std::string_view id) {
+  cancel_log().add(id);
+  SimResponse response;
+  response.status = 204;
+  return response;
 }
 
 // A 400 naming the offending field, as Runway's validation answers do.
@@ -145,7 +192,9 @@ SimResponse poll(const SimRequest& request, HandlerContext& context, std::string
   if (!task) return runway_error(404, "Task not found");
   JsonWriter w;
   w.begin_object().field("id", id).field("createdAt", iso_time(task->created_unix_ms));
-  if (!task->finished) {
+  if (cancel_log().has(id)) {
+    w.field("status", "CANCELLED");
+  } else if (!task->finished) {
     const std::uint32_t stage = stage_of_poll(task->polls, pending, kStages);
     w.field("status", stage == 0 ? "PENDING" : stage == 1 ? "THROTTLED" : "RUNNING");
     if (stage == 2) w.key("progress").real(0.5);
@@ -173,6 +222,8 @@ const ProtocolFamily& runway_family() {
 }
 
 SimResponse handle_runway(const SimRequest& request, HandlerContext& context) {
+  const std::string_view path = target_path(request.target);
+  if (path == kCancelsPath) return json_reply(cancel_log().json());
   if (bearer_token(request).empty()) return runway_error(401, {});
   const std::string_view version = find_header(request, "x-runway-version");
   if (version.empty()) return runway_error(400, "The X-Runway-Version header is required");
@@ -180,9 +231,9 @@ SimResponse handle_runway(const SimRequest& request, HandlerContext& context) {
     return runway_error(
         400, "Invalid API version '" + std::string(version) + "'; supported: 2024-11-06");
   }
-  const std::string_view path = target_path(request.target);
-  return path == kSubmitPath ? submit(request, context)
-                             : poll(request, context, path_id(path, kTasksPrefix));
+  if (path == kSubmitPath) return submit(request, context);
+  const std::string_view id = path_id(path, kTasksPrefix);
+  return request.method == "DELETE" ? cancel(id) : poll(request, context, id);
 }
 
 SimResponse runway_error(int status, std::string_view message) {

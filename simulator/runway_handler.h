@@ -5,6 +5,8 @@
 // -> SUCCEEDED with `output: [url]` of the ratio's exact pixels, or FAILED with a `failureCode`
 // (SAFETY.INPUT.TEXT for a refused prompt). `ratio` must be one of Runway's 16 pixel ratios and
 // gen4_image_turbo needs referenceImages. Errors are `{"error":"..."}` (+ `issues` on a 400).
+// `DELETE /v1/tasks/{id}` cancels a task (204; its polls then say CANCELLED). The simulator
+// records every cancel: `GET /sim/runway/cancels` -> {"cancelled": N, "ids": [latest ids]}.
 #include "simulator/protocol_family.h"
 
 namespace imagegen::sim {

@@ -37,6 +37,14 @@ void CurlMulti::add(std::unique_ptr<CurlTransfer> transfer) {
   // curl_multi_add_handle armed a 0 ms timer through on_timer; that timer starts the transfer.
 }
 
+void CurlMulti::cancel(CURL* easy) {
+  if (shut_down_) return;
+  auto node = transfers_.extract(easy);
+  if (node.empty()) return;
+  curl_multi_remove_handle(multi_, easy);
+  node.mapped()->finish(CURLE_ABORTED_BY_CALLBACK, false);
+}
+
 void CurlMulti::shutdown() {
   if (shut_down_) return;
   shut_down_ = true;

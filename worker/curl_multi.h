@@ -40,6 +40,10 @@ class CurlMulti : public std::enable_shared_from_this<CurlMulti> {
   // After shutdown() the transfer is finished at once as aborted.
   void add(std::unique_ptr<CurlTransfer> transfer);
 
+  // Drops the transfer of `easy` if it is still running: finish(CURLE_ABORTED_BY_CALLBACK,
+  // false). A transfer that already finished is left alone.
+  void cancel(CURL* easy);
+
   // Aborts every transfer (finish(..., true)), closes cached connections, stops the timer.
   void shutdown();
 

@@ -42,6 +42,8 @@ Error map_curl_error(CURLcode code, bool too_large, std::size_t cap, const char*
   switch (code) {
     case CURLE_OPERATION_TIMEDOUT:
       return make_error(Errc::kTimeout, msg);
+    case CURLE_ABORTED_BY_CALLBACK:  // only CurlMulti::cancel aborts a live transfer
+      return make_error(Errc::kUnavailable, "request cancelled");
     case CURLE_URL_MALFORMAT:
     case CURLE_UNSUPPORTED_PROTOCOL:
       return make_error(Errc::kInvalidArgument, msg);
@@ -90,6 +92,10 @@ class HttpTransfer final : public detail::CurlTransfer {
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, header_list_);
   }
 
+  // The caller's cancellation slot: cleared before completing, as Asio's own operations do, so
+  // a late emit never reaches a finished transfer.
+  void set_cancel_slot(asio::cancellation_slot slot) { slot_ = slot; }
+
   void finish(CURLcode code, bool aborted) override {
     if (aborted) {
       complete(make_error(Errc::kUnavailable, "http client shut down"));
@@ -121,6 +127,7 @@ class HttpTransfer final : public detail::CurlTransfer {
   }
 
   void complete(Result<HttpResponse> result) {
+    if (slot_.is_connected()) slot_.clear();
     // Runs on the client's io_context first, then dispatches to the handler's own executor;
     // never inline, so curl is never re-entered from a resumed coroutine.
     asio::post(fallback_, asio::append(std::move(handler_), std::move(result)));
@@ -167,6 +174,7 @@ class HttpTransfer final : public detail::CurlTransfer {
   HttpRequest request_;
   HttpResponse response_;
   Handler handler_;
+  asio::cancellation_slot slot_;
   asio::any_io_executor fallback_;
   std::size_t cap_;
   curl_slist* header_list_ = nullptr;
@@ -196,14 +204,24 @@ HttpClient::~HttpClient() {
 std::size_t HttpClient::in_flight() const { return multi_->active(); }
 
 asio::awaitable<Result<HttpResponse>> HttpClient::fetch(HttpRequest request,
-                                                        std::chrono::milliseconds timeout) {
-  auto initiate = [this, &request, timeout](auto handler) {
+                                                        std::chrono::milliseconds timeout,
+                                                        asio::cancellation_slot cancel) {
+  auto initiate = [this, &request, timeout, cancel](auto handler) mutable {
     const std::size_t cap = request.max_response_bytes == 0
                                 ? options_.max_response_bytes
                                 : std::min(request.max_response_bytes, options_.max_response_bytes);
     auto transfer = std::make_unique<HttpTransfer>(std::move(request), Handler(std::move(handler)),
                                                    io_.get_executor(), cap);
     transfer->configure(timeout, options_);
+    if (cancel.is_connected()) {
+      transfer->set_cancel_slot(cancel);
+      cancel.assign([io = &io_, weak = std::weak_ptr(multi_),
+                     easy = transfer->easy()](asio::cancellation_type) {
+        asio::dispatch(*io, [weak, easy] {
+          if (auto multi = weak.lock()) multi->cancel(easy);
+        });
+      });
+    }
     // curl calls stay on the io_context's thread even if the caller runs elsewhere.
     asio::dispatch(
         io_, [multi = multi_, t = std::move(transfer)]() mutable { multi->add(std::move(t)); });

@@ -3,6 +3,7 @@
 // hundreds of concurrent upstream calls cost no threads. Connections are kept alive and reused
 // across requests to the same host.
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <cstddef>
@@ -10,7 +11,7 @@
 #include <string>
 
 #include "common/result.h"
-#include "worker/http_message.h"
+#include "worker/providers/http_message.h"
 
 namespace imagegen::worker {
 
@@ -44,10 +45,12 @@ class HttpClient {
   // kProtocol when the body exceeds max_response_bytes (or the request's own, smaller
   // max_response_bytes); kInvalidArgument for a bad URL or a
   // scheme other than http/https.
-  // Cancelled by: nothing but `timeout` (and destroying the client). Resumes the coroutine
-  // through its executor; curl itself runs on this client's io_context thread.
+  // Cancelled by: `timeout`, destroying the client, and an emit on `cancel` (when connected):
+  // the transfer is dropped and completes with kUnavailable ("request cancelled"). Resumes the
+  // coroutine through its executor; curl itself runs on this client's io_context thread.
   boost::asio::awaitable<Result<HttpResponse>> fetch(HttpRequest request,
-                                                     std::chrono::milliseconds timeout);
+                                                     std::chrono::milliseconds timeout,
+                                                     boost::asio::cancellation_slot cancel = {});
 
   // Requests started and not yet completed.
   std::size_t in_flight() const;

@@ -66,10 +66,9 @@ Clock::time_point JobRunner::deadline_for(const JobSpec& job) const {
   return now + std::chrono::milliseconds(job.deadline_ms - now_unix_ms());
 }
 
-asio::awaitable<std::vector<CallOutcome>> JobRunner::call_all(const ProviderEntry& entry,
-                                                              const ModelInfo& model,
-                                                              const JobSpec& job,
-                                                              Clock::time_point deadline) {
+asio::awaitable<std::vector<CallOutcome>> JobRunner::call_all(
+    const ProviderEntry& entry, const ModelInfo& model, const JobSpec& job,
+    Clock::time_point deadline, const std::shared_ptr<CancelToken>& cancel) {
   const auto ex = co_await asio::this_coro::executor;
   const std::vector<int> sizes =
       split_into_calls(job.count, entry.family->max_images_per_call(model));
@@ -77,7 +76,7 @@ asio::awaitable<std::vector<CallOutcome>> JobRunner::call_all(const ProviderEntr
       decltype(asio::co_spawn(ex, std::declval<asio::awaitable<CallOutcome>>(), asio::deferred));
   std::vector<CallOp> ops;
   for (int n : sizes) {
-    const CallTarget target{*entry.family, entry.endpoint, model, job};
+    const CallTarget target{*entry.family, entry.endpoint, model, job, cancel};
     ops.push_back(asio::co_spawn(ex, caller_.call(target, n, deadline), asio::deferred));
   }
   // A named group: GCC 12 double-destroys non-trivial temporaries inside co_await expressions.
@@ -150,7 +149,8 @@ asio::awaitable<void> JobRunner::store_all(const JobSpec& job, std::string_view 
   }
 }
 
-asio::awaitable<JobOutcome> JobRunner::run_job(const JobSpec& job, const ModelInfo& model) {
+asio::awaitable<JobOutcome> JobRunner::run_job(const JobSpec& job, const ModelInfo& model,
+                                               std::shared_ptr<CancelToken> cancel) {
   const auto started = Clock::now();
   JobOutcome out;
   const ProviderEntry* entry = providers_.find(model.provider);
@@ -163,7 +163,7 @@ asio::awaitable<JobOutcome> JobRunner::run_job(const JobSpec& job, const ModelIn
     co_return out;
   }
 
-  std::vector<CallOutcome> calls = co_await call_all(*entry, model, job, deadline_for(job));
+  std::vector<CallOutcome> calls = co_await call_all(*entry, model, job, deadline_for(job), cancel);
   std::vector<const ValidImage*> images;
   for (const CallOutcome& c : calls) {
     for (const ValidImage& img : c.images) images.push_back(&img);
@@ -171,7 +171,14 @@ asio::awaitable<JobOutcome> JobRunner::run_job(const JobSpec& job, const ModelIn
     out.blocked += c.blocked;
     if (!c.last_error.empty()) out.last_error = c.last_error;
   }
-  co_await store_all(job, entry->family->name(), images, out);
+  if (cancel && cancel->cancelled()) {
+    // Nobody will see these results: the cancel settles the job and its credits.
+    out.cancelled = true;
+    out.failed += static_cast<int>(images.size());
+    out.last_error = "cancelled: job cancelled";
+  } else {
+    co_await store_all(job, entry->family->name(), images, out);
+  }
 
   metrics_.images("delivered", out.delivered());
   metrics_.images("failed", out.failed);

@@ -4,6 +4,7 @@
 // record, publish, ack) is the consumer's job, not this one's.
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,9 @@ struct JobOutcome {
   int failed = 0;                         // images that failed (upstream, validation, storage)
   int blocked = 0;                        // images refused by content policy
   std::string last_error;                 // for the job record; empty when all delivered
+  // The job was cancelled while it ran: upstream work stopped, nothing stored, every image
+  // counted in `failed`. Its finalization is expected to lose to the cancel's.
+  bool cancelled = false;
 
   int delivered() const { return static_cast<int>(stored_paths.size()); }
   // "succeeded" (all delivered), "partial" (some), "blocked" (none, every one refused),
@@ -48,15 +52,18 @@ class JobRunner {
   // max_images_per_call, all concurrent), validates and stores each one, and returns the
   // outcome. Never throws for upstream or storage trouble: those are counted in the outcome.
   // Bounded by job.deadline_ms (unix ms): no upstream try starts or continues past it.
-  // Cancelled by: nothing else. Must run on the HttpClient's io_context.
-  boost::asio::awaitable<JobOutcome> run_job(const JobSpec& job, const ModelInfo& model);
+  // Cancelled by `cancel` (optional; trip it on the HttpClient's io_context): every provider
+  // call stops promptly (waits and exchanges in flight end at once), running upstream tasks are
+  // cancelled upstream where the protocol allows (Runway), and nothing is stored.
+  // Must run on the HttpClient's io_context.
+  boost::asio::awaitable<JobOutcome> run_job(const JobSpec& job, const ModelInfo& model,
+                                             std::shared_ptr<CancelToken> cancel = nullptr);
 
  private:
   struct StoreResult;
-  boost::asio::awaitable<std::vector<CallOutcome>> call_all(const ProviderEntry& entry,
-                                                            const ModelInfo& model,
-                                                            const JobSpec& job,
-                                                            Clock::time_point deadline);
+  boost::asio::awaitable<std::vector<CallOutcome>> call_all(
+      const ProviderEntry& entry, const ModelInfo& model, const JobSpec& job,
+      Clock::time_point deadline, const std::shared_ptr<CancelToken>& cancel);
   boost::asio::awaitable<void> store_all(const JobSpec& job, std::string_view provider,
                                          const std::vector<const ValidImage*>& images,
                                          JobOutcome& out);

@@ -25,9 +25,19 @@ milliseconds until(Clock::time_point deadline) {
   return std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
 }
 
-asio::awaitable<void> sleep_for(milliseconds d) {
+bool stopped(const CallTarget& target) { return target.cancel && target.cancel->cancelled(); }
+
+// Waits `d`, or less when the job is cancelled meanwhile.
+asio::awaitable<void> sleep_for(milliseconds d, const CallTarget& target) {
+  if (stopped(target)) co_return;
   asio::steady_timer timer(co_await asio::this_coro::executor, d);
+  CancelToken::Subscription wake;
+  if (target.cancel) wake = target.cancel->subscribe([&timer] { timer.cancel(); });
   co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+}
+
+ProviderError cancelled_error() {
+  return ProviderError{ProviderErrorKind::kTransient, 0, "job cancelled", std::nullopt};
 }
 
 ProviderError deadline_error(std::string_view what) {
@@ -66,6 +76,13 @@ ProviderCaller::Random default_random() {
   };
 }
 
+void abandon(CallOutcome& out, int images) {
+  if (images <= 0) return;
+  out.failed += images;
+  out.cancelled += images;
+  out.last_error = "cancelled: job cancelled";
+}
+
 }  // namespace
 
 ProviderCaller::ProviderCaller(HttpClient& http, WorkerMetrics& metrics,
@@ -82,8 +99,9 @@ asio::awaitable<ProviderCaller::Exchanged> ProviderCaller::exchange(
   if (left <= milliseconds(0)) co_return Exchanged{deadline_error("job deadline passed"), false};
   const milliseconds timeout = std::min(left, options_.max_exchange_timeout);
   const auto start = Clock::now();
-  Result<HttpResponse> response = co_await http_.fetch(std::move(request), timeout);
+  Result<HttpResponse> response = co_await fetch(target, std::move(request), timeout);
   const auto latency = Clock::now() - start;
+  if (stopped(target)) co_return Exchanged{cancelled_error(), false};
 
   Exchanged out{ProviderImages{}, false};
   if (!response) {
@@ -112,6 +130,33 @@ asio::awaitable<ProviderCaller::Exchanged> ProviderCaller::exchange(
   co_return out;
 }
 
+asio::awaitable<Result<HttpResponse>> ProviderCaller::fetch(const CallTarget& target,
+                                                            HttpRequest request,
+                                                            milliseconds timeout) {
+  if (!target.cancel) co_return co_await http_.fetch(std::move(request), timeout);
+  if (target.cancel->cancelled()) co_return make_error(Errc::kUnavailable, "job cancelled");
+  asio::cancellation_signal signal;
+  CancelToken::Subscription stop =
+      target.cancel->subscribe([&signal] { signal.emit(asio::cancellation_type::terminal); });
+  co_return co_await http_.fetch(std::move(request), timeout, signal.slot());
+}
+
+asio::awaitable<void> ProviderCaller::cancel_upstream(const CallTarget& target,
+                                                      const ProviderFollowUp& task) {
+  std::optional<HttpRequest> request = target.family.build_cancel(task, target.endpoint);
+  if (!request) co_return;
+  // Not tied to the (tripped) token: this call is the point of the cancel. Bounded on its own.
+  Result<HttpResponse> r = co_await http_.fetch(std::move(*request), options_.max_cancel_timeout);
+  if (r && r->status >= 200 && r->status <= 299) {
+    spdlog::info("provider_task_cancelled job={} provider={} task={} status={}", target.job.job_id,
+                 target.family.name(), task.task_id, r->status);
+  } else {
+    spdlog::warn("provider_task_cancel_failed job={} provider={} task={} error=\"{}\"",
+                 target.job.job_id, target.family.name(), task.task_id,
+                 r ? "HTTP " + std::to_string(r->status) : r.error().message);
+  }
+}
+
 RetryDecision ProviderCaller::repeat_decision(const CallTarget& target, const ProviderError& error,
                                               int failures, Clock::time_point deadline,
                                               std::string_view what) {
@@ -136,7 +181,8 @@ asio::awaitable<ProviderParse> ProviderCaller::follow(const CallTarget& target,
     const ProviderError& error = std::get<ProviderError>(got.parsed);
     const RetryDecision decision = repeat_decision(target, error, failures, deadline, "poll");
     if (!decision.retry) co_return std::move(got.parsed);
-    co_await sleep_for(decision.delay);
+    co_await sleep_for(decision.delay, target);
+    if (stopped(target)) co_return cancelled_error();
   }
 }
 
@@ -144,6 +190,7 @@ asio::awaitable<ProviderCaller::Download> ProviderCaller::download(const CallTar
                                                                    std::string url,
                                                                    Clock::time_point deadline) {
   for (int failures = 1;; ++failures) {
+    if (stopped(target)) co_return cancelled_error();
     const milliseconds left = until(deadline);
     if (left <= milliseconds(0)) co_return deadline_error("job deadline passed before download");
     const milliseconds timeout = std::min(left, options_.max_download_timeout);
@@ -152,8 +199,9 @@ asio::awaitable<ProviderCaller::Download> ProviderCaller::download(const CallTar
     request.url = url;
     request.max_response_bytes = options_.max_download_bytes;
     const auto start = Clock::now();
-    Result<HttpResponse> response = co_await http_.fetch(std::move(request), timeout);
+    Result<HttpResponse> response = co_await fetch(target, std::move(request), timeout);
     const auto latency = Clock::now() - start;
+    if (stopped(target)) co_return cancelled_error();
     ProviderError error;
     bool repeatable = true;
     if (!response) {
@@ -176,7 +224,7 @@ asio::awaitable<ProviderCaller::Download> ProviderCaller::download(const CallTar
     if (!repeatable) co_return error;
     const RetryDecision decision = repeat_decision(target, error, failures, deadline, "download");
     if (!decision.retry) co_return error;
-    co_await sleep_for(decision.delay);
+    co_await sleep_for(decision.delay, target);
   }
 }
 
@@ -232,8 +280,13 @@ asio::awaitable<ProviderCaller::TryResult> ProviderCaller::one_try(const CallTar
     if (Clock::now() + delay >= deadline) {
       co_return TryResult{{}, deadline_error("job deadline passed while waiting for the provider")};
     }
-    co_await sleep_for(delay);
-    parsed = co_await follow(target, next, deadline);
+    co_await sleep_for(delay, target);
+    if (!stopped(target)) parsed = co_await follow(target, next, deadline);
+    // Cancelled while the task runs upstream: stop it there too, where the protocol can.
+    if (stopped(target) && !std::holds_alternative<ProviderImages>(parsed)) {
+      co_await cancel_upstream(target, next);
+      co_return TryResult{{}, cancelled_error()};
+    }
   }
   if (auto* err = std::get_if<ProviderError>(&parsed)) co_return TryResult{{}, std::move(*err)};
   ProviderImages& got = std::get<ProviderImages>(parsed);
@@ -272,11 +325,20 @@ asio::awaitable<CallOutcome> ProviderCaller::call(CallTarget target, int images,
   const std::string_view provider = target.family.name();
   while (static_cast<int>(out.images.size()) < images) {
     const int remaining = images - static_cast<int>(out.images.size());
+    if (stopped(target)) {
+      abandon(out, remaining);
+      break;
+    }
     ++out.tries;
     TryResult result = co_await one_try(target, remaining, deadline);
     std::string problem;
     const std::size_t before = out.images.size();
     const int invalid = accept_images(result.images, remaining, out, problem);
+    if (stopped(target)) {
+      // Whatever arrived before the cancel is kept; the rest is not asked for again.
+      abandon(out, images - static_cast<int>(out.images.size()));
+      break;
+    }
     const bool progress = out.images.size() > before;
     // A short but clean delivery is progress: ask again for the rest at once.
     if (!result.error && invalid == 0 && progress) continue;
@@ -304,7 +366,7 @@ asio::awaitable<CallOutcome> ProviderCaller::call(CallTarget target, int images,
       out.last_error = std::string(provider_error_kind_name(error.kind)) + ": " + error.message;
       break;
     }
-    co_await sleep_for(decision.delay);
+    co_await sleep_for(decision.delay, target);
   }
   co_return out;
 }

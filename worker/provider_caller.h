@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/image/image_probe.h"
+#include "worker/cancel_token.h"
 #include "worker/http_client.h"
 #include "worker/providers/provider.h"
 #include "worker/retry_policy.h"
@@ -25,6 +26,8 @@ struct CallTarget {
   const ProviderEndpoint& endpoint;
   const ModelInfo& model;
   const JobSpec& job;
+  // Tripped when the job is cancelled; null = not cancellable. Tripped on the call's io_context.
+  std::shared_ptr<CancelToken> cancel = {};
 };
 
 struct ValidImage {
@@ -36,6 +39,7 @@ struct CallOutcome {
   std::vector<ValidImage> images;  // in delivery order
   int failed = 0;                  // images given up on (errors, retries exhausted, deadline)
   int blocked = 0;                 // images refused by the provider's content policy
+  int cancelled = 0;               // of `failed`: images abandoned because the job was cancelled
   int tries = 0;                   // upstream tries (each may include follow-up polls)
   std::string last_error;          // "<kind>: <message>" of the last failure, for job records
 };
@@ -48,6 +52,8 @@ struct ProviderCallerOptions {
   // than this is refused as malformed before it fills memory).
   std::chrono::milliseconds max_download_timeout{60'000};
   std::size_t max_download_bytes = 40 * 1024 * 1024;
+  // Bound on the upstream cancel call sent for a running task when its job is cancelled.
+  std::chrono::milliseconds max_cancel_timeout{5'000};
 };
 
 class ProviderCaller {
@@ -65,7 +71,10 @@ class ProviderCaller {
   // 408/429/5xx) is sent again per retry_policy without submitting a new task. Results given as
   // URLs are downloaded concurrently (bounded size and time) and probed like inline ones.
   // Never throws for upstream trouble: every image ends up delivered, failed or blocked.
-  // Cancelled by: nothing but `deadline` (every exchange and every wait is bounded by it).
+  // Cancelled by: `deadline` (every exchange and every wait is bounded by it) and target.cancel:
+  // once tripped, the wait or exchange in progress ends at once, no new one starts, a task that
+  // is running upstream is cancelled there when the family has a cancel call (bounded by
+  // max_cancel_timeout), and the images not delivered yet count as failed and cancelled.
   boost::asio::awaitable<CallOutcome> call(CallTarget target, int images,
                                            Clock::time_point deadline);
 
@@ -98,6 +107,12 @@ class ProviderCaller {
   // Retry-or-not for repeating one exchange (poll or download); logs the decision.
   RetryDecision repeat_decision(const CallTarget& target, const ProviderError& error, int failures,
                                 Clock::time_point deadline, std::string_view what);
+  // Sends the family's cancel call for the running task `task` (if it has one); logs the answer.
+  boost::asio::awaitable<void> cancel_upstream(const CallTarget& target,
+                                               const ProviderFollowUp& task);
+  // http_.fetch, ended early when target.cancel is tripped.
+  boost::asio::awaitable<Result<HttpResponse>> fetch(const CallTarget& target, HttpRequest request,
+                                                     std::chrono::milliseconds timeout);
   int accept_images(std::vector<GeneratedImage>& got, int wanted, CallOutcome& out,
                     std::string& problem) const;
 

@@ -1,8 +1,5 @@
 #include "worker/storage.h"
 
-#include "worker/local_storage.h"
-#include "worker/supabase_storage.h"
-
 namespace imagegen::worker {
 namespace {
 
@@ -32,26 +29,6 @@ Result<std::string> object_path(std::string_view user_id, std::string_view job_i
   path.append(user_id).append("/generated/generated_").append(job_id).append("_");
   path.append(std::to_string(index)).append(".").append(ext);
   return path;
-}
-
-Result<std::unique_ptr<Storage>> make_storage(std::string_view spec, HttpClient& http,
-                                              const SupabaseSettings& supabase) {
-  if (spec.starts_with("local:") && spec.size() > 6) {
-    return std::unique_ptr<Storage>(std::make_unique<LocalStorage>(std::string(spec.substr(6))));
-  }
-  if (spec == "supabase") {
-    if (supabase.url.empty() || supabase.service_key.empty() || supabase.bucket.empty()) {
-      return make_error(Errc::kInvalidArgument,
-                        "IMAGEGEN_STORAGE=supabase needs SUPABASE_URL, SUPABASE_SERVICE_ROLE_KEY "
-                        "and IMAGEGEN_SUPABASE_BUCKET");
-    }
-    SupabaseStorageOptions options;
-    options.settings = supabase;
-    return std::unique_ptr<Storage>(std::make_unique<SupabaseStorage>(http, std::move(options)));
-  }
-  return make_error(
-      Errc::kInvalidArgument,
-      "IMAGEGEN_STORAGE must be local:DIR or supabase, got '" + std::string(spec) + "'");
 }
 
 }  // namespace imagegen::worker

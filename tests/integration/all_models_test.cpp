@@ -224,7 +224,7 @@ TEST(UpstreamDefaults, OurRequestsTurnOffWatermarkAndPromptRewriting) {
   EXPECT_EQ(seedream.status, 200) << seedream.body.substr(0, 300);
   EXPECT_EQ(seedream.headers.count("x-sim-watermarked"), 0u);
   job.resolution = "1K";
-  const HttpResult wan = send(worker::DashScopeFamily().build_request(
+  const HttpResult wan = send(worker::dashscope_family().build_request(
       *catalog().find("wan-2-6-image"), job, 1, byteplus_ep));
   EXPECT_EQ(wan.status, 200) << wan.body.substr(0, 300);
   EXPECT_EQ(wan.headers.count("x-sim-prompt-extended"), 0u);

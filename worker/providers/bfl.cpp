@@ -9,8 +9,6 @@
 namespace imagegen::worker {
 namespace {
 
-constexpr std::string_view kPoll = "poll";
-
 ProviderError error_response(const HttpResponse& r) {
   simdjson::dom::parser parser;
   JsonElement doc;
@@ -44,8 +42,9 @@ PixelSize bfl_dimensions(std::string_view aspect_ratio, std::string_view resolut
   return PixelSize{down32(std::sqrt(target * r) + 1e-9), down32(std::sqrt(target / r) + 1e-9)};
 }
 
-HttpRequest BflFamily::build_request(const ModelInfo& model, const JobSpec& job, int,
-                                     const ProviderEndpoint& endpoint) const {
+namespace {
+
+std::string request_body(const ModelInfo& model, const JobSpec& job, int) {
   const PixelSize size = bfl_dimensions(job.aspect_ratio, job.resolution);
   JsonWriter w;
   w.begin_object();
@@ -56,67 +55,40 @@ HttpRequest BflFamily::build_request(const ModelInfo& model, const JobSpec& job,
   // BFL defaults to jpeg; we store what we were given, so ask for the lossless one.
   w.key("output_format").string("png");
   w.end_object();
-
-  HttpRequest req;
-  req.method = "POST";
-  req.url = endpoint.base_url + "/v1/" + model.upstream_id;
-  req.headers = {{"Content-Type", "application/json"}, {"x-key", endpoint.api_key}};
-  req.body = w.take();
-  return req;
+  return w.take();
 }
 
-ProviderParse BflFamily::parse_response(const HttpResponse& r) const {
-  if (r.status < 200 || r.status > 299) return error_response(r);
-  simdjson::dom::parser parser;
-  JsonElement doc;
-  if (auto err = parser.parse(r.body).get(doc)) {
-    return malformed_error(r.status, std::string("invalid JSON: ") + simdjson::error_message(err));
-  }
-  // Always the returned polling_url: it may name another (regional) host.
-  const std::string_view polling_url = json_str(doc["polling_url"]);
-  if (!is_http_url(polling_url))
-    return malformed_error(r.status, "submit answer has no polling_url");
-  return ProviderFollowUp{std::string(polling_url), std::string(kPoll), std::nullopt};
+ProviderError task_failure(const HttpResponse& r, JsonElement, std::string_view status) {
+  const bool moderated =
+      iequals(status, "Request Moderated") || iequals(status, "Content Moderated");
+  // Error / Failed / Task not found: the task is gone or broke, a new submit may work.
+  return make_provider_error(
+      moderated ? ProviderErrorKind::kContentBlocked : ProviderErrorKind::kTransient, r.status,
+      "task status " + std::string(status));
 }
 
-HttpRequest BflFamily::build_follow_up(const ProviderFollowUp& follow_up,
-                                       const ProviderEndpoint& endpoint) const {
-  HttpRequest req;
-  req.method = "GET";
-  req.url = resolve_url(endpoint, follow_up.url);
-  req.headers = {{"x-key", endpoint.api_key}};
-  return req;
-}
+}  // namespace
 
-ProviderParse BflFamily::parse_follow_up(const HttpResponse& r,
-                                         const ProviderFollowUp& follow_up) const {
-  if (r.status < 200 || r.status > 299) return error_response(r);
-  simdjson::dom::parser parser;
-  JsonElement doc;
-  if (auto err = parser.parse(r.body).get(doc)) {
-    return malformed_error(r.status,
-                           std::string("invalid poll JSON: ") + simdjson::error_message(err));
-  }
-  const std::string_view status = json_str(doc["status"]);
-  if (status.empty()) return malformed_error(r.status, "poll answer has no status");
-  if (iequals(status, "Ready")) {
-    const std::string_view sample = json_str(doc["result"]["sample"]);
-    if (!is_http_url(sample)) return malformed_error(r.status, "Ready without result.sample");
-    ProviderImages out;
-    out.urls.emplace_back(sample);
-    return out;
-  }
-  if (iequals(status, "Request Moderated") || iequals(status, "Content Moderated")) {
-    return make_provider_error(ProviderErrorKind::kContentBlocked, r.status,
-                               "task status " + std::string(status));
-  }
-  // The task is gone or broke: a new submit may work.
-  if (iequals(status, "Error") || iequals(status, "Failed") || iequals(status, "Task not found")) {
-    return make_provider_error(ProviderErrorKind::kTransient, r.status,
-                               "task status " + std::string(status));
-  }
+AsyncTaskFamily bfl_family() {
+  AsyncTaskSpec s;
+  s.name = "bfl";
+  s.auth_header = "x-key";
+  s.auth_prefix = "";
+  s.submit_path = "/v1/{model}";
+  s.body = &request_body;
+  s.task_id_at = "/id";
+  s.poll_url_at = "/polling_url";
+  s.state_at = "/status";
+  s.states_ignore_case = true;
+  s.done = {"Ready"};
+  s.failed = {"Request Moderated", "Content Moderated", "Error", "Failed", "Task not found"};
   // Pending, and whatever else clients have seen (Queued, Processing): still running.
-  return ProviderFollowUp{follow_up.url, follow_up.stage, std::nullopt};
+  s.unlisted = UnlistedState::kPending;
+  // result.sample expires after 10 minutes: the caller downloads it at once.
+  s.results_at = "/result/sample";
+  s.error = &error_response;
+  s.failure = &task_failure;
+  return AsyncTaskFamily(std::move(s));
 }
 
 }  // namespace imagegen::worker

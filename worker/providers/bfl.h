@@ -3,7 +3,7 @@
 // Submit `POST /v1/{model}` with `x-key`, then poll the returned `polling_url` (same header)
 // until Ready, and download `result.sample` at once (it expires after 10 minutes). One image per
 // submit: count=N means N submits.
-#include "worker/providers/provider.h"
+#include "worker/providers/async_task.h"
 
 namespace imagegen::worker {
 
@@ -18,17 +18,7 @@ struct PixelSize {
 // 1:1 -> 1024x1024 / 2048x2048; 16:9 -> 1344x768 at 1K. Unknown ratios count as 1:1, 4K as 2K.
 PixelSize bfl_dimensions(std::string_view aspect_ratio, std::string_view resolution);
 
-class BflFamily final : public ProviderFamily {
- public:
-  std::string_view name() const override { return "bfl"; }
-  int max_images_per_call(const ModelInfo&) const override { return 1; }
-  HttpRequest build_request(const ModelInfo& model, const JobSpec& job, int images_in_call,
-                            const ProviderEndpoint& endpoint) const override;
-  ProviderParse parse_response(const HttpResponse& response) const override;
-  HttpRequest build_follow_up(const ProviderFollowUp& follow_up,
-                              const ProviderEndpoint& endpoint) const override;
-  ProviderParse parse_follow_up(const HttpResponse& response,
-                                const ProviderFollowUp& follow_up) const override;
-};
+// The BFL row of the async-task skeleton.
+AsyncTaskFamily bfl_family();
 
 }  // namespace imagegen::worker

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <array>
 
-#include "worker/providers/base64.h"
 #include "worker/providers/family_util.h"
+#include "worker/providers/images_envelope.h"
 #include "worker/providers/json_writer.h"
 #include "worker/providers/upstream_errors.h"
 
@@ -90,41 +90,8 @@ HttpRequest BytePlusFamily::build_request(const ModelInfo& model, const JobSpec&
 
 ProviderParse BytePlusFamily::parse_response(const HttpResponse& r) const {
   if (r.status < 200 || r.status > 299) return error_response(r);
-  simdjson::dom::parser parser;
-  JsonElement doc;
-  if (auto err = parser.parse(r.body).get(doc)) {
-    return malformed_error(r.status, std::string("invalid JSON: ") + simdjson::error_message(err));
-  }
-  simdjson::dom::array data;
-  if (doc["data"].get(data)) return malformed_error(r.status, "response has no data array");
-  ProviderImages out;
-  std::string problem = "response has no images";
-  bool blocked = false;
-  for (JsonElement item : data) {
-    // A per-image failure: moderation of one image does not stop the others.
-    if (const std::string_view code = json_str(item["error"]["code"]); !code.empty()) {
-      blocked = blocked || sensitive(code);
-      problem = "image failed: " + std::string(code) + ": " +
-                std::string(json_str(item["error"]["message"]));
-      continue;
-    }
-    if (const std::string_view b64 = json_str(item["b64_json"]); !b64.empty()) {
-      auto bytes = base64_decode(b64);
-      if (!bytes) {
-        problem = "b64_json is not valid base64";
-        continue;
-      }
-      out.images.push_back(GeneratedImage{std::move(*bytes), "image/jpeg"});
-    } else if (const std::string_view url = json_str(item["url"]); is_http_url(url)) {
-      out.urls.emplace_back(url);
-    } else {
-      problem = "data entry without b64_json or url";
-    }
-  }
-  if (!out.images.empty() || !out.urls.empty()) return out;
-  return make_provider_error(
-      blocked ? ProviderErrorKind::kContentBlocked : ProviderErrorKind::kMalformed, r.status,
-      problem);
+  static const ImagesEnvelope kShape{.default_mime = "image/jpeg", .entry_refused = &sensitive};
+  return parse_images_envelope(r, kShape);
 }
 
 }  // namespace imagegen::worker

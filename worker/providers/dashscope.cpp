@@ -89,13 +89,9 @@ PixelSize dashscope_size(std::string_view ratio) {
   return kSizes[0].size;
 }
 
-int DashScopeFamily::max_images_per_call(const ModelInfo& model) const {
-  return std::clamp(model.max_images_per_call, 1, kMaxN);
-}
+namespace {
 
-HttpRequest DashScopeFamily::build_request(const ModelInfo& model, const JobSpec& job,
-                                           int images_in_call,
-                                           const ProviderEndpoint& endpoint) const {
+std::string request_body(const ModelInfo& model, const JobSpec& job, int images_in_call) {
   const PixelSize size = dashscope_size(job.aspect_ratio);
   JsonWriter w;
   w.begin_object();
@@ -115,75 +111,65 @@ HttpRequest DashScopeFamily::build_request(const ModelInfo& model, const JobSpec
   if (model.seed && job.seed) w.key("seed").number(*job.seed);
   w.end_object();
   w.end_object();
-
-  HttpRequest req;
-  req.method = "POST";
-  req.headers = bearer_json_headers(endpoint.api_key);
-  if (async_) {
-    req.url = endpoint.base_url + "/api/v1/services/aigc/image-generation/generation";
-    req.headers.emplace_back("X-DashScope-Async", "enable");
-  } else {
-    req.url = endpoint.base_url + "/api/v1/services/aigc/multimodal-generation/generation";
-  }
-  req.body = w.take();
-  return req;
+  return w.take();
 }
 
-ProviderParse DashScopeFamily::parse_response(const HttpResponse& r) const {
-  if (r.status < 200 || r.status > 299) return error_response(r);
-  simdjson::dom::parser parser;
-  JsonElement doc;
-  if (auto err = parser.parse(r.body).get(doc)) {
-    return malformed_error(r.status, std::string("invalid JSON: ") + simdjson::error_message(err));
-  }
-  if (const std::string_view code = json_str(doc["code"]); !code.empty()) {
-    return http_error(kind_for_code(code, 500), r,
-                      describe_error(r.status, code, json_str(doc["message"])));
-  }
+// A 200 can still carry an error code.
+std::optional<ProviderError> envelope(const HttpResponse& r, JsonElement doc) {
+  const std::string_view code = json_str(doc["code"]);
+  if (code.empty()) return std::nullopt;
+  return http_error(kind_for_code(code, 500), r,
+                    describe_error(r.status, code, json_str(doc["message"])));
+}
+
+// The synchronous endpoint (and an async task finished at once) answers with the images.
+std::optional<ProviderParse> submitted(const HttpResponse& r, JsonElement doc) {
   JsonElement output;
   if (doc["output"].get(output)) return malformed_error(r.status, "response has no output");
-  if (const std::string_view task = json_str(output["task_id"]); !task.empty()) {
-    if (json_str(output["task_status"]) != "SUCCEEDED") {
-      return ProviderFollowUp{"/api/v1/tasks/" + std::string(task), "poll", std::nullopt};
-    }
+  if (!json_str(output["task_id"]).empty() && json_str(output["task_status"]) != "SUCCEEDED") {
+    return std::nullopt;
   }
   return images_of(r, output);
 }
 
-HttpRequest DashScopeFamily::build_follow_up(const ProviderFollowUp& follow_up,
-                                             const ProviderEndpoint& endpoint) const {
-  HttpRequest req;
-  req.method = "GET";
-  req.url = resolve_url(endpoint, follow_up.url);
-  req.headers = {{"Authorization", "Bearer " + endpoint.api_key}};
-  return req;
+ProviderError task_failure(const HttpResponse& r, JsonElement doc, std::string_view) {
+  const std::string_view code = json_str(doc["output"]["code"]);
+  return make_provider_error(
+      kind_for_code(code, 500), r.status,
+      "task FAILED " + std::string(code) + ": " + std::string(json_str(doc["output"]["message"])));
 }
 
-ProviderParse DashScopeFamily::parse_follow_up(const HttpResponse& r,
-                                               const ProviderFollowUp& follow_up) const {
-  if (r.status < 200 || r.status > 299) return error_response(r);
-  simdjson::dom::parser parser;
-  JsonElement doc;
-  if (auto err = parser.parse(r.body).get(doc)) {
-    return malformed_error(r.status,
-                           std::string("invalid poll JSON: ") + simdjson::error_message(err));
+}  // namespace
+
+AsyncTaskFamily dashscope_family(bool async) {
+  AsyncTaskSpec s;
+  s.name = "dashscope";
+  s.max_images = kMaxN;
+  s.model_sets_batch = true;
+  if (async) {
+    s.submit_path = "/api/v1/services/aigc/image-generation/generation";
+    s.submit_headers = {{"X-DashScope-Async", "enable"}};
+  } else {
+    s.submit_path = "/api/v1/services/aigc/multimodal-generation/generation";
   }
-  JsonElement output;
-  if (doc["output"].get(output)) return malformed_error(r.status, "poll answer has no output");
-  const std::string_view status = json_str(output["task_status"]);
-  if (status == "PENDING" || status == "RUNNING") {
-    return ProviderFollowUp{follow_up.url, follow_up.stage, std::nullopt};
-  }
-  if (status == "SUCCEEDED") return images_of(r, output);
-  if (status == "FAILED") {
-    const std::string_view code = json_str(output["code"]);
-    return make_provider_error(
-        kind_for_code(code, 500), r.status,
-        "task FAILED " + std::string(code) + ": " + std::string(json_str(output["message"])));
-  }
+  s.body = &request_body;
+  s.task_id_at = "/output/task_id";
+  s.status_path = "/api/v1/tasks/{id}";
+  s.state_at = "/output/task_status";
+  s.pending = {"PENDING", "RUNNING"};
+  s.done = {"SUCCEEDED"};
+  s.failed = {"FAILED"};
   // CANCELED, UNKNOWN (expired or unknown id): the task is gone; a new submit may work.
-  return make_provider_error(ProviderErrorKind::kTransient, r.status,
-                             "task status " + std::string(status.empty() ? "missing" : status));
+  s.unlisted = UnlistedState::kGone;
+  s.missing = UnlistedState::kGone;
+  s.error = &error_response;
+  s.envelope = &envelope;
+  s.submitted = &submitted;
+  s.results = [](const HttpResponse& r, JsonElement doc) {
+    return images_of(r, doc["output"].value_unsafe());
+  };
+  s.failure = &task_failure;
+  return AsyncTaskFamily(std::move(s));
 }
 
 }  // namespace imagegen::worker

@@ -4,7 +4,7 @@
 #include <optional>
 #include <string_view>
 
-#include "worker/http_message.h"
+#include "worker/providers/http_message.h"
 
 namespace imagegen::worker {
 

@@ -23,8 +23,6 @@ std::optional<ProviderError> envelope_error(const HttpResponse& r, JsonElement d
                     describe_error(r.status, code ? "code " + std::to_string(c) : "", message));
 }
 
-std::string_view task_status(JsonElement doc) { return json_str(doc["data"]["task_status"]); }
-
 }  // namespace
 
 std::string_view kling_aspect_ratio(std::string_view ar) {
@@ -50,12 +48,9 @@ ProviderErrorKind kling_error_kind(std::int64_t code, int http_status) {
   return kind_for_status(http_status);
 }
 
-int KlingFamily::max_images_per_call(const ModelInfo& model) const {
-  return std::clamp(model.max_images_per_call, 1, kMaxN);
-}
+namespace {
 
-HttpRequest KlingFamily::build_request(const ModelInfo& model, const JobSpec& job,
-                                       int images_in_call, const ProviderEndpoint& endpoint) const {
+std::string request_body(const ModelInfo& model, const JobSpec& job, int images_in_call) {
   JsonWriter w;
   w.begin_object();
   w.key("model_name").string(model.upstream_id);
@@ -67,79 +62,56 @@ HttpRequest KlingFamily::build_request(const ModelInfo& model, const JobSpec& jo
   w.key("n").number(std::clamp(images_in_call, 1, kMaxN));
   w.key("aspect_ratio").string(kling_aspect_ratio(job.aspect_ratio));
   w.end_object();
-
-  HttpRequest req;
-  req.method = "POST";
-  req.url = endpoint.base_url + "/v1/images/generations";
-  req.headers = bearer_json_headers(tokens_.token(endpoint.api_key, endpoint.secret_key));
-  req.body = w.take();
-  return req;
+  return w.take();
 }
 
-ProviderParse KlingFamily::parse_response(const HttpResponse& r) const {
+// Non-2xx: the envelope's code decides when there is one, else the status.
+ProviderError error_response(const HttpResponse& r) {
   simdjson::dom::parser parser;
   JsonElement doc;
-  if (auto err = parser.parse(r.body).get(doc)) {
-    if (r.status < 200 || r.status > 299) {
-      return http_error(kind_for_status(r.status), r, describe_error(r.status, "", ""));
-    }
-    return malformed_error(r.status, std::string("invalid JSON: ") + simdjson::error_message(err));
+  if (parser.parse(r.body).get(doc)) {
+    return http_error(kind_for_status(r.status), r, describe_error(r.status, "", ""));
   }
-  if (auto err = envelope_error(r, doc)) return *err;
-  const std::string_view task = json_str(doc["data"]["task_id"]);
-  if (task.empty()) return malformed_error(r.status, "submit answer has no data.task_id");
-  return ProviderFollowUp{"/v1/images/generations/" + std::string(task), "poll", std::nullopt};
+  return *envelope_error(r, doc);
 }
 
-HttpRequest KlingFamily::build_follow_up(const ProviderFollowUp& follow_up,
-                                         const ProviderEndpoint& endpoint) const {
-  HttpRequest req;
-  req.method = "GET";
-  req.url = resolve_url(endpoint, follow_up.url);
-  req.headers = {
-      {"Authorization", "Bearer " + tokens_.token(endpoint.api_key, endpoint.secret_key)}};
-  return req;
+ProviderError task_failure(const HttpResponse& r, JsonElement doc, std::string_view) {
+  const std::string_view why = json_str(doc["data"]["task_status_msg"]);
+  // Kling words safety failures as risk-control or sensitive-content messages.
+  const bool policy = icontains(why, "risk") || icontains(why, "sensitive") ||
+                      icontains(why, "safety") || icontains(why, "policy");
+  return make_provider_error(
+      policy ? ProviderErrorKind::kContentBlocked : ProviderErrorKind::kTransient, r.status,
+      "task failed: " + std::string(why));
 }
 
-ProviderParse KlingFamily::parse_follow_up(const HttpResponse& r,
-                                           const ProviderFollowUp& follow_up) const {
-  simdjson::dom::parser parser;
-  JsonElement doc;
-  if (auto err = parser.parse(r.body).get(doc)) {
-    if (r.status < 200 || r.status > 299) {
-      return http_error(kind_for_status(r.status), r, describe_error(r.status, "", ""));
-    }
-    return malformed_error(r.status,
-                           std::string("invalid poll JSON: ") + simdjson::error_message(err));
-  }
-  if (auto err = envelope_error(r, doc)) return *err;
-  const std::string_view status = task_status(doc);
-  if (status == "submitted" || status == "processing") {
-    return ProviderFollowUp{follow_up.url, follow_up.stage, std::nullopt};
-  }
-  if (status == "succeed") {
-    ProviderImages out;
-    simdjson::dom::array images;
-    if (!doc["data"]["task_result"]["images"].get(images)) {
-      for (JsonElement img : images) {
-        if (const std::string_view url = json_str(img["url"]); is_http_url(url)) {
-          out.urls.emplace_back(url);
-        }
-      }
-    }
-    if (out.urls.empty()) return malformed_error(r.status, "succeed without task_result.images");
-    return out;
-  }
-  if (status == "failed") {
-    const std::string_view why = json_str(doc["data"]["task_status_msg"]);
-    // Kling words safety failures as risk-control or sensitive-content messages.
-    const bool policy = icontains(why, "risk") || icontains(why, "sensitive") ||
-                        icontains(why, "safety") || icontains(why, "policy");
-    return make_provider_error(
-        policy ? ProviderErrorKind::kContentBlocked : ProviderErrorKind::kTransient, r.status,
-        "task failed: " + std::string(why));
-  }
-  return malformed_error(r.status, "unknown task_status '" + std::string(status) + "'");
+}  // namespace
+
+AsyncTaskFamily kling_family(KlingTokenCache::UnixSeconds now) {
+  // The cache is shared by copies of the family: one token per key pair, reused until near expiry.
+  auto tokens = std::make_shared<KlingTokenCache>(std::move(now));
+  AsyncTaskSpec s;
+  s.name = "kling";
+  s.max_images = kMaxN;
+  s.model_sets_batch = true;
+  s.credential = [tokens](const ProviderEndpoint& endpoint) {
+    return tokens->token(endpoint.api_key, endpoint.secret_key);
+  };
+  s.submit_path = "/v1/images/generations";
+  s.body = &request_body;
+  s.task_id_at = "/data/task_id";
+  s.status_path = "/v1/images/generations/{id}";
+  s.state_at = "/data/task_status";
+  s.pending = {"submitted", "processing"};
+  s.done = {"succeed"};
+  s.failed = {"failed"};
+  s.unlisted = UnlistedState::kMalformed;
+  s.results_at = "/data/task_result/images";
+  s.result_field = "url";
+  s.error = &error_response;
+  s.envelope = &envelope_error;
+  s.failure = &task_failure;
+  return AsyncTaskFamily(std::move(s));
 }
 
 }  // namespace imagegen::worker

@@ -3,8 +3,8 @@
 // and secret keys (cached, see kling_jwt.h); `POST /v1/images/generations` with `n` up to 9,
 // then `GET /v1/images/generations/{task_id}` until succeed; every body carries a `code`
 // envelope (0 = OK) that decides more than the HTTP status does (429 + 1102 = no balance).
+#include "worker/providers/async_task.h"
 #include "worker/providers/kling_jwt.h"
-#include "worker/providers/provider.h"
 
 namespace imagegen::worker {
 
@@ -15,21 +15,7 @@ std::string_view kling_aspect_ratio(std::string_view aspect_ratio);
 // HTTP status).
 ProviderErrorKind kling_error_kind(std::int64_t code, int http_status);
 
-class KlingFamily final : public ProviderFamily {
- public:
-  explicit KlingFamily(KlingTokenCache::UnixSeconds now = nullptr) : tokens_(std::move(now)) {}
-  std::string_view name() const override { return "kling"; }
-  int max_images_per_call(const ModelInfo& model) const override;
-  HttpRequest build_request(const ModelInfo& model, const JobSpec& job, int images_in_call,
-                            const ProviderEndpoint& endpoint) const override;
-  ProviderParse parse_response(const HttpResponse& response) const override;
-  HttpRequest build_follow_up(const ProviderFollowUp& follow_up,
-                              const ProviderEndpoint& endpoint) const override;
-  ProviderParse parse_follow_up(const HttpResponse& response,
-                                const ProviderFollowUp& follow_up) const override;
-
- private:
-  KlingTokenCache tokens_;
-};
+// The Kling row of the async-task skeleton. `now` feeds the JWT cache (tests pin it).
+AsyncTaskFamily kling_family(KlingTokenCache::UnixSeconds now = nullptr);
 
 }  // namespace imagegen::worker

@@ -87,8 +87,9 @@ std::string midjourney_prompt(const ModelInfo& model, const JobSpec& job) {
   return p;
 }
 
-HttpRequest MidjourneyFamily::build_request(const ModelInfo& model, const JobSpec& job, int,
-                                            const ProviderEndpoint& endpoint) const {
+namespace {
+
+std::string request_body(const ModelInfo& model, const JobSpec& job, int) {
   JsonWriter w;
   w.begin_object();
   w.key("model").string("midjourney");
@@ -98,72 +99,40 @@ HttpRequest MidjourneyFamily::build_request(const ModelInfo& model, const JobSpe
   w.key("process_mode").string("fast");
   w.end_object();
   w.end_object();
-
-  HttpRequest req;
-  req.method = "POST";
-  req.url = endpoint.base_url + "/api/v1/task";
-  req.headers = {{"Content-Type", "application/json"}, {"x-api-key", endpoint.api_key}};
-  req.body = w.take();
-  return req;
+  return w.take();
 }
 
-ProviderParse MidjourneyFamily::parse_response(const HttpResponse& r) const {
-  if (r.status < 200 || r.status > 299) return error_response(r);
-  simdjson::dom::parser parser;
-  JsonElement doc;
-  if (auto err = parser.parse(r.body).get(doc)) {
-    return malformed_error(r.status, std::string("invalid JSON: ") + simdjson::error_message(err));
-  }
-  const std::string_view task = json_str(doc["data"]["task_id"]);
-  if (task.empty()) return malformed_error(r.status, "submit answer has no data.task_id");
-  return ProviderFollowUp{"/api/v1/task/" + std::string(task), "poll", std::nullopt};
+ProviderError task_failure(const HttpResponse& r, JsonElement doc, std::string_view) {
+  std::string why(json_str(doc["data"]["error"]["message"]));
+  const std::string_view raw = json_str(doc["data"]["error"]["raw_message"]);
+  if (!raw.empty()) why += " (" + std::string(raw) + ")";
+  return make_provider_error(
+      policy_words(why) ? ProviderErrorKind::kContentBlocked : ProviderErrorKind::kTransient,
+      r.status, "task failed: " + why);
 }
 
-HttpRequest MidjourneyFamily::build_follow_up(const ProviderFollowUp& follow_up,
-                                              const ProviderEndpoint& endpoint) const {
-  HttpRequest req;
-  req.method = "GET";
-  req.url = resolve_url(endpoint, follow_up.url);
-  req.headers = {{"x-api-key", endpoint.api_key}};
-  return req;
-}
+}  // namespace
 
-ProviderParse MidjourneyFamily::parse_follow_up(const HttpResponse& r,
-                                                const ProviderFollowUp& follow_up) const {
-  if (r.status < 200 || r.status > 299) return error_response(r);
-  simdjson::dom::parser parser;
-  JsonElement doc;
-  if (auto err = parser.parse(r.body).get(doc)) {
-    return malformed_error(r.status,
-                           std::string("invalid poll JSON: ") + simdjson::error_message(err));
-  }
-  JsonElement data;
-  if (doc["data"].get(data)) return malformed_error(r.status, "poll answer has no data");
-  const std::string_view status = json_str(data["status"]);
-  if (iequals(status, "completed")) {
-    ProviderImages out;
-    simdjson::dom::array urls;
-    if (!data["output"]["temporary_image_urls"].get(urls)) {
-      for (JsonElement u : urls) {
-        if (const std::string_view url = json_str(u); is_http_url(url)) out.urls.emplace_back(url);
-      }
-    }
-    if (out.urls.empty()) {
-      return malformed_error(r.status, "completed without output.temporary_image_urls");
-    }
-    return out;
-  }
-  if (iequals(status, "failed")) {
-    std::string why(json_str(data["error"]["message"]));
-    const std::string_view raw = json_str(data["error"]["raw_message"]);
-    if (!raw.empty()) why += " (" + std::string(raw) + ")";
-    return make_provider_error(
-        policy_words(why) ? ProviderErrorKind::kContentBlocked : ProviderErrorKind::kTransient,
-        r.status, "task failed: " + why);
-  }
-  if (status.empty()) return malformed_error(r.status, "poll answer has no data.status");
+AsyncTaskFamily midjourney_family() {
+  AsyncTaskSpec s;
+  s.name = "midjourney";
+  s.max_images = 4;  // one imagine task makes a grid of four
+  s.auth_header = "x-api-key";
+  s.auth_prefix = "";
+  s.submit_path = "/api/v1/task";
+  s.body = &request_body;
+  s.task_id_at = "/data/task_id";
+  s.status_path = "/api/v1/task/{id}";
+  s.state_at = "/data/status";
+  s.states_ignore_case = true;
+  s.done = {"completed"};
+  s.failed = {"failed"};
   // pending, processing, staged (and whatever a gateway adds): still running.
-  return ProviderFollowUp{follow_up.url, follow_up.stage, std::nullopt};
+  s.unlisted = UnlistedState::kPending;
+  s.results_at = "/data/output/temporary_image_urls";
+  s.error = &error_response;
+  s.failure = &task_failure;
+  return AsyncTaskFamily(std::move(s));
 }
 
 }  // namespace imagegen::worker

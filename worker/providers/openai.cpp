@@ -1,38 +1,26 @@
 #include "worker/providers/openai.h"
 
-#include <simdjson.h>
-
 #include <algorithm>
 
-#include "worker/providers/base64.h"
-#include "worker/providers/http_headers.h"
+#include "worker/providers/family_util.h"
+#include "worker/providers/images_envelope.h"
 #include "worker/providers/json_writer.h"
 #include "worker/providers/upstream_errors.h"
 
 namespace imagegen::worker {
 namespace {
 
-using simdjson::dom::element;
-
 constexpr int kMaxN = 10;  // the API's own cap on `n`
-
-std::string_view string_or_empty(simdjson::simdjson_result<element> e) {
-  std::string_view s;
-  return e.get(s) ? std::string_view() : s;
-}
 
 ProviderError error_response(const HttpResponse& r) {
   simdjson::dom::parser parser;
-  element doc;
+  JsonElement doc;
   std::string_view code, type, message;
   if (!parser.parse(r.body).get(doc)) {
-    code = string_or_empty(doc["error"]["code"]);
-    type = string_or_empty(doc["error"]["type"]);
-    message = string_or_empty(doc["error"]["message"]);
+    code = json_str(doc["error"]["code"]);
+    type = json_str(doc["error"]["type"]);
+    message = json_str(doc["error"]["message"]);
   }
-  std::string text = "HTTP " + std::to_string(r.status);
-  if (!code.empty()) text += " " + std::string(code);
-  if (!message.empty()) text += ": " + std::string(message);
 
   ProviderErrorKind kind = kind_for_status(r.status);
   if (r.status == 400 && code == "moderation_blocked") kind = ProviderErrorKind::kContentBlocked;
@@ -40,15 +28,7 @@ ProviderError error_response(const HttpResponse& r) {
   if (r.status == 429 && (code == "insufficient_quota" || type == "insufficient_quota")) {
     kind = ProviderErrorKind::kQuotaExhausted;
   }
-  ProviderError err = make_provider_error(kind, r.status, text);
-  if (kind == ProviderErrorKind::kRateLimited || kind == ProviderErrorKind::kTransient) {
-    err.retry_after = retry_after_from(r, std::chrono::system_clock::now());
-  }
-  return err;
-}
-
-ProviderError malformed(int status, std::string message) {
-  return make_provider_error(ProviderErrorKind::kMalformed, status, message);
+  return http_error(kind, r, describe_error(r.status, code, message));
 }
 
 }  // namespace
@@ -91,36 +71,10 @@ HttpRequest OpenAiFamily::build_request(const ModelInfo& model, const JobSpec& j
 
 ProviderParse OpenAiFamily::parse_response(const HttpResponse& r) const {
   if (r.status < 200 || r.status > 299) return error_response(r);
-  simdjson::dom::parser parser;
-  element doc;
-  if (auto err = parser.parse(r.body).get(doc)) {
-    return malformed(r.status, std::string("invalid JSON: ") + simdjson::error_message(err));
-  }
-  simdjson::dom::array data;
-  if (doc["data"].get(data)) return malformed(r.status, "response has no data array");
-  // output_format echoes what we asked for; png is also the API default.
-  std::string_view format = string_or_empty(doc["output_format"]);
-  if (format.empty()) format = "png";
-  const std::string mime = "image/" + std::string(format == "jpg" ? "jpeg" : format);
-
-  // A bad entry among good ones is a short delivery: the caller asks again for the rest.
-  ProviderImages out;
-  std::string problem = "response has no images";
-  for (element item : data) {
-    std::string_view b64;
-    if (item["b64_json"].get(b64)) {
-      problem = "data entry without b64_json";
-      continue;
-    }
-    auto bytes = base64_decode(b64);
-    if (!bytes) {
-      problem = "b64_json is not valid base64";
-      continue;
-    }
-    out.images.push_back(GeneratedImage{std::move(*bytes), mime});
-  }
-  if (out.images.empty()) return malformed(r.status, problem);
-  return out;
+  // Always base64 (b64_json); output_format echoes what we asked for, png is also the default.
+  static const ImagesEnvelope kShape{
+      .format_field = "output_format", .default_mime = "image/png", .urls = false};
+  return parse_images_envelope(r, kShape);
 }
 
 }  // namespace imagegen::worker

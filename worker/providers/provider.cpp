@@ -41,4 +41,9 @@ ProviderParse ProviderFamily::parse_follow_up(const HttpResponse& response,
       std::nullopt};
 }
 
+std::optional<HttpRequest> ProviderFamily::build_cancel(const ProviderFollowUp&,
+                                                        const ProviderEndpoint&) const {
+  return std::nullopt;
+}
+
 }  // namespace imagegen::worker

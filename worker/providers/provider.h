@@ -7,7 +7,9 @@
 // (bfl, runway, kling, ...) answer the submit response with a ProviderFollowUp ("GET this URL
 // after N ms"); the caller builds it with build_follow_up() (which adds the family's auth) and
 // feeds the answer to parse_follow_up(), until images or an error come back. A result that is a
-// short-lived URL is a follow-up too (stage "download").
+// short-lived URL is a follow-up too (stage "download"). Families that speak the common async-task
+// shape are rows of AsyncTaskSpec (async_task.h); the images-envelope ones share
+// images_envelope.h.
 #include <chrono>
 #include <optional>
 #include <string>
@@ -17,7 +19,7 @@
 
 #include "common/catalog.h"
 #include "common/job_spec.h"
-#include "worker/http_message.h"
+#include "worker/providers/http_message.h"
 
 namespace imagegen::worker {
 
@@ -67,6 +69,8 @@ struct ProviderFollowUp {
   std::string stage;  // family-defined, e.g. "poll"
   // Wait this long first; nullopt = the model's catalog pollIntervalMs.
   std::optional<std::chrono::milliseconds> delay;
+  // The upstream task this follows, when it has an id (for build_cancel); empty otherwise.
+  std::string task_id = {};
 };
 
 using ProviderParse = std::variant<ProviderImages, ProviderFollowUp, ProviderError>;
@@ -97,6 +101,11 @@ class ProviderFamily {
   // never return a ProviderFollowUp).
   virtual ProviderParse parse_follow_up(const HttpResponse& response,
                                         const ProviderFollowUp& follow_up) const;
+
+  // Async families whose protocol can stop a running task: the request that cancels the task
+  // `task` follows (sent when the job is cancelled). Default: none.
+  virtual std::optional<HttpRequest> build_cancel(const ProviderFollowUp& task,
+                                                  const ProviderEndpoint& endpoint) const;
 };
 
 }  // namespace imagegen::worker

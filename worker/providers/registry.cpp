@@ -19,14 +19,14 @@ namespace {
 std::unique_ptr<ProviderFamily> make_family(std::string_view name, bool flag) {
   if (name == "gemini") return std::make_unique<GeminiFamily>();
   if (name == "openai") return std::make_unique<OpenAiFamily>();
-  if (name == "bfl") return std::make_unique<BflFamily>();
+  if (name == "bfl") return std::make_unique<AsyncTaskFamily>(bfl_family());
   if (name == "xai") return std::make_unique<XaiFamily>();
   if (name == "byteplus") return std::make_unique<BytePlusFamily>();
   if (name == "sourceful") return std::make_unique<SourcefulFamily>();
-  if (name == "dashscope") return std::make_unique<DashScopeFamily>(flag);
-  if (name == "runway") return std::make_unique<RunwayFamily>();
-  if (name == "kling") return std::make_unique<KlingFamily>();
-  if (name == "midjourney") return std::make_unique<MidjourneyFamily>();
+  if (name == "dashscope") return std::make_unique<AsyncTaskFamily>(dashscope_family(flag));
+  if (name == "runway") return std::make_unique<AsyncTaskFamily>(runway_family());
+  if (name == "kling") return std::make_unique<AsyncTaskFamily>(kling_family());
+  if (name == "midjourney") return std::make_unique<AsyncTaskFamily>(midjourney_family());
   return nullptr;
 }
 

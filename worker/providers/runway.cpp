@@ -7,14 +7,6 @@
 namespace imagegen::worker {
 namespace {
 
-HeaderList runway_headers(const ProviderEndpoint& endpoint, bool json) {
-  HeaderList h;
-  if (json) h.emplace_back("Content-Type", "application/json");
-  h.emplace_back("Authorization", "Bearer " + endpoint.api_key);
-  h.emplace_back("X-Runway-Version", std::string(kRunwayVersion));
-  return h;
-}
-
 // 400 bodies: {"error":"...","issues":[...]}; others {"error":"..."}.
 ProviderError error_response(const HttpResponse& r) {
   simdjson::dom::parser parser;
@@ -48,8 +40,9 @@ std::string_view runway_ratio(std::string_view ar) {
   return "1024:1024";
 }
 
-HttpRequest RunwayFamily::build_request(const ModelInfo& model, const JobSpec& job, int,
-                                        const ProviderEndpoint& endpoint) const {
+namespace {
+
+std::string request_body(const ModelInfo& model, const JobSpec& job, int) {
   JsonWriter w;
   w.begin_object();
   w.key("model").string(model.upstream_id);
@@ -57,75 +50,47 @@ HttpRequest RunwayFamily::build_request(const ModelInfo& model, const JobSpec& j
   w.key("ratio").string(runway_ratio(job.aspect_ratio));
   if (model.seed && job.seed) w.key("seed").number(*job.seed);
   w.end_object();
-
-  HttpRequest req;
-  req.method = "POST";
-  req.url = endpoint.base_url + "/v1/text_to_image";
-  req.headers = runway_headers(endpoint, true);
-  req.body = w.take();
-  return req;
+  return w.take();
 }
 
-ProviderParse RunwayFamily::parse_response(const HttpResponse& r) const {
-  if (r.status < 200 || r.status > 299) return error_response(r);
-  simdjson::dom::parser parser;
-  JsonElement doc;
-  if (auto err = parser.parse(r.body).get(doc)) {
-    return malformed_error(r.status, std::string("invalid JSON: ") + simdjson::error_message(err));
+ProviderError task_failure(const HttpResponse& r, JsonElement doc, std::string_view) {
+  const std::string_view code = json_str(doc["failureCode"]);
+  const std::string text =
+      "task FAILED " + std::string(code) + ": " + std::string(json_str(doc["failure"]));
+  // SAFETY.INPUT.* / SAFETY.OUTPUT.*: moderation. ASSET.INVALID: our input is wrong. The rest
+  // (INTERNAL*, THIRD_PARTY.*, INPUT_PREPROCESSING.INTERNAL) may work on a new submit.
+  if (code.starts_with("SAFETY")) {
+    return make_provider_error(ProviderErrorKind::kContentBlocked, r.status, text);
   }
-  const std::string_view id = json_str(doc["id"]);
-  if (id.empty()) return malformed_error(r.status, "submit answer has no id");
-  return ProviderFollowUp{"/v1/tasks/" + std::string(id), "poll", std::nullopt};
-}
-
-HttpRequest RunwayFamily::build_follow_up(const ProviderFollowUp& follow_up,
-                                          const ProviderEndpoint& endpoint) const {
-  HttpRequest req;
-  req.method = "GET";
-  req.url = resolve_url(endpoint, follow_up.url);
-  req.headers = runway_headers(endpoint, false);
-  return req;
-}
-
-ProviderParse RunwayFamily::parse_follow_up(const HttpResponse& r,
-                                            const ProviderFollowUp& follow_up) const {
-  if (r.status < 200 || r.status > 299) return error_response(r);
-  simdjson::dom::parser parser;
-  JsonElement doc;
-  if (auto err = parser.parse(r.body).get(doc)) {
-    return malformed_error(r.status,
-                           std::string("invalid poll JSON: ") + simdjson::error_message(err));
+  if (code.starts_with("ASSET")) {
+    return make_provider_error(ProviderErrorKind::kBadRequest, r.status, text);
   }
-  const std::string_view status = json_str(doc["status"]);
+  return make_provider_error(ProviderErrorKind::kTransient, r.status, text);
+}
+
+}  // namespace
+
+AsyncTaskFamily runway_family() {
+  AsyncTaskSpec s;
+  s.name = "runway";
+  s.every_call_headers = {{"X-Runway-Version", std::string(kRunwayVersion)}};
+  s.submit_path = "/v1/text_to_image";
+  s.body = &request_body;
+  s.task_id_at = "/id";
+  s.status_path = "/v1/tasks/{id}";
+  s.state_at = "/status";
   // THROTTLED: accepted, waiting for a concurrency slot. Not an error.
-  if (status == "PENDING" || status == "THROTTLED" || status == "RUNNING") {
-    return ProviderFollowUp{follow_up.url, follow_up.stage, std::nullopt};
-  }
-  if (status == "SUCCEEDED") {
-    const std::string_view url = json_str(doc["output"].at(0));
-    if (!is_http_url(url)) return malformed_error(r.status, "SUCCEEDED without output[0]");
-    ProviderImages out;
-    out.urls.emplace_back(url);
-    return out;
-  }
-  if (status == "FAILED") {
-    const std::string_view code = json_str(doc["failureCode"]);
-    const std::string text =
-        "task FAILED " + std::string(code) + ": " + std::string(json_str(doc["failure"]));
-    // SAFETY.INPUT.* / SAFETY.OUTPUT.*: moderation. ASSET.INVALID: our input is wrong. The rest
-    // (INTERNAL*, THIRD_PARTY.*, INPUT_PREPROCESSING.INTERNAL) may work on a new submit.
-    if (code.starts_with("SAFETY")) {
-      return make_provider_error(ProviderErrorKind::kContentBlocked, r.status, text);
-    }
-    if (code.starts_with("ASSET")) {
-      return make_provider_error(ProviderErrorKind::kBadRequest, r.status, text);
-    }
-    return make_provider_error(ProviderErrorKind::kTransient, r.status, text);
-  }
-  if (status.empty()) return malformed_error(r.status, "poll answer has no status");
-  // CANCELLED (someone deleted the task) or a status we do not know: the task is not coming back.
-  return make_provider_error(ProviderErrorKind::kTransient, r.status,
-                             "task status " + std::string(status));
+  s.pending = {"PENDING", "THROTTLED", "RUNNING"};
+  s.done = {"SUCCEEDED"};
+  s.failed = {"FAILED"};
+  // CANCELLED (someone deleted the task) or a status we do not know: not coming back.
+  s.unlisted = UnlistedState::kGone;
+  s.results_at = "/output";
+  s.cancel_method = "DELETE";
+  s.cancel_path = "/v1/tasks/{id}";
+  s.error = &error_response;
+  s.failure = &task_failure;
+  return AsyncTaskFamily(std::move(s));
 }
 
 }  // namespace imagegen::worker

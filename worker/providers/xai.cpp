@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "worker/providers/base64.h"
 #include "worker/providers/family_util.h"
+#include "worker/providers/images_envelope.h"
 #include "worker/providers/json_writer.h"
 #include "worker/providers/upstream_errors.h"
 
@@ -78,32 +78,8 @@ HttpRequest XaiFamily::build_request(const ModelInfo& model, const JobSpec& job,
 
 ProviderParse XaiFamily::parse_response(const HttpResponse& r) const {
   if (r.status < 200 || r.status > 299) return error_response(r);
-  simdjson::dom::parser parser;
-  JsonElement doc;
-  if (auto err = parser.parse(r.body).get(doc)) {
-    return malformed_error(r.status, std::string("invalid JSON: ") + simdjson::error_message(err));
-  }
-  simdjson::dom::array data;
-  if (doc["data"].get(data)) return malformed_error(r.status, "response has no data array");
-  ProviderImages out;
-  std::string problem = "response has no images";
-  for (JsonElement item : data) {
-    const std::string_view mime = json_str(item["mime_type"]);
-    if (const std::string_view b64 = json_str(item["b64_json"]); !b64.empty()) {
-      auto bytes = base64_decode(b64);
-      if (!bytes) {
-        problem = "b64_json is not valid base64";
-        continue;
-      }
-      out.images.push_back(GeneratedImage{std::move(*bytes), std::string(mime)});
-    } else if (const std::string_view url = json_str(item["url"]); is_http_url(url)) {
-      out.urls.emplace_back(url);
-    } else {
-      problem = "data entry without b64_json or url";
-    }
-  }
-  if (out.images.empty() && out.urls.empty()) return malformed_error(r.status, problem);
-  return out;
+  static const ImagesEnvelope kShape{.mime_field = "mime_type"};
+  return parse_images_envelope(r, kShape);
 }
 
 }  // namespace imagegen::worker

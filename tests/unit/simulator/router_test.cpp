@@ -93,9 +93,10 @@ TEST(SimRouter, EachPathAnswersItsOwnMethodsWithAllow) {
   SimServices services;
   simdjson::ondemand::parser json;
   Router router({}, services);
-  const SimResponse runway = router.dispatch(SimRequest{"DELETE", "/v1/tasks/abc", {}, ""}, json);
+  // DELETE cancels a Runway task; PUT is nobody's.
+  const SimResponse runway = router.dispatch(SimRequest{"PUT", "/v1/tasks/abc", {}, ""}, json);
   EXPECT_EQ(runway.status, 405);
-  EXPECT_EQ(testing::header_value(runway, "Allow"), "GET");
+  EXPECT_EQ(testing::header_value(runway, "Allow"), "GET, DELETE");
   const SimResponse bfl = router.dispatch(SimRequest{"GET", "/v1/flux-2-pro", {}, ""}, json);
   EXPECT_EQ(bfl.status, 405);
   EXPECT_EQ(testing::header_value(bfl, "Allow"), "POST");

@@ -70,6 +70,28 @@ TEST_F(SimRunwayHandler, WalksPendingThrottledRunningSucceeded) {
   EXPECT_EQ(png->height, 1080u);
 }
 
+TEST_F(SimRunwayHandler, DeleteCancelsTheTaskAndIsRecorded) {
+  const auto cancels = [this] {
+    return json(handle_runway(testing::get("/sim/runway/cancels", {}), f_.context));
+  };
+  // The log is process-wide: compare against what it held before.
+  const std::int64_t before = std::int64_t(cancels()["cancelled"]);
+  const std::string id = submit_id("a fox");
+  EXPECT_EQ(status_of(poll(id)), "PENDING");
+  SimRequest del = testing::get("/v1/tasks/" + id, headers());
+  del.method = "DELETE";
+  const SimResponse r = handle_runway(del, f_.context);
+  EXPECT_EQ(r.status, 204) << r.body;
+  EXPECT_TRUE(r.body.empty());
+  EXPECT_EQ(status_of(poll(id)), "CANCELLED");
+  const auto after = cancels();
+  EXPECT_EQ(std::int64_t(after["cancelled"]), before + 1);
+  bool listed = false;
+  for (auto item : after["ids"].get_array()) listed = listed || std::string_view(item) == id;
+  EXPECT_TRUE(listed);
+  EXPECT_EQ(runway_family().methods("/v1/tasks/" + id), "GET, DELETE");
+}
+
 TEST_F(SimRunwayHandler, VersionHeaderIsRequiredOnEveryCall) {
   EXPECT_EQ(submit("x", R"("ratio":"1920:1080")", "gen4_image", headers("")).status, 400);
   EXPECT_EQ(submit("x", R"("ratio":"1920:1080")", "gen4_image", headers("2023-01-01")).status, 400);

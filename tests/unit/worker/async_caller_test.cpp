@@ -7,7 +7,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "tests/unit/image/test_images.h"
-#include "tests/unit/worker/family_test_util.h"
+#include "tests/unit/worker/providers/family_test_util.h"
 #include "tests/unit/worker/test_http_server.h"
 #include "worker/provider_caller.h"
 #include "worker/providers/bfl.h"
@@ -80,7 +80,7 @@ TEST(AsyncCaller, BflSubmitPollDownload) {
   base = server.base_url();
   h.job.aspect_ratio = "16:9";
   const auto start = Clock::now();
-  const CallOutcome out = h.call(BflFamily(), fast_flux(), ProviderEndpoint{base, "k1"}, 1);
+  const CallOutcome out = h.call(bfl_family(), fast_flux(), ProviderEndpoint{base, "k1"}, 1);
   ASSERT_EQ(out.images.size(), 1u) << out.last_error;
   EXPECT_EQ(out.images[0].info.width, 1344u);
   EXPECT_EQ(out.images[0].image.bytes, png);
@@ -111,7 +111,7 @@ TEST(AsyncCaller, PollNetworkTroubleRetriesThePollNotTheSubmit) {
     return TestReply{200, {}, png, false};
   });
   base = server.base_url();
-  const CallOutcome out = h.call(BflFamily(), fast_flux(), ProviderEndpoint{base, "k"}, 1);
+  const CallOutcome out = h.call(bfl_family(), fast_flux(), ProviderEndpoint{base, "k"}, 1);
   ASSERT_EQ(out.images.size(), 1u) << out.last_error;
   EXPECT_EQ(out.tries, 1);
   int submits = 0;
@@ -130,7 +130,7 @@ TEST(AsyncCaller, ModeratedTaskIsBlockedAndNeverResubmitted) {
     return TestReply{200, {}, R"({"status":"Content Moderated"})", false};
   });
   base = server.base_url();
-  const CallOutcome out = h.call(BflFamily(), fast_flux(), ProviderEndpoint{base, "k"}, 1);
+  const CallOutcome out = h.call(bfl_family(), fast_flux(), ProviderEndpoint{base, "k"}, 1);
   EXPECT_EQ(out.blocked, 1);
   EXPECT_EQ(out.failed, 0);
   EXPECT_EQ(server.requests().size(), 2u);
@@ -153,7 +153,7 @@ TEST(AsyncCaller, OversizedDownloadIsRefused) {
     return TestReply{200, {}, std::string(5000, 'x'), false};
   });
   base = server.base_url();
-  const CallOutcome out = h.call(BflFamily(), fast_flux(), ProviderEndpoint{base, "k"}, 1);
+  const CallOutcome out = h.call(bfl_family(), fast_flux(), ProviderEndpoint{base, "k"}, 1);
   EXPECT_EQ(out.failed, 1);
   EXPECT_NE(out.last_error.find("exceeds 1000 bytes"), std::string::npos) << out.last_error;
   EXPECT_EQ(server.requests().size(), 3u);  // not downloaded twice
@@ -175,7 +175,7 @@ TEST(AsyncCaller, DownloadThatIsNotAnImageIsRetriedWithANewSubmit) {
     return TestReply{200, {}, ++downloads == 1 ? std::string("<html>expired</html>") : png, false};
   });
   base = server.base_url();
-  const CallOutcome out = h.call(BflFamily(), fast_flux(), ProviderEndpoint{base, "k"}, 1);
+  const CallOutcome out = h.call(bfl_family(), fast_flux(), ProviderEndpoint{base, "k"}, 1);
   ASSERT_EQ(out.images.size(), 1u) << out.last_error;
   EXPECT_EQ(out.tries, 2);
 }
@@ -191,7 +191,7 @@ TEST(AsyncCaller, DeadlineStopsPollingOfASlowTask) {
   });
   base = server.base_url();
   const auto start = Clock::now();
-  const CallOutcome out = h.call(BflFamily(), fast_flux(), ProviderEndpoint{base, "k"}, 1, 200ms);
+  const CallOutcome out = h.call(bfl_family(), fast_flux(), ProviderEndpoint{base, "k"}, 1, 200ms);
   EXPECT_EQ(out.failed, 1);
   EXPECT_NE(out.last_error.find("timeout"), std::string::npos) << out.last_error;
   EXPECT_LT(Clock::now() - start, 2s);
@@ -222,7 +222,7 @@ TEST(AsyncCaller, ASlowTaskHoldsOnlyItsOwnCall) {
   });
   base = server.base_url();
   const ModelInfo model = fast_flux();
-  const BflFamily bfl;
+  const AsyncTaskFamily bfl = bfl_family();
   const ProviderEndpoint endpoint{base, "k"};
   JobSpec slow_job = h.job, fast_job = h.job;
   slow_job.prompt = "slow";
@@ -270,7 +270,7 @@ TEST(AsyncCaller, MidjourneyOneTaskServesCountAndDownloadsOnlyThose) {
   base = server.base_url();
   ModelInfo m = testing::midjourney_v7();
   m.poll_interval_ms = 1;
-  const CallOutcome out = h.call(MidjourneyFamily(), m, ProviderEndpoint{base, "mk"}, 2);
+  const CallOutcome out = h.call(midjourney_family(), m, ProviderEndpoint{base, "mk"}, 2);
   ASSERT_EQ(out.images.size(), 2u) << out.last_error;
   EXPECT_EQ(out.images[0].info.width, 10u);
   EXPECT_EQ(submits, 1);
@@ -303,7 +303,7 @@ TEST(AsyncCaller, KlingSignsSubmitAndPollAndDownloadsEveryImage) {
   base = server.base_url();
   ModelInfo m = testing::kling_v3();
   m.poll_interval_ms = 1;
-  const KlingFamily kling([] { return std::int64_t{1'700'000'000}; });
+  const AsyncTaskFamily kling = kling_family([] { return std::int64_t{1'700'000'000}; });
   const CallOutcome out =
       h.call(kling, m, ProviderEndpoint{base, "sim-kling-access", "sim-kling-secret"}, 3);
   ASSERT_EQ(out.images.size(), 3u) << out.last_error;

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "worker/http_message.h"
+#include "worker/providers/http_message.h"
 
 namespace imagegen::testing {
 

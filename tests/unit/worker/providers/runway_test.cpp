@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include "tests/unit/worker/family_test_util.h"
-#include "tests/unit/worker/provider_test_util.h"
+#include "tests/unit/worker/providers/family_test_util.h"
+#include "tests/unit/worker/providers/provider_test_util.h"
 
 namespace imagegen::worker {
 namespace {
@@ -20,7 +20,7 @@ TEST(RunwayRequest, Golden) {
   job.prompt = "A fox";
   job.aspect_ratio = "16:9";
   job.seed = 42;
-  const HttpRequest req = RunwayFamily().build_request(testing::runway_gen4(), job, 1, kEndpoint);
+  const HttpRequest req = runway_family().build_request(testing::runway_gen4(), job, 1, kEndpoint);
   EXPECT_EQ(req.method, "POST");
   EXPECT_EQ(req.url, "https://api.dev.runwayml.com/v1/text_to_image");
   EXPECT_EQ(req.headers, (HeaderList{{"Content-Type", "application/json"},
@@ -39,7 +39,7 @@ TEST(RunwayRequest, RatioTable) {
 }
 
 TEST(RunwayTask, SubmitThenPollWithTheVersionHeader) {
-  const RunwayFamily rw;
+  const AsyncTaskFamily rw = runway_family();
   const auto f = expect_follow_up(rw.parse_response(response(200, R"({"id":"abc-123"})")));
   EXPECT_EQ(f.url, "/v1/tasks/abc-123");
   EXPECT_FALSE(f.delay.has_value());
@@ -51,7 +51,7 @@ TEST(RunwayTask, SubmitThenPollWithTheVersionHeader) {
 }
 
 TEST(RunwayTask, EveryStatus) {
-  const RunwayFamily rw;
+  const AsyncTaskFamily rw = runway_family();
   const ProviderFollowUp f{"/v1/tasks/t", "poll", std::nullopt};
   for (const char* s : {"PENDING", "THROTTLED", "RUNNING"}) {
     expect_follow_up(rw.parse_follow_up(
@@ -104,7 +104,7 @@ TEST(RunwayTask, EveryStatus) {
 }
 
 TEST(RunwayErrors, HttpShapes) {
-  const RunwayFamily rw;
+  const AsyncTaskFamily rw = runway_family();
   const auto bad = expect_error(rw.parse_response(response(
       400,
       R"({"error":"Invalid ratio","issues":[{"path":["ratio"],"message":"Invalid enum value"}]})")));

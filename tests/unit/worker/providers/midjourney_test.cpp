@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include "tests/unit/worker/family_test_util.h"
-#include "tests/unit/worker/provider_test_util.h"
+#include "tests/unit/worker/providers/family_test_util.h"
+#include "tests/unit/worker/providers/provider_test_util.h"
 
 namespace imagegen::worker {
 namespace {
@@ -22,7 +22,7 @@ TEST(MidjourneyRequest, Golden) {
   job.negative_prompt = "text";
   job.seed = 7;
   const HttpRequest req =
-      MidjourneyFamily().build_request(testing::midjourney_v7(), job, 3, kEndpoint);
+      midjourney_family().build_request(testing::midjourney_v7(), job, 3, kEndpoint);
   EXPECT_EQ(req.method, "POST");
   EXPECT_EQ(req.url, "https://api.piapi.ai/api/v1/task");
   EXPECT_EQ(req.headers,
@@ -58,7 +58,7 @@ TEST(MidjourneySanitize, UserTextCannotAddFlags) {
 }
 
 TEST(MidjourneyTask, SubmitPollComplete) {
-  const MidjourneyFamily mj;
+  const AsyncTaskFamily mj = midjourney_family();
   const auto f = expect_follow_up(mj.parse_response(response(
       200,
       R"({"code":200,"message":"success","data":{"task_id":"mj-1","model":"midjourney","task_type":"imagine","status":"pending"}})")));
@@ -84,7 +84,7 @@ TEST(MidjourneyTask, SubmitPollComplete) {
 }
 
 TEST(MidjourneyTask, Failures) {
-  const MidjourneyFamily mj;
+  const AsyncTaskFamily mj = midjourney_family();
   const ProviderFollowUp f{"/api/v1/task/mj-1", "poll", std::nullopt};
   EXPECT_EQ(
       expect_error(

@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include "tests/unit/worker/family_test_util.h"
-#include "tests/unit/worker/provider_test_util.h"
+#include "tests/unit/worker/providers/family_test_util.h"
+#include "tests/unit/worker/providers/provider_test_util.h"
 #include "worker/providers/base64.h"
 
 namespace imagegen::worker {
@@ -72,7 +72,7 @@ TEST(KlingJwt, CachedUntilFiveMinutesBeforeExpiry) {
 
 TEST(KlingRequest, Golden) {
   std::int64_t now = 1'700'000'000;
-  const KlingFamily kling([&] { return now; });
+  const AsyncTaskFamily kling = kling_family([&] { return now; });
   JobSpec job = testing::make_job("kling-image-v3", 2);
   job.prompt = "A fox";
   job.negative_prompt = "blur";
@@ -101,7 +101,7 @@ TEST(KlingRequest, Golden) {
 
 TEST(KlingTask, SubmitPollSucceed) {
   std::int64_t now = 1'700'000'000;
-  const KlingFamily kling([&] { return now; });
+  const AsyncTaskFamily kling = kling_family([&] { return now; });
   const auto f = expect_follow_up(kling.parse_response(response(
       200,
       R"({"code":0,"message":"SUCCEED","request_id":"r","data":{"task_id":"tk1","task_status":"submitted","created_at":1,"updated_at":1}})")));
@@ -148,7 +148,7 @@ TEST(KlingTask, SubmitPollSucceed) {
 }
 
 TEST(KlingErrors, BusinessCodesDecide) {
-  const KlingFamily kling;
+  const AsyncTaskFamily kling = kling_family();
   auto kind_of = [&](int status, const std::string& code) {
     return expect_error(kling.parse_response(response(
                             status, R"({"code":)" + code + R"(,"message":"m","request_id":"r"})")))

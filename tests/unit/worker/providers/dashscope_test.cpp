@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include "tests/unit/worker/family_test_util.h"
-#include "tests/unit/worker/provider_test_util.h"
+#include "tests/unit/worker/providers/family_test_util.h"
+#include "tests/unit/worker/providers/provider_test_util.h"
 
 namespace imagegen::worker {
 namespace {
@@ -27,7 +27,7 @@ TEST(DashScopeRequest, GoldenSync) {
   job.negative_prompt = "blur";
   job.seed = 42;
   job.aspect_ratio = "16:9";
-  const HttpRequest req = DashScopeFamily().build_request(testing::wan_2_6(), job, 2, kEndpoint);
+  const HttpRequest req = dashscope_family().build_request(testing::wan_2_6(), job, 2, kEndpoint);
   EXPECT_EQ(req.method, "POST");
   EXPECT_EQ(
       req.url,
@@ -43,7 +43,7 @@ TEST(DashScopeRequest, GoldenSync) {
 
 TEST(DashScopeRequest, AlwaysSendsNAndNoOptionalsWhenAbsent) {
   JobSpec job = testing::make_job("wan-2-6-image", 1);
-  const HttpRequest req = DashScopeFamily().build_request(testing::wan_2_6(), job, 1, kEndpoint);
+  const HttpRequest req = dashscope_family().build_request(testing::wan_2_6(), job, 1, kEndpoint);
   EXPECT_EQ(
       req.body,
       R"({"model":"wan2.6-t2i","input":{"messages":[{"role":"user","content":[{"text":"A sunset over mountains"}]}]},)"
@@ -64,14 +64,14 @@ TEST(DashScopeSize, TableStaysInThePixelWindow) {
 }
 
 TEST(DashScopeResponse, SyncImagesAreUrls) {
-  const auto got = expect_images(DashScopeFamily().parse_response(response(200, kSuccess)));
+  const auto got = expect_images(dashscope_family().parse_response(response(200, kSuccess)));
   EXPECT_TRUE(got.images.empty());
   EXPECT_EQ(got.urls, (std::vector<std::string>{"https://dashscope-result/a.png?Expires=1",
                                                 "https://dashscope-result/b.png?Expires=1"}));
 }
 
 TEST(DashScopeResponse, ErrorShapes) {
-  const DashScopeFamily ds;
+  const AsyncTaskFamily ds = dashscope_family();
   EXPECT_EQ(
       expect_error(
           ds.parse_response(response(
@@ -111,7 +111,7 @@ TEST(DashScopeResponse, ErrorShapes) {
 }
 
 TEST(DashScopeAsync, SubmitPollSucceed) {
-  const DashScopeFamily ds(true);
+  const AsyncTaskFamily ds = dashscope_family(true);
   JobSpec job = testing::make_job("wan-2-6-image", 1);
   const HttpRequest req = ds.build_request(testing::wan_2_6(), job, 1, kEndpoint);
   EXPECT_EQ(req.url,

@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include "tests/unit/worker/family_test_util.h"
-#include "tests/unit/worker/provider_test_util.h"
+#include "tests/unit/worker/providers/family_test_util.h"
+#include "tests/unit/worker/providers/provider_test_util.h"
 
 namespace imagegen::worker {
 namespace {
@@ -45,7 +45,7 @@ TEST(BflRequest, Golden) {
   job.aspect_ratio = "16:9";
   job.seed = 42;
   job.negative_prompt = "dogs";  // BFL has no such field
-  const HttpRequest req = BflFamily().build_request(testing::flux_2_pro(), job, 1, kEndpoint);
+  const HttpRequest req = bfl_family().build_request(testing::flux_2_pro(), job, 1, kEndpoint);
   EXPECT_EQ(req.method, "POST");
   EXPECT_EQ(req.url, "https://api.bfl.ai/v1/flux-2-pro");
   EXPECT_EQ(req.headers, (HeaderList{{"Content-Type", "application/json"}, {"x-key", "bfl-key"}}));
@@ -56,21 +56,21 @@ TEST(BflRequest, Golden) {
 TEST(BflRequest, NoSeedWhenNotGiven) {
   JobSpec job = testing::make_job("flux-2-pro", 1);
   job.resolution = "2K";
-  const HttpRequest req = BflFamily().build_request(testing::flux_2_pro(), job, 1, kEndpoint);
+  const HttpRequest req = bfl_family().build_request(testing::flux_2_pro(), job, 1, kEndpoint);
   EXPECT_EQ(
       req.body,
       R"({"prompt":"A sunset over mountains","width":2048,"height":2048,"output_format":"png"})");
 }
 
 TEST(BflSubmit, PollsTheReturnedUrlAtTheCatalogInterval) {
-  const auto f = expect_follow_up(BflFamily().parse_response(response(
+  const auto f = expect_follow_up(bfl_family().parse_response(response(
       200, R"({"id":"t1","polling_url":"https://api.eu.bfl.ai/v1/get_result?id=t1","cost":3})")));
   EXPECT_EQ(f.url, "https://api.eu.bfl.ai/v1/get_result?id=t1");
   EXPECT_FALSE(f.delay.has_value());
 }
 
 TEST(BflSubmit, ErrorShapes) {
-  const BflFamily bfl;
+  const AsyncTaskFamily bfl = bfl_family();
   EXPECT_EQ(
       expect_error(bfl.parse_response(response(402, R"({"detail":"Insufficient credits"})"))).kind,
       ProviderErrorKind::kQuotaExhausted);
@@ -98,14 +98,14 @@ TEST(BflSubmit, ErrorShapes) {
 
 TEST(BflPoll, SendsTheKeyToThePollingUrl) {
   const ProviderFollowUp f{"https://api.eu.bfl.ai/v1/get_result?id=t1", "poll", std::nullopt};
-  const HttpRequest req = BflFamily().build_follow_up(f, kEndpoint);
+  const HttpRequest req = bfl_family().build_follow_up(f, kEndpoint);
   EXPECT_EQ(req.method, "GET");
   EXPECT_EQ(req.url, f.url);
   EXPECT_EQ(req.headers, (HeaderList{{"x-key", "bfl-key"}}));
 }
 
 TEST(BflPoll, EveryStatus) {
-  const BflFamily bfl;
+  const AsyncTaskFamily bfl = bfl_family();
   const ProviderFollowUp f{"https://x/v1/get_result?id=t1", "poll", std::nullopt};
   for (const char* pending : {"Pending", "Queued", "Processing", "SomethingNew"}) {
     const auto again = expect_follow_up(bfl.parse_follow_up(

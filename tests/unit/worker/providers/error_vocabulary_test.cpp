@@ -2,8 +2,8 @@
 // money" and "slow down" lands on the same kind, and the one retry function treats them alike.
 #include <gtest/gtest.h>
 
-#include "tests/unit/worker/family_test_util.h"
-#include "tests/unit/worker/provider_test_util.h"
+#include "tests/unit/worker/providers/family_test_util.h"
+#include "tests/unit/worker/providers/provider_test_util.h"
 #include "worker/providers/bfl.h"
 #include "worker/providers/byteplus.h"
 #include "worker/providers/dashscope.h"
@@ -29,14 +29,14 @@ struct Row {
 };
 
 TEST(ErrorVocabulary, EveryStyleMapsToOneKindAndOneRetryDecision) {
-  const BflFamily bfl;
+  const AsyncTaskFamily bfl = bfl_family();
   const XaiFamily xai;
   const BytePlusFamily byteplus;
   const SourcefulFamily sourceful;
-  const DashScopeFamily dashscope;
-  const RunwayFamily runway;
-  const KlingFamily kling;
-  const MidjourneyFamily mj;
+  const AsyncTaskFamily dashscope = dashscope_family();
+  const AsyncTaskFamily runway = runway_family();
+  const AsyncTaskFamily kling = kling_family();
+  const AsyncTaskFamily mj = midjourney_family();
   using testing::response;
   const Row rows[] = {
       // moderation: task status, HTTP 400 code, gateway 4xx, business code

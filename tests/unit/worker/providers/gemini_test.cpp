@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "tests/unit/worker/provider_test_util.h"
+#include "tests/unit/worker/providers/provider_test_util.h"
 #include "tests/unit/worker/test_fixtures.h"
 #include "worker/providers/base64.h"
 
