@@ -92,8 +92,9 @@ class Product:
                              "--dir", f"{self.work}/redis", "--save", "", "--appendonly", "no"])
         wait_until("redis-server", lambda: listening(self.redis_port), 20)
         self.spawn("sim", [f"{self.bin_dir}/imagegen-sim", "--port", str(self.sim_port)])
-        self.spawn("worker", [f"{self.bin_dir}/imagegen-worker"],
-                   {"IMAGEGEN_STORAGE": f"local:{self.work}/images", "IMAGEGEN_METRICS_PORT": str(free_port())})
+        # The api reads the stored images back for /api/v1/files/, so both get the storage.
+        self.env["IMAGEGEN_STORAGE"] = f"local:{self.work}/images"
+        self.spawn("worker", [f"{self.bin_dir}/imagegen-worker"], {"IMAGEGEN_METRICS_PORT": str(free_port())})
         self.spawn("api", [f"{self.bin_dir}/imagegen-api"],
                    {"IMAGEGEN_API_HOST": "127.0.0.1", "IMAGEGEN_API_PORT": str(self.api_port),
                     "IMAGEGEN_METRICS_PORT": str(free_port())})
