@@ -18,9 +18,17 @@ Result<ApiConfigLoad> load_api_config(int argc, const char* const* argv, const E
          true});
   o.add({"IMAGEGEN_WAIT_TIMEOUT_MS", "120000",
          "How long a request waits for its job before 504 (refunded)"});
+  o.add({"IMAGEGEN_JOB_DEADLINE_MS", "600000",
+         "How long an asynchronous job (Prefer: respond-async or wait=N) may run before it is "
+         "expired and refunded"});
+  o.add({"IMAGEGEN_WEBHOOK_ALLOW_PRIVATE", "0",
+         "1 = webhookUrl may name loopback/private addresses (tests, private networks)"});
+  o.add({"IMAGEGEN_REQUIRE_WORKER", "1",
+         "1 = refuse a model (503 MODEL_UNAVAILABLE) when no live worker serves its provider"});
   o.add({"IMAGEGEN_API_THREADS", std::to_string(hw), "I/O threads, one io_context each"});
   o.add({"IMAGEGEN_METRICS_PORT", "9100", "Port of GET /metrics (0 = off)"});
-  o.add({"IMAGEGEN_CATALOG", "config/models.json", "Model catalog file"});
+  o.add({"IMAGEGEN_CATALOG", "",
+         "Model catalog file (default: <prefix>/share/imagegen/models.json beside bin/)"});
   o.add({"IMAGEGEN_MAX_BODY_BYTES", "65536", "Largest request body accepted (413 above)"});
   o.add(
       {"IMAGEGEN_MAX_PROMPT_CHARS", "10000", "Longest prompt accepted, in characters (400 above)"});
@@ -57,7 +65,8 @@ Result<ApiConfigLoad> load_api_config(int argc, const char* const* argv, const E
     std::int64_t min, max;
     std::int64_t* out;
   };
-  std::int64_t port = 0, threads = 0, metrics = 0, body = 0, prompt = 0;
+  std::int64_t port = 0, threads = 0, metrics = 0, body = 0, prompt = 0, allow_private = 0,
+               require_worker = 1;
   IntOpt ints[] = {
       {"IMAGEGEN_API_PORT", 1, 65535, &port},
       {"IMAGEGEN_API_THREADS", 1, 256, &threads},
@@ -72,6 +81,9 @@ Result<ApiConfigLoad> load_api_config(int argc, const char* const* argv, const E
       {"IMAGEGEN_IDLE_TIMEOUT_MS", 10, 3600000, &c.idle_timeout_ms},
       {"IMAGEGEN_MAX_CONNECTIONS", 1, 1000000, &c.max_connections},
       {"IMAGEGEN_JOB_TTL_S", 60, 365LL * 24 * 3600, &c.job_ttl_s},
+      {"IMAGEGEN_JOB_DEADLINE_MS", 1000, 7LL * 24 * 3600 * 1000, &c.job_deadline_ms},
+      {"IMAGEGEN_WEBHOOK_ALLOW_PRIVATE", 0, 1, &allow_private},
+      {"IMAGEGEN_REQUIRE_WORKER", 0, 1, &require_worker},
   };
   for (auto& i : ints) {
     auto v = o.get_int(i.env, i.min, i.max);
@@ -79,6 +91,8 @@ Result<ApiConfigLoad> load_api_config(int argc, const char* const* argv, const E
     *i.out = *v;
   }
   c.port = static_cast<std::uint16_t>(port);
+  c.webhook_allow_private = allow_private == 1;
+  c.require_worker = require_worker == 1;
   c.threads = static_cast<int>(threads);
   c.metrics_port = static_cast<std::uint16_t>(metrics);
   c.max_body_bytes = static_cast<std::size_t>(body);

@@ -15,7 +15,7 @@ struct ApiConfig {
   std::int64_t wait_timeout_ms = 120000;
   int threads = 2;
   std::uint16_t metrics_port = 9100;  // 0 = off
-  std::string catalog_path = "config/models.json";
+  std::string catalog_path;           // "" = find_catalog_path() looks beside the binary
   std::size_t max_body_bytes = 65536;
   std::size_t max_prompt_chars = 10000;
   std::int64_t rate_limit_per_min = 0;
@@ -25,6 +25,9 @@ struct ApiConfig {
   std::int64_t idle_timeout_ms = 60000;
   std::int64_t max_connections = 10000;
   std::int64_t job_ttl_s = 7 * 24 * 3600;
+  std::int64_t job_deadline_ms = 600000;  // asynchronous jobs
+  bool webhook_allow_private = false;
+  bool require_worker = true;
   std::string instance_id;  // default: hostname-pid
   std::string log_level = "info";
 };

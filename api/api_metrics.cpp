@@ -4,79 +4,112 @@
 
 #include <sstream>
 
+#include "common/build_info.h"
+
 namespace imagegen::api {
+
+namespace {
+prometheus::Gauge* gauge(prometheus::Registry& r, const char* name, const char* help) {
+  return &prometheus::BuildGauge().Name(name).Help(help).Register(r).Add({});
+}
+prometheus::Counter* counter(prometheus::Registry& r, const char* name, const char* help) {
+  return &prometheus::BuildCounter().Name(name).Help(help).Register(r).Add({});
+}
+std::string status_class(int status) { return std::to_string(status / 100) + "xx"; }
+}  // namespace
 
 ApiMetrics::ApiMetrics() : registry_(std::make_shared<prometheus::Registry>()) {
   using namespace prometheus;
+  Registry& r = *registry_;
+  register_build_info(r);
   requests_ = &BuildCounter()
                    .Name("imagegen_http_requests_total")
-                   .Help("HTTP requests answered, by route and status")
-                   .Register(*registry_);
+                   .Help("HTTP requests answered, by route, status and model")
+                   .Register(r);
   latency_ = &BuildHistogram()
                   .Name("imagegen_http_request_duration_seconds")
-                  .Help("Time from request read to response written, by route")
-                  .Register(*registry_);
+                  .Help("Time from request read to response written, by route and status class")
+                  .Register(r);
   refused_ = &BuildCounter()
                   .Name("imagegen_admissions_refused_total")
-                  .Help("Requests refused before a job was created, by reason")
-                  .Register(*registry_);
+                  .Help("Requests refused before a job was created, by reason and model")
+                  .Register(r);
   jobs_ = &BuildCounter()
-               .Name("imagegen_api_jobs_total")
-               .Help("Jobs answered by this api, by outcome")
-               .Register(*registry_);
+               .Name("imagegen_jobs_total")
+               .Help("Jobs settled by this process, by model and outcome")
+               .Register(r);
   redis_errors_ = &BuildCounter()
-                       .Name("imagegen_api_redis_errors_total")
+                       .Name("imagegen_redis_errors_total")
                        .Help("Redis calls that failed or timed out, by operation")
-                       .Register(*registry_);
-  credits_reserved_ = &BuildCounter()
-                           .Name("imagegen_api_credits_reserved_total")
-                           .Help("Credits held at admission")
-                           .Register(*registry_)
-                           .Add({});
-  credits_captured_ = &BuildCounter()
-                           .Name("imagegen_api_credits_captured_total")
-                           .Help("Credits charged for delivered images, as seen by the api")
-                           .Register(*registry_)
-                           .Add({});
-  credits_refunded_ = &BuildCounter()
-                           .Name("imagegen_api_credits_refunded_total")
-                           .Help("Credits returned to users, as seen by the api")
-                           .Register(*registry_)
-                           .Add({});
-  queue_depth_ = &BuildGauge()
-                      .Name("imagegen_api_queue_depth")
-                      .Help("Jobs admitted and not yet finalized (last read)")
-                      .Register(*registry_)
-                      .Add({});
-  waiting_ = &BuildGauge()
-                  .Name("imagegen_api_waiting_requests")
-                  .Help("Requests waiting for their job to finish")
-                  .Register(*registry_)
-                  .Add({});
-  connections_ = &BuildGauge()
-                      .Name("imagegen_api_open_connections")
-                      .Help("Open client connections")
-                      .Register(*registry_)
-                      .Add({});
+                       .Register(r);
+  credits_reserved_ = counter(r, "imagegen_credits_reserved_total", "Credits held at admission");
+  credits_captured_ =
+      counter(r, "imagegen_credits_captured_total",
+              "Credits charged for delivered images by settlements of this process");
+  credits_refunded_ = counter(r, "imagegen_credits_refunded_total",
+                              "Credits returned to users by settlements of this process");
+  redis_reconnects_ = counter(r, "imagegen_redis_reconnects_total",
+                              "Times a Redis connection of this process was re-established");
+  redis_connected_ = gauge(r, "imagegen_redis_connected", "1 while the command connection is up");
+  waiting_ = gauge(r, "imagegen_api_waiting_requests", "Requests waiting for their job to finish");
+  connections_ = gauge(r, "imagegen_api_open_connections", "Open client connections");
+  queue_.stream_length = gauge(r, "imagegen_queue_stream_length", "Entries in the job stream");
+  queue_.lag = gauge(r, "imagegen_queue_lag", "Jobs no worker has taken yet (consumer-group lag)");
+  queue_.pending = gauge(r, "imagegen_queue_pending", "Jobs taken by a worker, not yet settled");
+  queue_.oldest_age =
+      gauge(r, "imagegen_queue_oldest_age_seconds", "Age of the oldest job no worker has taken");
+  queue_.dead_letters =
+      gauge(r, "imagegen_dead_letter_length", "Entries in the dead-letter stream");
+  queue_.in_flight = gauge(r, "imagegen_queue_depth", "Jobs admitted and not yet settled");
+  queue_.credits_granted = gauge(r, "imagegen_credits_granted",
+                                 "Credits ever granted to users (from Redis; grants happen in "
+                                 "imagegen-admin)");
 }
 
-void ApiMetrics::request(std::string_view route, int status, double seconds) {
-  requests_->Add({{"route", std::string(route)}, {"status", std::to_string(status)}}).Increment();
+void ApiMetrics::request(std::string_view route, int status, double seconds,
+                         std::string_view model) {
+  requests_
+      ->Add({{"route", std::string(route)},
+             {"status", std::to_string(status)},
+             {"model", std::string(model)}})
+      .Increment();
+  // Past the longest synchronous wait a client can ask for (IMAGEGEN_WAIT_TIMEOUT_MS).
   static const prometheus::Histogram::BucketBoundaries kBuckets = {
-      0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120};
-  latency_->Add({{"route", std::string(route)}}, kBuckets).Observe(seconds);
+      0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
+      1,      2.5,   5,      10,    30,   60,    120,  300, 600};
+  latency_->Add({{"route", std::string(route)}, {"status_class", status_class(status)}}, kBuckets)
+      .Observe(seconds);
 }
 
-void ApiMetrics::refused(std::string_view reason) {
-  refused_->Add({{"reason", std::string(reason)}}).Increment();
+void ApiMetrics::refused(std::string_view reason, std::string_view model) {
+  refused_->Add({{"reason", std::string(reason)}, {"model", std::string(model)}}).Increment();
 }
 
-void ApiMetrics::job_outcome(std::string_view outcome) {
-  jobs_->Add({{"outcome", std::string(outcome)}}).Increment();
+void ApiMetrics::job_settled(std::string_view model, std::string_view outcome,
+                             std::int64_t captured, std::int64_t refunded) {
+  jobs_->Add({{"model", std::string(model)}, {"outcome", std::string(outcome)}}).Increment();
+  if (captured > 0) credits_captured_->Increment(static_cast<double>(captured));
+  if (refunded > 0) credits_refunded_->Increment(static_cast<double>(refunded));
+}
+
+void ApiMetrics::queue_stats(const QueueStats& s) {
+  queue_.stream_length->Set(s.stream_length);
+  queue_.lag->Set(s.lag);
+  queue_.pending->Set(s.pending);
+  queue_.oldest_age->Set(s.oldest_age_s);
+  queue_.dead_letters->Set(s.dead_letters);
+  queue_.in_flight->Set(s.in_flight);
+  queue_.credits_granted->Set(s.credits_granted);
 }
 
 void ApiMetrics::redis_error(std::string_view op) {
   redis_errors_->Add({{"op", std::string(op)}}).Increment();
+}
+
+void ApiMetrics::redis_state(double reconnects_total, bool connected) {
+  const double now = redis_reconnects_->Value();
+  if (reconnects_total > now) redis_reconnects_->Increment(reconnects_total - now);
+  redis_connected_->Set(connected ? 1 : 0);
 }
 
 std::string ApiMetrics::serialize() const {

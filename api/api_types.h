@@ -15,7 +15,12 @@ struct ApiRequest {
   std::string authorization;
   std::string content_type;
   std::string idempotency_key;
-  std::string body;  // capacity >= size + 64 (simdjson padding), see http_server.cpp
+  std::string request_id;  // X-Request-Id as received ("" = none; the server makes one)
+  std::string prefer;      // Prefer header(s), comma-joined
+  std::string if_none_match;
+  std::string range;
+  std::string query;  // after '?', undecoded
+  std::string body;   // capacity >= size + 64 (simdjson padding), see http_server.cpp
 };
 
 struct ApiResponse {
@@ -23,6 +28,10 @@ struct ApiResponse {
   std::string body;                                          // JSON
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers (Retry-After, Allow)
   std::string content_type = "application/json";
+  // For the access log and metrics, not sent: what the request was about.
+  std::string model = {};
+  std::string job_id = {};
+  std::string user_id = {};
 };
 
 }  // namespace imagegen::api

@@ -11,6 +11,9 @@
 #include <chrono>
 #include <set>
 
+#include "api/request_id.h"
+#include "api/router.h"
+
 namespace imagegen::api {
 
 namespace asio = boost::asio;
@@ -25,9 +28,20 @@ constexpr std::size_t kHeaderLimit = 16 * 1024;
 const ApiResponse kHeadersTooLarge{431, R"({"error":"Request headers too large"})", {}};
 const ApiResponse kBodyTooLarge{413, R"({"error":"Request body too large"})", {}};
 
-std::string header_value(const http::request_parser<http::string_body>& p, http::field f) {
+template <typename Field>
+std::string header_value(const http::request_parser<http::string_body>& p, Field f) {
   auto it = p.get().find(f);
   return it == p.get().end() ? std::string() : std::string(it->value());
+}
+
+// Every value of a header that may be repeated, comma-joined (RFC 9110 5.3).
+std::string all_values(const http::request_parser<http::string_body>& p, std::string_view name) {
+  std::string out;
+  for (auto range = p.get().equal_range(name); range.first != range.second; ++range.first) {
+    if (!out.empty()) out += ", ";
+    out += std::string_view(range.first->value());
+  }
+  return out;
 }
 }  // namespace
 
@@ -96,15 +110,21 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
       auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, kTuple);
       idle.erase(&stream);
       if (ec) {
-        if (ec == http::error::header_limit)
+        if (ec == http::error::header_limit) {
+          metrics.request("other", 431, 0.0);
           co_await refuse_and_close(stream, kHeadersTooLarge, 11);
+        }
         // A Content-Length over the limit is refused by the parser while reading the header.
-        if (ec == http::error::body_limit) co_await refuse_and_close(stream, kBodyTooLarge, 11);
+        if (ec == http::error::body_limit) {
+          metrics.request("other", 413, 0.0);
+          co_await refuse_and_close(stream, kBodyTooLarge, 11);
+        }
         break;
       }
       const auto started = std::chrono::steady_clock::now();
       auto& hdr = parser.get();
       if (auto len = parser.content_length(); len && *len > config.max_body_bytes) {
+        metrics.request("other", 413, 0.0);
         co_await refuse_and_close(stream, kBodyTooLarge, hdr.version());
         break;
       }
@@ -115,34 +135,49 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
       stream.expires_after(milliseconds(config.header_timeout_ms));
       auto [bec, bn] = co_await http::async_read(stream, buffer, parser, kTuple);
       if (bec) {
-        if (bec == http::error::body_limit)
+        if (bec == http::error::body_limit) {
+          metrics.request("other", 413, 0.0);
           co_await refuse_and_close(stream, kBodyTooLarge, hdr.version());
+        }
         break;
       }
       ApiRequest req;
       req.method = std::string(hdr.method_string());
       std::string_view target = hdr.target();
-      req.target = std::string(target.substr(0, target.find('?')));
+      const auto query_at = target.find('?');
+      req.target = std::string(target.substr(0, query_at));
+      if (query_at != std::string_view::npos) req.query = std::string(target.substr(query_at + 1));
       req.authorization = header_value(parser, http::field::authorization);
       req.content_type = header_value(parser, http::field::content_type);
       req.idempotency_key = [&] {
         auto it = hdr.find("Idempotency-Key");
         return it == hdr.end() ? std::string() : std::string(it->value());
       }();
+      req.request_id = accept_or_make_request_id(header_value(parser, "X-Request-Id"));
+      req.if_none_match = header_value(parser, http::field::if_none_match);
+      req.range = header_value(parser, http::field::range);
+      req.prefer = all_values(parser, "Prefer");
       bool keep_alive = hdr.keep_alive();
       const unsigned version = hdr.version();
       req.body = std::move(parser.get().body());
       req.body.reserve(req.body.size() + simdjson::SIMDJSON_PADDING);  // parse in place, no copy
-      const auto route = route_name(req.method, req.target);
+      const RouteMatch match = match_route(req.method, req.target);
+      const std::string_view route = route_name(match.route);
+      const std::string request_id = req.request_id;
+      const std::string method = req.method;
+      const std::string path = req.target;
 
       // No socket deadline while the handler waits on its job: the handler's own bound applies.
       stream.expires_never();
-      ApiResponse res = co_await service.handle(std::move(req));
+      ApiResponse res = co_await service.handle(std::move(req), match);
+      res.headers.emplace_back("X-Request-Id", request_id);
       if (stopping) keep_alive = false;  // draining: this is the connection's last response
       co_await write(stream, res, version, keep_alive);
-      metrics.request(
-          route, res.status,
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+      const double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      metrics.request(route, res.status, seconds, res.model);
+      log_access(AccessRecord{method, path, route, res.status, seconds, res.user_id, res.model,
+                              res.job_id, request_id, res.body.size()});
       if (!keep_alive) break;
     }
     beast::error_code ignored;
@@ -161,7 +196,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
         open_connections.fetch_sub(1);
         beast::error_code ignored;
         socket.close(ignored);
-        metrics.refused("connection_limit");
+        metrics.refused("connection_limit", "");
         continue;
       }
       metrics.connections_delta(1);

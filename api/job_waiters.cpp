@@ -12,7 +12,7 @@ std::shared_ptr<JobWaiters::Waiter> JobWaiters::add(
 
 void JobWaiters::remove(const std::string& job_id) { waiters_.erase(job_id); }
 
-void JobWaiters::deliver(JobResultMessage m) {
+void JobWaiters::deliver(protocol::Completion m) {
   auto it = waiters_.find(m.job_id);
   if (it == waiters_.end() || it->second->result) return;
   it->second->result = std::move(m);

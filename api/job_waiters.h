@@ -10,7 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "common/job_codec.h"
+#include "common/protocol/completion.h"
 
 namespace imagegen::api {
 
@@ -19,7 +19,7 @@ class JobWaiters {
   struct Waiter {
     explicit Waiter(boost::asio::io_context& ioc) : timer(ioc) {}
     boost::asio::steady_timer timer;
-    std::optional<JobResultMessage> result;
+    std::optional<protocol::Completion> result;
   };
 
   explicit JobWaiters(boost::asio::io_context& ioc) : ioc_(ioc) {}
@@ -28,7 +28,7 @@ class JobWaiters {
                               std::chrono::steady_clock::time_point deadline);
   void remove(const std::string& job_id);
   // Wakes the waiter of m.job_id, if any; unknown ids are ignored (another instance's or late).
-  void deliver(JobResultMessage m);
+  void deliver(protocol::Completion m);
   std::vector<std::string> pending_ids() const;
   std::size_t size() const { return waiters_.size(); }
 

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -15,9 +16,12 @@
 #include "api/api_metrics.h"
 #include "api/api_service.h"
 #include "api/http_server.h"
+#include "api/queue_stats.h"
 #include "common/catalog.h"
+#include "common/catalog_path.h"
 #include "common/logging.h"
 #include "common/metrics_server.h"
+#include "common/redis/redis_url.h"
 
 namespace asio = boost::asio;
 using namespace imagegen;
@@ -45,7 +49,10 @@ int main(int argc, char** argv) {
     std::cerr << "imagegen-api: " << ok.error().message << "\n";
     return 2;
   }
-  auto catalog = Catalog::load_file(config.catalog_path);
+  // IMAGEGEN_CATALOG, else the install prefix / build tree: the binary starts from any directory.
+  auto catalog_path = find_catalog_path(config.catalog_path);
+  auto catalog =
+      catalog_path ? Catalog::load_file(*catalog_path) : Result<Catalog>(catalog_path.error());
   if (!catalog) {
     std::cerr << "imagegen-api: " << catalog.error().message << "\n";
     return 2;
@@ -64,6 +71,20 @@ int main(int argc, char** argv) {
       s->server->start();
       shards.push_back(std::move(s));
     }
+    // Queue gauges come from Redis, read by one thread of this process on its own connection.
+    auto redis_url = redis::parse_redis_url(config.redis_url);
+    if (!redis_url) throw std::runtime_error(redis_url.error().message);
+    redis::RedisConfig stats_rc;
+    stats_rc.url = *redis_url;
+    stats_rc.name = "api-queue-stats";
+    auto stats_redis = redis::Connection::create(shards[0]->ioc, stats_rc);
+    bool stats_stopping = false;
+    asio::co_spawn(
+        shards[0]->ioc,
+        api::poll_queue_stats(*stats_redis, metrics, std::chrono::seconds(2), stats_stopping),
+        [](std::exception_ptr e) {
+          if (e) spdlog::error("queue statistics poller stopped with an exception");
+        });
     std::unique_ptr<MetricsServer> metrics_server;
     if (config.metrics_port != 0) {
       metrics_server =
@@ -82,6 +103,8 @@ int main(int argc, char** argv) {
       if (ec) return;
       spdlog::info("signal {} received: draining", sig);
       if (metrics_server) metrics_server->stop();
+      stats_stopping = true;
+      stats_redis.reset();  // ends the poller's pending command and its timer's next round
       backstop.expires_after(std::chrono::milliseconds(config.wait_timeout_ms + 5000));
       backstop.async_wait([&](const boost::system::error_code& e) {
         if (e) return;

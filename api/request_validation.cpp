@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "api/responses.h"
+#include "common/webhook_target.h"
 
 namespace imagegen::api {
 
@@ -13,10 +13,6 @@ using simdjson::dom::element;
 using simdjson::dom::element_type;
 
 constexpr std::string_view kDefaultModel = "nano-banana";
-
-std::vector<std::string_view> as_views(const std::vector<std::string>& v) {
-  return std::vector<std::string_view>(v.begin(), v.end());
-}
 
 bool is_blank(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) {
@@ -31,14 +27,24 @@ std::optional<element> optional_field(simdjson::dom::object obj, std::string_vie
   return e;
 }
 
-ApiResponse type_error(std::string_view field, std::string_view expected) {
+RequestError invalid_field(std::string_view field, std::string message,
+                           std::vector<std::string> allowed = {}) {
+  return RequestError{RequestError::Kind::kInvalidField, std::string(field), std::move(message),
+                      std::move(allowed)};
+}
+
+std::vector<std::string> as_strings(const std::vector<std::string_view>& v) {
+  return std::vector<std::string>(v.begin(), v.end());
+}
+
+RequestError type_error(std::string_view field, std::string_view expected) {
   return invalid_field(
       field, "Invalid type for '" + std::string(field) + "': expected " + std::string(expected));
 }
 
 // Reads a JSON integer (never a float) into [min, max].
-std::variant<std::int64_t, ApiResponse> integer_field(element e, std::string_view field,
-                                                      std::int64_t min, std::int64_t max) {
+std::variant<std::int64_t, RequestError> integer_field(element e, std::string_view field,
+                                                       std::int64_t min, std::int64_t max) {
   std::int64_t v = 0;
   if (e.type() == element_type::INT64) {
     v = e.get_int64().value_unsafe();
@@ -55,18 +61,18 @@ std::variant<std::int64_t, ApiResponse> integer_field(element e, std::string_vie
   return v;
 }
 
-std::variant<std::string_view, ApiResponse> string_field(element e, std::string_view field) {
+std::variant<std::string_view, RequestError> string_field(element e, std::string_view field) {
   std::string_view s;
   if (e.get_string().get(s)) return type_error(field, "a string");
   return s;
 }
 
-std::optional<ApiResponse> enum_value(std::string_view field, std::string_view value,
-                                      const std::vector<std::string_view>& allowed) {
+std::optional<RequestError> enum_value(std::string_view field, std::string_view value,
+                                       const std::vector<std::string_view>& allowed) {
   if (std::find(allowed.begin(), allowed.end(), value) != allowed.end()) return std::nullopt;
   return invalid_field(
       field, "Invalid value for '" + std::string(field) + "': '" + std::string(value) + "'",
-      allowed);
+      as_strings(allowed));
 }
 }  // namespace
 
@@ -76,7 +82,7 @@ std::size_t utf8_length(std::string_view s) {
   return n;
 }
 
-std::variant<GenerateRequest, ApiResponse> validate_generate_request(
+std::variant<GenerateRequest, RequestError> validate_generate_request(
     const std::string& body, const Catalog& catalog, const ValidationLimits& limits) {
   // The DOM parser validates the whole document (UTF-8 included) and refuses trailing content,
   // which ondemand would only notice late. One parser per thread reuses its buffers.
@@ -84,10 +90,12 @@ std::variant<GenerateRequest, ApiResponse> validate_generate_request(
   element root;
   bool padded = body.capacity() >= body.size() + simdjson::SIMDJSON_PADDING;
   if (parser.parse(body.data(), body.size(), !padded).get(root) != simdjson::SUCCESS) {
-    return error_response(400, "Invalid JSON body");
+    return RequestError{RequestError::Kind::kInvalidJson, "", "Invalid JSON body", {}};
   }
   simdjson::dom::object obj;
-  if (root.get_object().get(obj)) return error_response(400, "The JSON body must be an object");
+  if (root.get_object().get(obj)) {
+    return RequestError{RequestError::Kind::kNotObject, "", "The JSON body must be an object", {}};
+  }
 
   GenerateRequest req;
 
@@ -97,7 +105,7 @@ std::variant<GenerateRequest, ApiResponse> validate_generate_request(
     return invalid_field("prompt", "Missing required field 'prompt'");
   }
   auto prompt = string_field(prompt_el, "prompt");
-  if (auto* err = std::get_if<ApiResponse>(&prompt)) return *err;
+  if (auto* err = std::get_if<RequestError>(&prompt)) return *err;
   if (is_blank(std::get<std::string_view>(prompt))) {
     return invalid_field("prompt", "'prompt' must not be empty");
   }
@@ -107,16 +115,19 @@ std::variant<GenerateRequest, ApiResponse> validate_generate_request(
   std::string_view model_key = kDefaultModel;
   if (auto e = optional_field(obj, "model")) {
     auto v = string_field(*e, "model");
-    if (auto* err = std::get_if<ApiResponse>(&v)) return *err;
+    if (auto* err = std::get_if<RequestError>(&v)) return *err;
     model_key = std::get<std::string_view>(v);
   }
   req.model = catalog.find(model_key);
-  if (req.model == nullptr) return unknown_model(model_key);
+  if (req.model == nullptr) {
+    return RequestError{
+        RequestError::Kind::kUnknownModel, "model", "Unknown model", {}, std::string(model_key)};
+  }
 
   req.aspect_ratio = "1:1";
   if (auto e = optional_field(obj, "aspectRatio")) {
     auto v = string_field(*e, "aspectRatio");
-    if (auto* err = std::get_if<ApiResponse>(&v)) return *err;
+    if (auto* err = std::get_if<RequestError>(&v)) return *err;
     if (auto err = enum_value("aspectRatio", std::get<std::string_view>(v), kAllAspectRatios))
       return *err;
     req.aspect_ratio = std::get<std::string_view>(v);
@@ -124,25 +135,25 @@ std::variant<GenerateRequest, ApiResponse> validate_generate_request(
   req.resolution = "1K";
   if (auto e = optional_field(obj, "resolution")) {
     auto v = string_field(*e, "resolution");
-    if (auto* err = std::get_if<ApiResponse>(&v)) return *err;
+    if (auto* err = std::get_if<RequestError>(&v)) return *err;
     if (auto err = enum_value("resolution", std::get<std::string_view>(v), kAllResolutions))
       return *err;
     req.resolution = std::get<std::string_view>(v);
   }
   if (auto e = optional_field(obj, "count")) {
     auto v = integer_field(*e, "count", 1, 4);
-    if (auto* err = std::get_if<ApiResponse>(&v)) return *err;
+    if (auto* err = std::get_if<RequestError>(&v)) return *err;
     req.count = static_cast<int>(std::get<std::int64_t>(v));
   }
   if (auto e = optional_field(obj, "negativePrompt")) {
     auto v = string_field(*e, "negativePrompt");
-    if (auto* err = std::get_if<ApiResponse>(&v)) return *err;
+    if (auto* err = std::get_if<RequestError>(&v)) return *err;
     req.negative_prompt = std::get<std::string_view>(v);
     if (is_blank(req.negative_prompt)) req.negative_prompt.clear();
   }
   if (auto e = optional_field(obj, "seed")) {
     auto v = integer_field(*e, "seed", 0, 4294967295LL);
-    if (auto* err = std::get_if<ApiResponse>(&v)) return *err;
+    if (auto* err = std::get_if<RequestError>(&v)) return *err;
     req.seed = static_cast<std::uint32_t>(std::get<std::int64_t>(v));
   }
 
@@ -163,18 +174,26 @@ std::variant<GenerateRequest, ApiResponse> validate_generate_request(
   if (!m.allows_resolution(req.resolution)) {
     return invalid_field("resolution",
                          "Model " + m.key + " does not support resolution " + req.resolution,
-                         as_views(m.resolutions));
+                         m.resolutions);
   }
   if (!m.allows_aspect_ratio(req.aspect_ratio)) {
     return invalid_field("aspectRatio",
                          "Model " + m.key + " does not support aspect ratio " + req.aspect_ratio,
-                         as_views(m.aspect_ratios));
+                         m.aspect_ratios);
   }
   if (req.seed && !m.seed) {
     return invalid_field("seed", "Model " + m.key + " does not support 'seed'");
   }
   if (!req.negative_prompt.empty() && !m.negative_prompt) {
     return invalid_field("negativePrompt", "Model " + m.key + " does not support 'negativePrompt'");
+  }
+  if (auto e = optional_field(obj, "webhookUrl")) {
+    auto v = string_field(*e, "webhookUrl");
+    if (auto* err = std::get_if<RequestError>(&v)) return *err;
+    auto target = check_webhook_url(std::get<std::string_view>(v), limits.allow_private_webhooks);
+    if (!target)
+      return invalid_field("webhookUrl", "Invalid 'webhookUrl': " + target.error().message);
+    req.webhook_url = std::get<std::string_view>(v);
   }
   req.cost_per_image = *m.credits_for(req.resolution);
   return req;

@@ -1,6 +1,8 @@
 #include "api/responses.h"
 
 #include "common/json_writer.h"
+#include "common/protocol/job_status.h"
+#include "common/protocol/job_view.h"
 
 namespace imagegen::api {
 
@@ -113,6 +115,7 @@ ApiResponse success(const SuccessBody& b) {
         .field("filePath", p)
         .field("prompt", b.prompt)
         .field("provider", b.provider)
+        .field("url", protocol::file_url(p))
         .end_object();
   }
   w.end_array();
@@ -121,6 +124,111 @@ ApiResponse success(const SuccessBody& b) {
   w.field("failed", b.failed);
   w.end_object();
   return ApiResponse{200, w.take(), {}};
+}
+
+ApiResponse to_response(const RequestError& e) {
+  switch (e.kind) {
+    case RequestError::Kind::kInvalidJson:
+    case RequestError::Kind::kNotObject:
+      return error_response(400, e.message);
+    case RequestError::Kind::kUnknownModel:
+      return unknown_model(e.model);
+    case RequestError::Kind::kInvalidField:
+      break;
+  }
+  std::vector<std::string_view> allowed(e.allowed.begin(), e.allowed.end());
+  return invalid_field(e.field, e.message, allowed);
+}
+
+ApiResponse model_unavailable(std::string_view model, int retry_after_s) {
+  JsonWriter w;
+  w.begin_object()
+      .field("error", "Model temporarily unavailable")
+      .field("code", "MODEL_UNAVAILABLE")
+      .field("model", model)
+      .end_object();
+  return with_retry_after(ApiResponse{503, w.take(), {}}, retry_after_s);
+}
+
+ApiResponse job_cancelled(std::string_view job_id) {
+  JsonWriter w;
+  w.begin_object()
+      .field("error", "The job was cancelled")
+      .field("code", "JOB_CANCELLED")
+      .field("jobId", job_id)
+      .end_object();
+  return ApiResponse{409, w.take(), {}};
+}
+
+ApiResponse job_already_finished(std::string_view status) {
+  JsonWriter w;
+  w.begin_object()
+      .field("error", "The job has already finished")
+      .field("code", "JOB_ALREADY_FINISHED")
+      .field("status", status)
+      .end_object();
+  return ApiResponse{409, w.take(), {}};
+}
+
+ApiResponse job_not_found() { return error_response(404, "Job not found"); }
+
+ApiResponse accepted(std::string_view job_id, std::string_view status,
+                     std::string_view preference_applied) {
+  JsonWriter w;
+  w.begin_object().field("jobId", job_id).field("status", status).end_object();
+  ApiResponse r{202, w.take(), {}};
+  r.headers.emplace_back("Location", std::string("/api/v1/jobs/") += job_id);
+  if (!preference_applied.empty()) {
+    r.headers.emplace_back("Preference-Applied", std::string(preference_applied));
+  }
+  return r;
+}
+
+ApiResponse admission_refused(const protocol::AdmitReply& reply, const ModelInfo& model,
+                              std::int64_t cost) {
+  using protocol::AdmitVerdict;
+  switch (reply.verdict) {
+    case AdmitVerdict::kUnauthorized:
+      return unauthorized();
+    case AdmitVerdict::kTierTooLow:
+      return requires_tier(model.key, tier_display_name(model.required_tier));
+    case AdmitVerdict::kModelUnavailable:
+      // A disabled model stays off until an operator acts; a missing worker may come back soon.
+      return model_unavailable(model.key, reply.unavailable_reason == "disabled" ? 60 : 5);
+    case AdmitVerdict::kRateLimited:
+      return rate_limited(reply.retry_after_s);
+    case AdmitVerdict::kOverloaded:
+      return unavailable("Too many jobs in the queue, retry later", 2);
+    case AdmitVerdict::kInsufficientCredits:
+      return insufficient_credits(cost, reply.balance);
+    case AdmitVerdict::kIdempotencyMismatch:
+      return idempotency_mismatch();
+    case AdmitVerdict::kAdmitted:
+    case AdmitVerdict::kIdempotentReplay:
+      break;
+  }
+  return generation_failed();
+}
+
+ApiResponse completion_response(const protocol::Completion& m, const ModelInfo* model,
+                                std::string_view prompt, int count) {
+  namespace st = protocol;
+  if (m.status == st::kSucceeded || m.status == st::kPartial) {
+    SuccessBody b;
+    b.job_id = m.job_id;
+    b.model = model ? model->key : "";
+    b.provider = model ? model->provider : "";
+    b.prompt = prompt;
+    b.file_paths = m.results;
+    b.credits_charged = m.charged;
+    b.credits_remaining = m.balance;
+    b.failed = std::max(0, count - static_cast<int>(m.results.size()));
+    return success(b);
+  }
+  if (m.status == st::kBlocked) return content_blocked();
+  if (m.status == st::kExpired) return timed_out(m.job_id);
+  if (m.status == st::kCancelled) return job_cancelled(m.job_id);
+  return generation_failed();
 }
 
 }  // namespace imagegen::api

@@ -6,6 +6,9 @@
 #include <vector>
 
 #include "api/api_types.h"
+#include "api/request_validation.h"
+#include "common/protocol/admission.h"
+#include "common/protocol/completion.h"
 
 namespace imagegen::api {
 
@@ -24,6 +27,20 @@ ApiResponse idempotency_mismatch();                                             
 ApiResponse invalid_field(std::string_view field, std::string_view message,
                           const std::vector<std::string_view>& allowed = {});  // 400
 
+ApiResponse to_response(const RequestError& e);                            // 400
+ApiResponse model_unavailable(std::string_view model, int retry_after_s);  // 503
+ApiResponse job_cancelled(std::string_view job_id);                        // 409 JOB_CANCELLED
+ApiResponse job_already_finished(std::string_view status);  // 409 JOB_ALREADY_FINISHED
+ApiResponse job_not_found();                                // 404
+// 202 for a job that goes on without the client: Location names the job.
+ApiResponse accepted(std::string_view job_id, std::string_view status,
+                     std::string_view preference_applied);
+
+// The one table from an admission verdict to HTTP (kAdmitted and kIdempotentReplay are not
+// refusals; the caller handles them).
+ApiResponse admission_refused(const protocol::AdmitReply& reply, const ModelInfo& model,
+                              std::int64_t cost);
+
 struct SuccessBody {
   std::string job_id;
   std::string model;
@@ -35,5 +52,9 @@ struct SuccessBody {
   int failed = 0;
 };
 ApiResponse success(const SuccessBody& b);  // 200, seed shape plus extras
+
+// What a waiting request answers for a settled job: 200, or the status's error.
+ApiResponse completion_response(const protocol::Completion& m, const ModelInfo* model,
+                                std::string_view prompt, int count);
 
 }  // namespace imagegen::api

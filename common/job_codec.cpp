@@ -9,7 +9,7 @@ namespace imagegen {
 
 FieldList encode_job_fields(const JobSpec& s) {
   FieldList f;
-  f.reserve(12);
+  f.reserve(14);
   f.emplace_back("id", s.job_id);
   f.emplace_back("model", s.model);
   f.emplace_back("prompt", s.prompt);
@@ -22,6 +22,9 @@ FieldList encode_job_fields(const JobSpec& s) {
   f.emplace_back("reply", s.reply_channel);
   f.emplace_back("created", std::to_string(s.created_ms));
   f.emplace_back("deadline", std::to_string(s.deadline_ms));
+  // Optional: absent in entries written before they existed.
+  if (!s.request_id.empty()) f.emplace_back("rid", s.request_id);
+  if (!s.webhook_url.empty()) f.emplace_back("hook", s.webhook_url);
   return f;
 }
 
@@ -43,6 +46,8 @@ Result<JobSpec> decode_job_fields(const std::map<std::string, std::string, std::
   s.aspect_ratio = *field("aspect");
   s.resolution = *field("res");
   s.reply_channel = *field("reply");
+  if (const auto* rid = field("rid")) s.request_id = *rid;
+  if (const auto* hook = field("hook")) s.webhook_url = *hook;
   if (!field("seed")->empty()) {
     auto seed = parse_int(*field("seed"), 0, 4294967295LL);
     if (!seed) return make_error(Errc::kProtocol, "job field seed: " + seed.error().message);
@@ -88,41 +93,6 @@ Result<std::vector<std::string>> decode_path_list(std::string_view json) {
     out.emplace_back(s);
   }
   return out;
-}
-
-std::string encode_result_message(const JobResultMessage& m) {
-  std::string out;
-  out.reserve(128);
-  out += m.job_id + '\n' + m.status + '\n' + std::to_string(m.charged) + '\n' +
-         std::to_string(m.balance) + '\n';
-  for (char c : m.error) out.push_back(c == '\n' ? ' ' : c);
-  out += '\n';
-  out += encode_path_list(m.results);
-  return out;
-}
-
-Result<JobResultMessage> decode_result_message(std::string_view text) {
-  std::string_view parts[6];
-  for (int i = 0; i < 5; ++i) {
-    auto nl = text.find('\n');
-    if (nl == std::string_view::npos) return make_error(Errc::kProtocol, "short result message");
-    parts[i] = text.substr(0, nl);
-    text.remove_prefix(nl + 1);
-  }
-  parts[5] = text;
-  JobResultMessage m;
-  m.job_id = parts[0];
-  m.status = parts[1];
-  auto charged = parse_int(parts[2], 0, INT64_MAX);
-  auto balance = parse_int(parts[3], INT64_MIN, INT64_MAX);
-  if (!charged || !balance) return make_error(Errc::kProtocol, "bad numbers in result message");
-  m.charged = *charged;
-  m.balance = *balance;
-  m.error = parts[4];
-  auto results = decode_path_list(parts[5]);
-  if (!results) return results.error();
-  m.results = std::move(results.value());
-  return m;
 }
 
 }  // namespace imagegen

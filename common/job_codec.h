@@ -19,19 +19,6 @@ FieldList encode_job_fields(const JobSpec& spec);
 // Decodes fields (from a stream entry or HGETALL); rejects missing or malformed fields.
 Result<JobSpec> decode_job_fields(const std::map<std::string, std::string, std::less<>>& fields);
 
-// The outcome a finalization publishes to the waiting api instance (one line per field,
-// results last as a JSON array of stored paths).
-struct JobResultMessage {
-  std::string job_id;
-  std::string status;  // succeeded | partial | failed | blocked | expired
-  std::int64_t charged = 0;
-  std::int64_t balance = 0;
-  std::string error;
-  std::vector<std::string> results;
-};
-std::string encode_result_message(const JobResultMessage& m);
-Result<JobResultMessage> decode_result_message(std::string_view text);
-
 // ["a","b"] <-> vector; paths never contain quotes or control characters (we make them).
 std::string encode_path_list(const std::vector<std::string>& paths);
 Result<std::vector<std::string>> decode_path_list(std::string_view json);

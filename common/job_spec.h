@@ -21,6 +21,8 @@ struct JobSpec {
   std::string reply_channel;     // pub/sub channel of the waiting api instance
   std::int64_t created_ms = 0;   // unix ms
   std::int64_t deadline_ms = 0;  // unix ms; the worker gives up on upstream work after it
+  std::string request_id;        // X-Request-Id of the admitting request (logged by the worker)
+  std::string webhook_url;       // "" = none; the final job body is POSTed there
 };
 
 }  // namespace imagegen

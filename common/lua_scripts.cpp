@@ -1,27 +1,47 @@
 #include "common/lua_scripts.h"
 
+#include "common/redis_keys.h"
+
 namespace imagegen::lua {
 
+std::string with_prelude(std::string_view body) {
+  // KEYS in keys::ScriptKey order; the consumer group is not a key, so it is spliced in here.
+  std::string s =
+      "local K_JOBS, K_LEDGER, K_INFLIGHT, P_USER, P_APIKEY, P_JOB, P_IDEM, P_RATE, P_DONE, "
+      "K_DISABLED, P_SERVES, K_DEADLINES, K_HOOKS, K_STATS, K_CANCEL, K_DLQ, P_USERKEYS = "
+      "unpack(KEYS)\n"
+      "local GROUP = '";
+  s += keys::kWorkersGroup;
+  s += "'\n";
+  s += body;
+  return s;
+}
+
+// ARGV (protocol/admission.cpp builds it): 1 mode, 2 ident, 3 required tier, 4 cost, 5 now_ms,
+// 6 rate limit/min, 7 max queue depth, 8 job ttl s, 9 idempotency key, 10 body hash, 11 model,
+// 12 family, 13 check availability ("1"/"0"), 14 job deadline ms, 15.. job field/value pairs
+// ("id" first, so the job id is ARGV[16]).
 const std::string_view kAdmit = R"lua(
 local mode, ident, need_tier = ARGV[1], ARGV[2], ARGV[3]
 local cost, now = tonumber(ARGV[4]), tonumber(ARGV[5])
 local rate_limit, max_depth, ttl = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
-local idem_key, body_hash = ARGV[9], ARGV[10]
+local idem_key, body_hash, model, family = ARGV[9], ARGV[10], ARGV[11], ARGV[12]
+local check_available, deadline = ARGV[13], tonumber(ARGV[14])
 local uid
 if mode == 'key' then
-  local k = redis.call('HMGET', 'imagegen:apikey:' .. ident, 'user', 'revoked')
+  local k = redis.call('HMGET', P_APIKEY .. ident, 'user', 'revoked')
   if not k[1] or k[2] == '1' then return {'unauthorized'} end
   uid = k[1]
 else
   uid = ident
 end
-local ukey = 'imagegen:user:' .. uid
+local ukey = P_USER .. uid
 local u = redis.call('HMGET', ukey, 'tier', 'balance')
 if not u[1] then return {'unauthorized'} end
 local ikey
 if idem_key ~= '' then
   -- The same key from the same user: the first request's job, never a second charge.
-  ikey = 'imagegen:idem:' .. uid .. ':' .. idem_key
+  ikey = P_IDEM .. uid .. ':' .. idem_key
   local prev = redis.call('HMGET', ikey, 'job', 'hash')
   if prev[1] then
     if prev[2] ~= body_hash then return {'idem_mismatch', uid} end
@@ -29,9 +49,13 @@ if idem_key ~= '' then
   end
 end
 if need_tier == 'pro' and u[1] ~= 'pro' then return {'tier', uid} end
+if redis.call('SISMEMBER', K_DISABLED, model) == 1 then return {'unavailable', uid, 'disabled'} end
+if check_available == '1' and redis.call('ZCOUNT', P_SERVES .. family, '(' .. now, '+inf') == 0 then
+  return {'unavailable', uid, 'no_worker'}
+end
 if rate_limit > 0 then
   local window = math.floor(now / 60000)
-  local rkey = 'imagegen:rate:' .. uid .. ':' .. window
+  local rkey = P_RATE .. uid .. ':' .. window
   local n = redis.call('INCR', rkey)
   if n == 1 then redis.call('PEXPIRE', rkey, 120000) end
   if n > rate_limit then
@@ -39,41 +63,52 @@ if rate_limit > 0 then
   end
 end
 if max_depth > 0 then
-  local depth = tonumber(redis.call('GET', 'imagegen:inflight') or '0')
-  if depth >= max_depth then return {'overloaded'} end
+  local depth = tonumber(redis.call('GET', K_INFLIGHT) or '0')
+  if depth >= max_depth then return {'overloaded', uid} end
 end
 local balance = tonumber(u[2])
 if balance < cost then return {'insufficient', uid, tostring(balance)} end
-local jid = ARGV[12]
-local jkey = 'imagegen:job:' .. jid
+local jid = ARGV[16]
+local jkey = P_JOB .. jid
 if redis.call('EXISTS', jkey) == 1 then return redis.error_reply('job id exists') end
 redis.call('HINCRBY', ukey, 'balance', -cost)
 redis.call('HINCRBY', ukey, 'held', cost)
 local fields = {}
-for i = 11, #ARGV do fields[#fields + 1] = ARGV[i] end
+for i = 15, #ARGV do fields[#fields + 1] = ARGV[i] end
 redis.call('HSET', jkey, 'user', uid, 'status', 'queued', 'held', cost, unpack(fields))
 redis.call('EXPIRE', jkey, ttl)
-redis.call('XADD', 'imagegen:jobs', '*', 'user', uid, unpack(fields))
-redis.call('INCR', 'imagegen:inflight')
-redis.call('XADD', 'imagegen:ledger', '*', 't', 'hold', 'u', uid, 'j', jid, 'n', cost, 'ts', now)
+redis.call('XADD', K_JOBS, '*', 'user', uid, unpack(fields))
+redis.call('INCR', K_INFLIGHT)
+redis.call('ZADD', K_DEADLINES, deadline, jid)
+redis.call('HINCRBY', K_STATS, 'reserved', cost)
+redis.call('XADD', K_LEDGER, '*', 't', 'hold', 'u', uid, 'j', jid, 'n', cost, 'ts', now)
 if ikey then redis.call('HSET', ikey, 'job', jid, 'hash', body_hash); redis.call('PEXPIRE', ikey, 86400000) end
 return {'ok', uid, tostring(balance - cost)}
 )lua";
 
-const std::string_view kFinalize = R"lua(
+// ARGV (protocol/settlement.cpp builds it): 1 job id, 2 status, 3 delivered, 4 results json,
+// 5 error, 6 now_ms, 7 stream entry id ("" = none), 8 job ttl s, 9 owner ("" = anyone; the
+// cancel route passes the caller so another user's job looks missing).
+// Returns {"ok", message} | {"already", message} | {"missing"}; message is the completion
+// message (protocol/completion.h), for "already" built from what the first settlement stored.
+const std::string_view kSettle = R"lua(
 local jid, status, delivered = ARGV[1], ARGV[2], tonumber(ARGV[3])
-local results, err, now, entry, ttl = ARGV[4], ARGV[5], ARGV[6], ARGV[7], tonumber(ARGV[8])
-local jkey = 'imagegen:job:' .. jid
-local j = redis.call('HMGET', jkey, 'status', 'user', 'held', 'cpi', 'reply', 'charged', 'results', 'error')
+local results, err, now, entry, ttl, owner = ARGV[4], ARGV[5], ARGV[6], ARGV[7], tonumber(ARGV[8]), ARGV[9]
+local jkey = P_JOB .. jid
+local j = redis.call('HMGET', jkey, 'status', 'user', 'held', 'cpi', 'reply', 'charged', 'results',
+                     'error', 'hook')
 if entry ~= '' then
-  redis.call('XACK', 'imagegen:jobs', 'workers', entry)
-  redis.call('XDEL', 'imagegen:jobs', entry)
+  redis.call('XACK', K_JOBS, GROUP, entry)
+  redis.call('XDEL', K_JOBS, entry)
 end
-if not j[1] then return {'missing'} end
-local ukey = 'imagegen:user:' .. j[2]
+if not j[1] or (owner ~= '' and owner ~= j[2]) then return {'missing'} end
+local ukey = P_USER .. j[2]
+local function message(st, charged, bal, e, res)
+  return jid .. '\n' .. st .. '\n' .. charged .. '\n' .. bal .. '\n' .. e .. '\n' .. res
+end
 if j[1] ~= 'queued' and j[1] ~= 'running' then
   local bal = redis.call('HGET', ukey, 'balance') or '0'
-  return {'already', j[1], j[6] or '0', bal, j[7] or '[]', j[8] or ''}
+  return {'already', message(j[1], j[6] or '0', bal, j[8] or '', j[7] or '[]')}
 end
 local held = tonumber(j[3])
 local capture = math.min(held, delivered * tonumber(j[4]))
@@ -85,21 +120,30 @@ err = string.gsub(err, '\n', ' ')
 redis.call('HSET', jkey, 'status', status, 'held', 0, 'charged', capture, 'refunded', refund,
            'results', results, 'error', err, 'finished', now)
 redis.call('EXPIRE', jkey, ttl)
+redis.call('ZREM', K_DEADLINES, jid)
 if capture > 0 then
-  redis.call('XADD', 'imagegen:ledger', '*', 't', 'capture', 'u', j[2], 'j', jid, 'n', capture, 'ts', now)
+  redis.call('HINCRBY', K_STATS, 'captured', capture)
+  redis.call('XADD', K_LEDGER, '*', 't', 'capture', 'u', j[2], 'j', jid, 'n', capture, 'ts', now)
 end
 if refund > 0 then
-  redis.call('XADD', 'imagegen:ledger', '*', 't', 'refund', 'u', j[2], 'j', jid, 'n', refund, 'ts', now)
+  redis.call('HINCRBY', K_STATS, 'refunded', refund)
+  redis.call('XADD', K_LEDGER, '*', 't', 'refund', 'u', j[2], 'j', jid, 'n', refund, 'ts', now)
 end
-redis.call('DECR', 'imagegen:inflight')
+if j[9] and j[9] ~= '' then
+  -- A webhook is owed: its first attempt is due now; workers claim it from this set.
+  redis.call('HSET', jkey, 'hook_state', 'pending', 'hook_attempts', 0)
+  redis.call('ZADD', K_HOOKS, now, jid)
+end
+redis.call('DECR', K_INFLIGHT)
+if status == 'cancelled' then redis.call('PUBLISH', K_CANCEL, jid) end
 local bal = redis.call('HGET', ukey, 'balance')
-redis.call('PUBLISH', 'imagegen:done:' .. j[5],
-           jid .. '\n' .. status .. '\n' .. capture .. '\n' .. bal .. '\n' .. err .. '\n' .. results)
-return {'ok', status, tostring(capture), bal, results, err}
+local msg = message(status, capture, bal, err, results)
+redis.call('PUBLISH', P_DONE .. j[5], msg)
+return {'ok', msg}
 )lua";
 
 const std::string_view kStart = R"lua(
-local jkey = 'imagegen:job:' .. ARGV[1]
+local jkey = P_JOB .. ARGV[1]
 local s = redis.call('HGET', jkey, 'status')
 if s == 'queued' then
   redis.call('HSET', jkey, 'status', 'running', 'worker', ARGV[2], 'started', ARGV[3])
@@ -110,37 +154,39 @@ return s or 'missing'
 
 const std::string_view kCreateUser = R"lua(
 local uid, tier, credits, now, keyhash = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5]
-local ukey = 'imagegen:user:' .. uid
+local ukey = P_USER .. uid
 if redis.call('EXISTS', ukey) == 1 then return 0 end
 redis.call('HSET', ukey, 'tier', tier, 'balance', credits, 'held', 0, 'granted', credits,
            'captured', 0, 'created', now)
-redis.call('XADD', 'imagegen:ledger', '*', 't', 'grant', 'u', uid, 'j', '', 'n', credits, 'ts', now)
+redis.call('HINCRBY', K_STATS, 'granted', credits)
+redis.call('XADD', K_LEDGER, '*', 't', 'grant', 'u', uid, 'j', '', 'n', credits, 'ts', now)
 if keyhash ~= '' then
-  redis.call('HSET', 'imagegen:apikey:' .. keyhash, 'user', uid, 'revoked', 0, 'created', now)
-  redis.call('SADD', 'imagegen:userkeys:' .. uid, keyhash)
+  redis.call('HSET', P_APIKEY .. keyhash, 'user', uid, 'revoked', 0, 'created', now)
+  redis.call('SADD', P_USERKEYS .. uid, keyhash)
 end
 return 1
 )lua";
 
 const std::string_view kGrant = R"lua(
-local ukey = 'imagegen:user:' .. ARGV[1]
+local ukey = P_USER .. ARGV[1]
 if redis.call('EXISTS', ukey) == 0 then return redis.error_reply('no such user') end
 local n = tonumber(ARGV[2])
 redis.call('HINCRBY', ukey, 'granted', n)
+redis.call('HINCRBY', K_STATS, 'granted', n)
 local bal = redis.call('HINCRBY', ukey, 'balance', n)
-redis.call('XADD', 'imagegen:ledger', '*', 't', 'grant', 'u', ARGV[1], 'j', '', 'n', n, 'ts', ARGV[3])
+redis.call('XADD', K_LEDGER, '*', 't', 'grant', 'u', ARGV[1], 'j', '', 'n', n, 'ts', ARGV[3])
 return bal
 )lua";
 
 const std::string_view kRequeue = R"lua(
 local entry, now, deadline = ARGV[1], ARGV[2], ARGV[3]
-local found = redis.call('XRANGE', 'imagegen:dlq', entry, entry)
+local found = redis.call('XRANGE', K_DLQ, entry, entry)
 if #found == 0 then return {'missing'} end
 local kv = found[1][2]
 local f = {}
 for i = 1, #kv, 2 do f[kv[i]] = kv[i + 1] end
 local jid, uid = f['id'], f['user']
-local jkey, ukey = 'imagegen:job:' .. jid, 'imagegen:user:' .. uid
+local jkey, ukey = P_JOB .. jid, P_USER .. uid
 local status = redis.call('HGET', jkey, 'status')
 if status == 'queued' or status == 'running' then return {'not_final', status} end
 local cost = tonumber(f['cpi']) * tonumber(f['count'])
@@ -150,17 +196,21 @@ redis.call('HINCRBY', ukey, 'balance', -cost)
 redis.call('HINCRBY', ukey, 'held', cost)
 f['deadline'] = deadline
 local fields = {'user', uid}
-for _, k in ipairs({'id', 'model', 'prompt', 'neg', 'seed', 'aspect', 'res', 'count', 'cpi', 'reply', 'created', 'deadline'}) do
-  fields[#fields + 1] = k
-  fields[#fields + 1] = f[k] or ''
+for _, k in ipairs({'id', 'model', 'prompt', 'neg', 'seed', 'aspect', 'res', 'count', 'cpi', 'reply', 'created', 'deadline', 'rid', 'hook'}) do
+  if f[k] then
+    fields[#fields + 1] = k
+    fields[#fields + 1] = f[k]
+  end
 end
 redis.call('HSET', jkey, 'status', 'queued', 'held', cost, 'charged', 0, 'error', '', 'results', '[]',
            'deadline', deadline)
 redis.call('HDEL', jkey, 'finished')
-redis.call('XADD', 'imagegen:jobs', '*', unpack(fields))
-redis.call('INCR', 'imagegen:inflight')
-redis.call('XADD', 'imagegen:ledger', '*', 't', 'hold', 'u', uid, 'j', jid, 'n', cost, 'ts', now)
-redis.call('XDEL', 'imagegen:dlq', entry)
+redis.call('XADD', K_JOBS, '*', unpack(fields))
+redis.call('INCR', K_INFLIGHT)
+redis.call('ZADD', K_DEADLINES, deadline, jid)
+redis.call('HINCRBY', K_STATS, 'reserved', cost)
+redis.call('XADD', K_LEDGER, '*', 't', 'hold', 'u', uid, 'j', jid, 'n', cost, 'ts', now)
+redis.call('XDEL', K_DLQ, entry)
 return {'ok', jid}
 )lua";
 

@@ -1,32 +1,35 @@
 #pragma once
 // The Lua scripts that move credits. Credits move only here, atomically, and every movement
-// is appended to the ledger stream (imagegen:ledger) inside the same script.
+// is appended to the ledger stream inside the same script.
+//
+// Every script starts with the same prelude (with_prelude), which names the KEYS it is given
+// (keys::script_keys(), in keys::ScriptKey order) so no key name is written in Lua. The typed
+// arguments and replies of ADMIT and SETTLE live in common/protocol/; the comments here say what
+// each script does and why.
+#include <string>
 #include <string_view>
 
 namespace imagegen::lua {
 
-// ADMIT: authenticate, check tier, rate limit, queue depth and credits, hold the credits, write
-// the job hash and the stream entry — one round trip.
-// ARGV: mode ("key"|"user"), ident (sha256 of the API key | user id), required tier,
-//       cost, now_ms, rate_limit_per_min (0 = off), max_queue_depth (0 = off), job_ttl_s,
-//       idempotency key ("" = none), sha256 of the body, then field/value pairs of the job
-//       (job_codec; "id" first, so the job id is ARGV[12]).
-// Returns {"ok", uid, balance_after} | {"unauthorized"} | {"tier", uid} |
-//         {"rate", uid, retry_after_s} | {"overloaded"} | {"insufficient", uid, balance} |
-//         {"idem", uid, first_job_id} | {"idem_mismatch", uid}
-// The idempotency record is written only when a job is admitted, in the same script: a retry
-// can never be admitted twice (no check-then-set across round trips).
+// The source Redis runs: the KEYS prelude followed by `body`.
+std::string with_prelude(std::string_view body);
+
+// ADMIT: authenticate, check tier, availability, rate limit, queue depth and credits, hold the
+// credits, write the job hash, the deadline and the stream entry — one round trip. The
+// idempotency record is written only when a job is admitted, in the same script: a retry can
+// never be admitted twice (no check-then-set across round trips). See protocol/admission.h.
 extern const std::string_view kAdmit;
 
-// FINALIZE: the only way out of queued/running. Captures delivered × cost-per-image, refunds the
-// rest of the hold, stores the result, publishes it to the waiting api instance, acks the stream
-// entry. A second call changes nothing and returns the first outcome.
-// ARGV: job_id, status, delivered, results_json, error, now_ms, stream_entry_id ("" = none),
-//       job_ttl_s
-// Returns {"ok"|"already", status, charged, balance, results_json, error} | {"missing"}
-extern const std::string_view kFinalize;
+// SETTLE: the only way out of queued/running, used by the worker (its result), the api (expiry
+// of a synchronous wait), the cancel route and the deadline sweeper. Captures delivered ×
+// cost-per-image, refunds the rest of the hold, stores the result, schedules the webhook,
+// publishes the completion message (whose only encoder is this script) to the waiting api
+// instance, acks the stream entry. A second call changes nothing and returns the first outcome.
+// See protocol/settlement.h.
+extern const std::string_view kSettle;
 
-// START: queued -> running (worker took it). ARGV: job_id, consumer, now_ms. Returns status.
+// START: queued -> running (worker took it). ARGV: job_id, consumer, now_ms. Returns the status
+// the job has afterwards ("running", or a final status when it was settled first).
 extern const std::string_view kStart;
 
 // CREATE_USER: ARGV user_id, tier, credits, now_ms, api_key_sha256 ("" = none). Returns 1, or

@@ -1,11 +1,13 @@
 #pragma once
-// Every Redis key and channel the product uses, in one place. The Lua scripts build the same
-// names from these prefixes (passed in as ARGV where a script needs them).
+// Every Redis key and channel the product uses, in one place. The Lua scripts receive the same
+// names as KEYS (script_keys(), in the order of the ScriptKey enum), so no key name is written
+// twice: a script builds a per-user or per-job key by appending the id to its prefix.
 //
-// Cluster note: the scripts derive user/job keys from their arguments, which is fine on one
-// primary. Sharding (docs/scaling.md) puts {user} hash tags in these names first.
+// Cluster note: the scripts derive user/job keys from prefixes, which is fine on one primary.
+// Sharding (docs/scaling.md) puts {user} hash tags in these names first.
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace imagegen::keys {
 
@@ -14,14 +16,70 @@ inline constexpr std::string_view kWorkersGroup = "workers";
 inline constexpr std::string_view kLedgerStream = "imagegen:ledger";
 inline constexpr std::string_view kInflight = "imagegen:inflight";
 inline constexpr std::string_view kDeadLetterStream = "imagegen:dlq";
+inline constexpr std::string_view kUserPrefix = "imagegen:user:";
+inline constexpr std::string_view kApiKeyPrefix = "imagegen:apikey:";
+inline constexpr std::string_view kJobPrefix = "imagegen:job:";
+// Per user, the set of SHA-256 hashes of their API keys.
+inline constexpr std::string_view kUserKeysPrefix = "imagegen:userkeys:";
+inline constexpr std::string_view kIdempotencyPrefix = "imagegen:idem:";
+inline constexpr std::string_view kRatePrefix = "imagegen:rate:";
+inline constexpr std::string_view kDonePrefix = "imagegen:done:";
+// Operators' kill switch: models in this set are refused with 503 MODEL_UNAVAILABLE.
+inline constexpr std::string_view kDisabledModels = "imagegen:models:disabled";
+// Per provider family, a sorted set of worker names scored by the unix ms their advertisement
+// expires; a family is served while some score is in the future.
+inline constexpr std::string_view kServesPrefix = "imagegen:serves:";
+// Every unfinished job scored by its deadline (unix ms): the sweeper expires the overdue ones.
+inline constexpr std::string_view kDeadlines = "imagegen:deadlines";
+// Webhook deliveries scored by when their next attempt is due (unix ms).
+inline constexpr std::string_view kWebhooksDue = "imagegen:webhooks:due";
+// Service-wide totals the scripts keep (credits granted, captured, refunded, reserved).
+inline constexpr std::string_view kStats = "imagegen:stats";
+// Channel that tells workers a job was cancelled (payload: the job id).
+inline constexpr std::string_view kCancelChannel = "imagegen:cancel";
 
-inline std::string user(std::string_view id) { return "imagegen:user:" + std::string(id); }
+inline std::string user(std::string_view id) { return std::string(kUserPrefix) += id; }
 inline std::string api_key(std::string_view sha256_hex) {
-  return "imagegen:apikey:" + std::string(sha256_hex);
+  return std::string(kApiKeyPrefix) += sha256_hex;
 }
-inline std::string job(std::string_view id) { return "imagegen:job:" + std::string(id); }
+inline std::string job(std::string_view id) { return std::string(kJobPrefix) += id; }
 inline std::string done_channel(std::string_view instance) {
-  return "imagegen:done:" + std::string(instance);
+  return std::string(kDonePrefix) += instance;
+}
+inline std::string user_keys(std::string_view user_id) {
+  return std::string(kUserKeysPrefix) += user_id;
+}
+inline std::string serves(std::string_view family) { return std::string(kServesPrefix) += family; }
+
+// The KEYS every script is given, in this order.
+enum class ScriptKey {
+  kJobs = 1,
+  kLedger,
+  kInflight,
+  kUserPrefix,
+  kApiKeyPrefix,
+  kJobPrefix,
+  kIdempotencyPrefix,
+  kRatePrefix,
+  kDonePrefix,
+  kDisabledModels,
+  kServesPrefix,
+  kDeadlines,
+  kWebhooksDue,
+  kStats,
+  kCancelChannel,
+  kDeadLetter,
+  kUserKeysPrefix,
+};
+inline const std::vector<std::string>& script_keys() {
+  static const std::vector<std::string> k = {
+      std::string(kJobsStream),        std::string(kLedgerStream),  std::string(kInflight),
+      std::string(kUserPrefix),        std::string(kApiKeyPrefix),  std::string(kJobPrefix),
+      std::string(kIdempotencyPrefix), std::string(kRatePrefix),    std::string(kDonePrefix),
+      std::string(kDisabledModels),    std::string(kServesPrefix),  std::string(kDeadlines),
+      std::string(kWebhooksDue),       std::string(kStats),         std::string(kCancelChannel),
+      std::string(kDeadLetterStream),  std::string(kUserKeysPrefix)};
+  return k;
 }
 
 }  // namespace imagegen::keys

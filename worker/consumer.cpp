@@ -10,6 +10,8 @@
 
 #include "common/job_codec.h"
 #include "common/lua_scripts.h"
+#include "common/protocol/job_status.h"
+#include "common/protocol/settlement.h"
 #include "common/redis_keys.h"
 
 namespace imagegen::worker {
@@ -52,15 +54,6 @@ milliseconds backoff(int attempt) {
 }
 }  // namespace
 
-std::string_view final_status(int count, int delivered, int blocked, bool deadline_passed) {
-  if (delivered >= count) return "succeeded";
-  if (delivered > 0) return "partial";
-  if (blocked >= count) return "blocked";
-  // Nothing came back before the client's wait bound: that is the api's 504, not a failure.
-  if (deadline_passed) return "expired";
-  return "failed";
-}
-
 Consumer::Consumer(asio::io_context& ioc, const WorkerConfig& config, const Catalog& catalog,
                    JobRunner& runner, WorkerMetrics& metrics)
     : ioc_(ioc),
@@ -68,8 +61,8 @@ Consumer::Consumer(asio::io_context& ioc, const WorkerConfig& config, const Cata
       catalog_(catalog),
       runner_(runner),
       metrics_(metrics),
-      start_(std::string(lua::kStart)),
-      finalize_(std::string(lua::kFinalize)),
+      start_(lua::with_prelude(lua::kStart)),
+      finalize_(lua::with_prelude(lua::kSettle)),
       slot_signal_(ioc) {}
 
 void Consumer::start() {
@@ -202,12 +195,12 @@ asio::awaitable<void> Consumer::process(std::string entry_id, JobSpec job) {
   const ModelInfo* model = catalog_.find(job.model);
   if (model == nullptr) {
     spdlog::error("job={} unknown model {}", job.job_id, job.model);
-    co_await finalize(entry_id, job, "failed", 0, "[]", "unknown model");
+    co_await finalize(entry_id, job, protocol::kFailed, 0, {}, "unknown model");
     co_return;
   }
   if (now_ms() >= job.deadline_ms) {
     // The api has answered 504 already (or will): spend nothing upstream.
-    co_await finalize(entry_id, job, "expired", 0, "[]",
+    co_await finalize(entry_id, job, protocol::kExpired, 0, {},
                       "deadline passed before a worker took the job");
     co_return;
   }
@@ -220,10 +213,9 @@ asio::awaitable<void> Consumer::process(std::string entry_id, JobSpec job) {
   // The caller stops a little before the deadline so the finalize fits inside it: a run that
   // ended within kDeadlineMarginMs of the deadline ran out of time.
   constexpr std::int64_t kDeadlineMarginMs = 500;
-  auto status = final_status(job.count, delivered, outcome.blocked,
-                             now_ms() + kDeadlineMarginMs >= job.deadline_ms);
-  co_await finalize(entry_id, job, status, delivered, encode_path_list(outcome.stored_paths),
-                    outcome.last_error);
+  auto status = protocol::final_status(job.count, delivered, outcome.blocked,
+                                       now_ms() + kDeadlineMarginMs >= job.deadline_ms);
+  co_await finalize(entry_id, job, status, delivered, outcome.stored_paths, outcome.last_error);
 }
 
 asio::awaitable<void> Consumer::mark_running(std::string job_id) {
@@ -237,37 +229,42 @@ asio::awaitable<void> Consumer::mark_running(std::string job_id) {
 // Retries until Redis takes it or the job's stream entry is left for reclaim (bounded).
 asio::awaitable<void> Consumer::finalize(const std::string& entry_id, const JobSpec& job,
                                          std::string_view status, int delivered,
-                                         const std::string& results_json,
+                                         const std::vector<std::string>& results,
                                          const std::string& error) {
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::minutes(2);
+  protocol::SettleArgs args;
+  args.job_id = job.job_id;
+  args.status = status;
+  args.delivered = delivered;
+  args.results = results;
+  args.error = error;
+  args.stream_entry = entry_id;
+  args.job_ttl_s = config_.job_ttl_s;
   for (int attempt = 0;; ++attempt) {
-    std::vector<std::string> args = {job.job_id,
-                                     std::string(status),
-                                     std::to_string(delivered),
-                                     results_json,
-                                     error,
-                                     std::to_string(now_ms()),
-                                     entry_id,
-                                     std::to_string(config_.job_ttl_s)};
-    auto r = co_await finalize_.run(*commands_, {}, std::move(args),
+    args.now_ms = now_ms();
+    auto r = co_await finalize_.run(*commands_, keys::script_keys(), protocol::settle_argv(args),
                                     milliseconds(config_.redis_timeout_ms));
-    if (r && !r->is_error()) {
-      const auto& e = r->elements();
-      if (!e.empty() && e[0].as_string() == "ok" && e.size() >= 3) {
-        std::int64_t charged = e[2].as_int().value_or(0);
+    auto reply = r && !r->is_error()
+                     ? protocol::decode_settle_reply(r->strings())
+                     : Result<protocol::SettleReply>(
+                           make_error(Errc::kUnavailable, r ? r->as_string() : r.error().message));
+    if (reply) {
+      if (reply->outcome == protocol::SettleReply::Outcome::kSettled) {
+        const std::int64_t charged = reply->completion.charged;
         metrics_.job_finished(status);
         metrics_.credits_captured(charged);
         metrics_.credits_refunded(job.cost_per_image * job.count - charged);
       } else {
-        metrics_.job_finished("already_final");  // the api expired it first: nothing charged here
+        // The api expired or the client cancelled it first: nothing charged here.
+        metrics_.job_finished("already_final");
       }
-      spdlog::info("job={} user={} model={} status={} delivered={}/{}", job.job_id, job.user_id,
-                   job.model, status, delivered, job.count);
+      spdlog::info("job={} user={} model={} request_id={} status={} delivered={}/{}", job.job_id,
+                   job.user_id, job.model, job.request_id, status, delivered, job.count);
       co_return;
     }
     metrics_.redis_error("finalize");
     spdlog::warn("job={} finalize failed (attempt {}): {}", job.job_id, attempt + 1,
-                 r ? r->as_string() : r.error().message);
+                 reply.error().message);
     if (std::chrono::steady_clock::now() > give_up) {
       spdlog::error("job={} left unfinalized; the pending entry stays for reclaim", job.job_id);
       co_return;

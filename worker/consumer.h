@@ -20,11 +20,6 @@
 
 namespace imagegen::worker {
 
-// The job's final status from what was delivered: all -> succeeded, some -> partial,
-// none because the provider refused every image -> blocked, none by the deadline -> expired,
-// otherwise failed.
-std::string_view final_status(int count, int delivered, int blocked, bool deadline_passed);
-
 class Consumer {
  public:
   Consumer(boost::asio::io_context& ioc, const WorkerConfig& config, const Catalog& catalog,
@@ -43,7 +38,8 @@ class Consumer {
   boost::asio::awaitable<void> process(std::string entry_id, JobSpec job);
   boost::asio::awaitable<void> finalize(const std::string& entry_id, const JobSpec& job,
                                         std::string_view status, int delivered,
-                                        const std::string& results_json, const std::string& error);
+                                        const std::vector<std::string>& results,
+                                        const std::string& error);
   boost::asio::awaitable<void> depth_loop();
   // consumer_reclaim.cpp: keep our own pending entries fresh, take over those of dead workers.
   boost::asio::awaitable<void> heartbeat_loop();

@@ -137,7 +137,7 @@ asio::awaitable<void> Consumer::dead_letter(std::string entry_id, JobSpec job,
     metrics_.redis_error("dlq");
     co_return;  // stays pending: the next reclaim pass tries again
   }
-  co_await finalize(entry_id, job, "failed", 0, "[]",
+  co_await finalize(entry_id, job, "failed", 0, {},
                     "dead-lettered after " + std::to_string(deliveries) + " deliveries");
 }
 

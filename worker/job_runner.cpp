@@ -8,6 +8,8 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "common/protocol/job_status.h"
+
 namespace imagegen::worker {
 
 namespace asio = boost::asio;
@@ -38,9 +40,8 @@ std::string exception_text(const std::exception_ptr& e) {
 }  // namespace
 
 std::string_view JobOutcome::status() const {
-  if (failed == 0 && blocked == 0) return delivered() > 0 ? "succeeded" : "failed";
-  if (delivered() > 0) return "partial";
-  return failed == 0 ? "blocked" : "failed";
+  // Without a deadline in view: the consumer decides "expired" with the same function.
+  return protocol::final_status(delivered() + failed + blocked, delivered(), blocked, false);
 }
 
 std::vector<int> split_into_calls(int count, int per_call) {

@@ -1,15 +1,20 @@
 // imagegen-worker: wiring only. One io_context runs the stream consumer, curl multi, storage
 // completions and the metrics endpoint.
+#include <spdlog/fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <iostream>
 
 #include "common/catalog.h"
+#include "common/catalog_path.h"
 #include "common/logging.h"
 #include "common/metrics_server.h"
+#include "common/redis/redis_url.h"
+#include "worker/availability.h"
 #include "worker/consumer.h"
 #include "worker/http_client.h"
 #include "worker/job_runner.h"
@@ -36,7 +41,10 @@ int main(int argc, char** argv) {
     std::cerr << "imagegen-worker: " << ok.error().message << "\n";
     return 2;
   }
-  auto catalog = Catalog::load_file(config.catalog_path);
+  // IMAGEGEN_CATALOG, else the install prefix / build tree: the binary starts from any directory.
+  auto catalog_path = find_catalog_path(config.catalog_path);
+  auto catalog =
+      catalog_path ? Catalog::load_file(*catalog_path) : Result<Catalog>(catalog_path.error());
   if (!catalog) {
     std::cerr << "imagegen-worker: " << catalog.error().message << "\n";
     return 2;
@@ -66,6 +74,21 @@ int main(int argc, char** argv) {
           std::make_unique<MetricsServer>(ioc, config.metrics_host, config.metrics_port,
                                           [&metrics] { return metrics.serialize(); });
     }
+    // What this worker can serve, said once at start and advertised to the api while it runs.
+    const auto families = worker::served_families(registry);
+    spdlog::info("serving provider families: {}", fmt::join(families.served, ","));
+    if (!families.missing.empty()) {
+      spdlog::warn("not serving (no API key configured): {}", fmt::join(families.missing, ","));
+    }
+    auto redis_url = redis::parse_redis_url(config.redis_url);
+    if (!redis_url) throw std::runtime_error(redis_url.error().message);
+    redis::RedisConfig advert_rc;
+    advert_rc.url = *redis_url;
+    advert_rc.name = "worker-availability";
+    auto advert_redis = redis::Connection::create(ioc, advert_rc);
+    worker::Advertiser advertiser(ioc, *advert_redis, families.served, config.consumer_name,
+                                  std::chrono::milliseconds(config.advertise_ttl_ms));
+    advertiser.start();
     consumer.start();
 
     // SIGTERM: stop reading, let in-flight jobs finish within the drain timeout, then exit 0.
@@ -82,6 +105,7 @@ int main(int argc, char** argv) {
       drain_deadline.cancel();
       if (metrics_server) metrics_server->stop();
       consumer.shutdown();
+      asio::co_spawn(ioc, advertiser.stop(), [&](std::exception_ptr) { advert_redis.reset(); });
       // curl's connection cache may keep a timer armed; do not wait on idle sockets for long.
       backstop.expires_after(std::chrono::seconds(2));
       backstop.async_wait([&](const boost::system::error_code& e) {

@@ -21,7 +21,8 @@ Result<WorkerConfigLoad> load_worker_config(int argc, const char* const* argv,
   o.add({"IMAGEGEN_SUPABASE_BUCKET", "generated-images", "Supabase Storage bucket for images"});
   o.add({"IMAGEGEN_METRICS_HOST", "0.0.0.0", "Address of GET /metrics"});
   o.add({"IMAGEGEN_METRICS_PORT", "9101", "Port of GET /metrics (0 = off)"});
-  o.add({"IMAGEGEN_CATALOG", "config/models.json", "Model catalog file"});
+  o.add({"IMAGEGEN_CATALOG", "",
+         "Model catalog file (default: <prefix>/share/imagegen/models.json beside bin/)"});
   o.add({"IMAGEGEN_CONSUMER_NAME", "",
          "Consumer name in the group 'workers' (default hostname-pid)"});
   o.add({"IMAGEGEN_REDIS_TIMEOUT_MS", "2000", "Deadline of each Redis command"});
@@ -29,6 +30,8 @@ Result<WorkerConfigLoad> load_worker_config(int argc, const char* const* argv,
   o.add({"IMAGEGEN_DRAIN_TIMEOUT_MS", "30000",
          "On SIGTERM, how long in-flight jobs may take to finish"});
   o.add({"IMAGEGEN_JOB_TTL_S", "604800", "How long finished jobs stay readable"});
+  o.add({"IMAGEGEN_ADVERTISE_TTL_MS", "15000",
+         "How long this worker's provider families stay advertised to the api without renewal"});
   o.add({"IMAGEGEN_RECLAIM_IDLE_MS", "30000",
          "A job pending this long without its worker's heartbeat is reclaimed (XCLAIM) by another "
          "worker"});
@@ -83,6 +86,7 @@ Result<WorkerConfigLoad> load_worker_config(int argc, const char* const* argv,
       {"IMAGEGEN_READ_BLOCK_MS", 10, 60000, &c.read_block_ms},
       {"IMAGEGEN_DRAIN_TIMEOUT_MS", 0, 3600000, &c.drain_timeout_ms},
       {"IMAGEGEN_JOB_TTL_S", 60, 365LL * 24 * 3600, &c.job_ttl_s},
+      {"IMAGEGEN_ADVERTISE_TTL_MS", 1000, 3600000, &c.advertise_ttl_ms},
       {"IMAGEGEN_RECLAIM_IDLE_MS", 100, 86400000, &c.reclaim_idle_ms},
       {"IMAGEGEN_MAX_DELIVERIES", 1, 1000, &c.max_deliveries},
   };

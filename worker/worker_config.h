@@ -19,14 +19,15 @@ struct WorkerConfig {
   std::string supabase_bucket = "generated-images";
   std::string metrics_host = "0.0.0.0";
   std::uint16_t metrics_port = 9101;  // 0 = off
-  std::string catalog_path = "config/models.json";
-  std::string consumer_name;  // default hostname-pid
+  std::string catalog_path;           // "" = find_catalog_path() looks beside the binary
+  std::string consumer_name;          // default hostname-pid
   std::int64_t redis_timeout_ms = 2000;
   std::int64_t read_block_ms = 1000;
   std::int64_t drain_timeout_ms = 30000;
   std::int64_t reclaim_idle_ms = 30000;  // a pending entry idle this long belongs to a dead worker
   std::int64_t max_deliveries = 3;       // past this the job is dead-lettered and refunded
   std::int64_t job_ttl_s = 7 * 24 * 3600;
+  std::int64_t advertise_ttl_ms = 15000;  // how long a family advertisement outlives its worker
   std::string log_level = "info";
   // Provider base URLs and keys (GEMINI_API_KEY, ...), from env or flags; fed to the registry.
   std::map<std::string, std::string, std::less<>> provider_env;

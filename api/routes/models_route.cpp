@@ -1,7 +1,11 @@
 #include "api/routes/models_route.h"
 
+#include <chrono>
+
+#include "api/responses.h"
 #include "api/routes/http_cache.h"
 #include "common/json_writer.h"
+#include "common/redis_keys.h"
 
 namespace imagegen::api {
 
@@ -53,6 +57,47 @@ ApiResponse models_response(const Catalog& catalog, const ModelAvailable& availa
     r.body.clear();
   }
   return r;
+}
+
+ModelAvailable availability(std::set<std::string, std::less<>> disabled_models,
+                            std::set<std::string, std::less<>> served_families,
+                            bool require_worker) {
+  return [disabled = std::move(disabled_models), served = std::move(served_families),
+          require_worker](const ModelInfo& m) {
+    if (disabled.contains(m.key)) return false;
+    return !require_worker || served.contains(m.provider);
+  };
+}
+
+boost::asio::awaitable<ApiResponse> get_models(ApiContext& ctx, const ApiRequest& request) {
+  // Named vectors: GCC 12 rejects a braced list as a coroutine call's argument.
+  std::vector<std::string> smembers = {"SMEMBERS", std::string(keys::kDisabledModels)};
+  auto disabled_reply = co_await ctx.redis->command(std::move(smembers), ctx.redis_timeout());
+  if (!disabled_reply || disabled_reply->is_error())
+    co_return unavailable("Service temporarily unavailable", 1);
+  std::set<std::string, std::less<>> disabled;
+  for (const auto& e : disabled_reply->elements()) disabled.insert(e.as_string());
+
+  std::set<std::string, std::less<>> families;
+  for (const auto& m : ctx.catalog.models()) families.insert(m.provider);
+  std::set<std::string, std::less<>> served;
+  if (ctx.config.require_worker) {
+    // A family is served while some worker's advertisement expires in the future (the same
+    // test as the admission script's).
+    const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+    for (const auto& family : families) {
+      std::vector<std::string> zcount = {"ZCOUNT", keys::serves(family),
+                                         "(" + std::to_string(now_ms), "+inf"};
+      auto n = co_await ctx.redis->command(std::move(zcount), ctx.redis_timeout());
+      if (!n || n->is_error()) co_return unavailable("Service temporarily unavailable", 1);
+      if (n->as_int().value_or(0) > 0) served.insert(family);
+    }
+  }
+  co_return models_response(
+      ctx.catalog, availability(std::move(disabled), std::move(served), ctx.config.require_worker),
+      request.if_none_match);
 }
 
 }  // namespace imagegen::api

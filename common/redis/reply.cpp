@@ -132,4 +132,13 @@ std::string Reply::debug_string() const {
   return "?";
 }
 
+std::vector<std::string> Reply::strings() const {
+  std::vector<std::string> out;
+  out.reserve(elements_.size());
+  for (const auto& e : elements_) {
+    out.push_back(e.is_integer() ? std::to_string(e.integer_) : e.text_);
+  }
+  return out;
+}
+
 }  // namespace imagegen::redis

@@ -49,6 +49,9 @@ class Reply {
   // empty map. Fails with kProtocol for anything else: another type, an odd number of
   // elements, or a non-string element.
   Result<std::unordered_map<std::string, std::string>> to_map() const;
+  // The elements of an array reply as strings (nil -> "", integer -> decimal), the shape the
+  // protocol decoders (common/protocol/) take; empty for the other types.
+  std::vector<std::string> strings() const;
   // Compact human-readable form for logs and test failures, e.g. ["OK", 3, nil].
   std::string debug_string() const;
 

@@ -8,6 +8,7 @@
 #include "api/responses.h"
 #include "common/crypto.h"
 #include "common/job_codec.h"
+#include "common/protocol/completion.h"
 
 namespace imagegen {
 namespace {
@@ -57,14 +58,14 @@ void BM_EncodeJobFields(benchmark::State& state) {
 }
 BENCHMARK(BM_EncodeJobFields);
 
-void BM_DecodeResultMessage(benchmark::State& state) {
-  JobResultMessage m{"j1", "succeeded",
-                     24,   976,
-                     "",   {"u/generated/generated_j1_0.png", "u/generated/generated_j1_1.png"}};
-  const std::string text = encode_result_message(m);
-  for (auto _ : state) benchmark::DoNotOptimize(decode_result_message(text));
+void BM_DecodeCompletion(benchmark::State& state) {
+  // As the SETTLE script publishes it.
+  const std::string text =
+      "j1\nsucceeded\n24\n976\n\n"
+      R"(["u/generated/generated_j1_0.png","u/generated/generated_j1_1.png"])";
+  for (auto _ : state) benchmark::DoNotOptimize(protocol::decode_completion(text));
 }
-BENCHMARK(BM_DecodeResultMessage);
+BENCHMARK(BM_DecodeCompletion);
 
 void BM_SuccessBody(benchmark::State& state) {
   api::SuccessBody b{"j1",

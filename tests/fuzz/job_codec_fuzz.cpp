@@ -1,12 +1,16 @@
-// The job codec reads what other processes wrote to Redis. Every input goes to both decoders:
-//  decode_result_message(input), and decode_job_fields(lines "name=value" of the input).
-// Whatever decodes must survive encode -> decode unchanged.
+// Every decoder of bytes that come from Redis: the completion message and the ADMIT / SETTLE
+// replies (common/protocol/), and decode_job_fields (lines "name=value" of the input), which
+// must survive encode -> decode unchanged.
 #include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/job_codec.h"
+#include "common/protocol/admission.h"
+#include "common/protocol/completion.h"
+#include "common/protocol/settlement.h"
 #include "tests/fuzz/fuzz_check.h"
 
 namespace {
@@ -30,21 +34,39 @@ bool same(const imagegen::JobSpec& a, const imagegen::JobSpec& b) {
          a.prompt == b.prompt && a.negative_prompt == b.negative_prompt && a.seed == b.seed &&
          a.aspect_ratio == b.aspect_ratio && a.resolution == b.resolution && a.count == b.count &&
          a.cost_per_image == b.cost_per_image && a.reply_channel == b.reply_channel &&
-         a.created_ms == b.created_ms && a.deadline_ms == b.deadline_ms;
+         a.created_ms == b.created_ms && a.deadline_ms == b.deadline_ms &&
+         a.request_id == b.request_id && a.webhook_url == b.webhook_url;
 }
 
-void result_message(std::string_view in) {
-  auto m = imagegen::decode_result_message(in);
-  if (!m) {
-    FUZZ_CHECK(!m.error().message.empty());
-    return;
+// Replies of the ADMIT and SETTLE scripts and the completion message: bytes from Redis.
+std::vector<std::string> split_lines(std::string_view in) {
+  std::vector<std::string> out;
+  while (!in.empty()) {
+    auto nl = in.find('\x1f');  // unit separator: reply elements may contain newlines
+    out.emplace_back(in.substr(0, nl));
+    if (nl == std::string_view::npos) break;
+    in.remove_prefix(nl + 1);
   }
-  FUZZ_CHECK(m->error.find('\n') == std::string::npos);
-  auto again = imagegen::decode_result_message(imagegen::encode_result_message(*m));
-  FUZZ_CHECK(again.ok());
-  FUZZ_CHECK(again->job_id == m->job_id && again->status == m->status);
-  FUZZ_CHECK(again->charged == m->charged && again->balance == m->balance);
-  FUZZ_CHECK(again->error == m->error && again->results == m->results);
+  return out;
+}
+
+void protocol_replies(std::string_view in) {
+  auto m = imagegen::protocol::decode_completion(in);
+  if (m) {
+    FUZZ_CHECK(!m->job_id.empty() && !m->status.empty());
+    FUZZ_CHECK(m->job_id.find('\n') == std::string::npos);
+  } else {
+    FUZZ_CHECK(!m.error().message.empty());
+  }
+  const auto parts = split_lines(in);
+  auto admit = imagegen::protocol::decode_admit_reply(parts);
+  if (admit && admit->verdict == imagegen::protocol::AdmitVerdict::kIdempotentReplay) {
+    FUZZ_CHECK(!admit->replay_job_id.empty());
+  }
+  auto settle = imagegen::protocol::decode_settle_reply(parts);
+  if (settle && settle->outcome != imagegen::protocol::SettleReply::Outcome::kMissing) {
+    FUZZ_CHECK(!settle->completion.status.empty());
+  }
 }
 
 void job_fields(std::string_view in) {
@@ -67,7 +89,7 @@ void job_fields(std::string_view in) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view in(reinterpret_cast<const char*>(data), size);
-  result_message(in);
+  protocol_replies(in);
   job_fields(in);
   return 0;
 }

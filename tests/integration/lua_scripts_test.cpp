@@ -5,6 +5,8 @@
 
 #include "admin/admin_context.h"
 #include "common/job_codec.h"
+#include "common/protocol/admission.h"
+#include "common/protocol/settlement.h"
 #include "common/redis_keys.h"
 #include "tests/support/redis_server.h"
 
@@ -34,8 +36,23 @@ class LuaScripts : public ::testing::Test {
                                  const std::string& tier, std::int64_t cost,
                                  const std::string& job_id, int count = 1, std::int64_t cpi = 0,
                                  std::int64_t rate = 0, std::int64_t depth = 0,
-                                 const std::string& idem = "", const std::string& body_hash = "") {
-    JobSpec s;
+                                 const std::string& idem = "", const std::string& body_hash = "",
+                                 bool require_worker = false, const std::string& hook = "") {
+    protocol::AdmitArgs a;
+    a.credential = mode == "key" ? protocol::AdmitArgs::Credential::kApiKeyHash
+                                 : protocol::AdmitArgs::Credential::kUserId;
+    a.ident = ident;
+    a.required_tier = tier;
+    a.cost = cost;
+    a.now_ms = 1000;
+    a.rate_limit_per_min = rate;
+    a.max_queue_depth = depth;
+    a.job_ttl_s = 600;
+    a.idempotency_key = idem;
+    a.body_sha256 = body_hash;
+    a.family = "openai";
+    a.require_worker = require_worker;
+    JobSpec& s = a.job;
     s.job_id = job_id;
     s.model = "gpt-image-1";
     s.prompt = "p";
@@ -45,38 +62,31 @@ class LuaScripts : public ::testing::Test {
     s.cost_per_image = cpi ? cpi : cost / count;
     s.reply_channel = "test";
     s.created_ms = 1;
-    s.deadline_ms = 2;
-    std::vector<std::string> args = {mode,
-                                     ident,
-                                     tier,
-                                     std::to_string(cost),
-                                     "1000",
-                                     std::to_string(rate),
-                                     std::to_string(depth),
-                                     "600",
-                                     idem,
-                                     body_hash};
-    for (auto& [k, v] : encode_job_fields(s)) {
-      args.push_back(k);
-      args.push_back(v);
-    }
-    std::vector<std::string> out;
-    const redis::Reply reply = ctx_.script(lua::kAdmit, args);  // outlives the loop below
-    for (const auto& e : reply.elements()) {
-      out.push_back(e.is_integer() ? std::to_string(*e.as_int()) : e.as_string());
-    }
-    return out;
+    s.deadline_ms = 5000;
+    s.webhook_url = hook;
+    // The reply as strings, in the script's own order (what decode_admit_reply reads).
+    return ctx_.script(lua::kAdmit, protocol::admit_argv(a)).strings();
   }
 
+  // {outcome, status, charged, balance} of a settlement, as decode_settle_reply reads it.
   std::vector<std::string> finalize(const std::string& job_id, const std::string& status,
-                                    int delivered) {
-    std::vector<std::string> out;
-    const redis::Reply reply = ctx_.script(
-        lua::kFinalize, {job_id, status, std::to_string(delivered), "[]", "", "5", "", "600"});
-    for (const auto& e : reply.elements()) {
-      out.push_back(e.is_integer() ? std::to_string(*e.as_int()) : e.as_string());
-    }
-    return out;
+                                    int delivered, const std::string& owner = "") {
+    protocol::SettleArgs a;
+    a.job_id = job_id;
+    a.status = status;
+    a.delivered = delivered;
+    a.now_ms = 5;
+    a.job_ttl_s = 600;
+    a.owner = owner;
+    const auto raw = ctx_.script(lua::kSettle, protocol::settle_argv(a)).strings();
+    auto reply = protocol::decode_settle_reply(raw);
+    EXPECT_TRUE(reply.ok()) << (raw.empty() ? "" : raw[0]);
+    if (!reply) return {"undecodable"};
+    using Outcome = protocol::SettleReply::Outcome;
+    if (reply->outcome == Outcome::kMissing) return {"missing"};
+    const auto& c = reply->completion;
+    return {reply->outcome == Outcome::kSettled ? "ok" : "already", c.status,
+            std::to_string(c.charged), std::to_string(c.balance)};
   }
 
   std::int64_t user_field(const std::string& uid, const std::string& field) {
@@ -191,6 +201,63 @@ TEST_F(LuaScripts, GrantAddsToBalanceAndLedger) {
   EXPECT_EQ(user_field("u1", "granted"), 12);
   EXPECT_EQ(ledger_length(), before + 1);
   EXPECT_THROW(ctx_.script(lua::kGrant, {"ghost", "7", "1"}), std::runtime_error);
+}
+
+TEST_F(LuaScripts, ModelAvailabilityIsCheckedAfterTierAndBeforeCredits) {
+  create_user("u1", "free", 100, "");
+  // No worker advertises the family: refused, nothing held.
+  auto r = admit("user", "u1", "free", 1, "j1", 1, 1, 0, 0, "", "", /*require_worker=*/true);
+  ASSERT_EQ(r[0], "unavailable");
+  EXPECT_EQ(r[2], "no_worker");
+  // The tier check comes first.
+  EXPECT_EQ(admit("user", "u1", "pro", 1, "j1", 1, 1, 0, 0, "", "", true)[0], "tier");
+  // A live advertisement (expiry after now = 1000) serves it; an expired one does not.
+  ctx_.command({"ZADD", keys::serves("openai"), "999", "dead-worker"});
+  EXPECT_EQ(admit("user", "u1", "free", 1, "j1", 1, 1, 0, 0, "", "", true)[0], "unavailable");
+  ctx_.command({"ZADD", keys::serves("openai"), "60000", "w1"});
+  EXPECT_EQ(admit("user", "u1", "free", 1, "j1", 1, 1, 0, 0, "", "", true)[0], "ok");
+  // The operators' kill switch wins over a live worker; still nothing held.
+  ctx_.command({"SADD", std::string(keys::kDisabledModels), "gpt-image-1"});
+  auto off = admit("user", "u1", "free", 1, "j2", 1, 1, 0, 0, "", "", true);
+  ASSERT_EQ(off[0], "unavailable");
+  EXPECT_EQ(off[2], "disabled");
+  EXPECT_EQ(user_field("u1", "balance"), 99);
+  EXPECT_EQ(user_field("u1", "held"), 1);
+  EXPECT_EQ(ctx_.command({"EXISTS", keys::job("j2")}).as_int(), 0);
+}
+
+TEST_F(LuaScripts, CancelIsASettlementOnlyTheOwnerCanMake) {
+  create_user("u1", "pro", 100, "");
+  create_user("u2", "pro", 100, "");
+  ASSERT_EQ(admit("user", "u1", "pro", 20, "j1", 2, 10)[0], "ok");
+  EXPECT_EQ(ctx_.command({"ZSCORE", std::string(keys::kDeadlines), "j1"}).as_string(), "5000");
+  EXPECT_EQ(finalize("j1", "cancelled", 0, "u2")[0], "missing");  // not theirs
+  EXPECT_EQ(user_field("u1", "held"), 20);
+  auto r = finalize("j1", "cancelled", 0, "u1");
+  ASSERT_EQ(r[0], "ok");
+  EXPECT_EQ(r[1], "cancelled");
+  EXPECT_EQ(user_field("u1", "balance"), 100);
+  EXPECT_EQ(user_field("u1", "held"), 0);
+  EXPECT_EQ(ctx_.command({"ZSCORE", std::string(keys::kDeadlines), "j1"}).is_nil(), true);
+  // The worker's late result charges nothing.
+  auto late = finalize("j1", "succeeded", 2);
+  ASSERT_EQ(late[0], "already");
+  EXPECT_EQ(late[1], "cancelled");
+  EXPECT_EQ(user_field("u1", "captured"), 0);
+}
+
+TEST_F(LuaScripts, SettlementSchedulesTheWebhookAndKeepsTotals) {
+  create_user("u1", "pro", 100, "");
+  ASSERT_EQ(admit("user", "u1", "pro", 20, "j1", 2, 10, 0, 0, "", "", false,
+                  "https://example.com/hook")[0],
+            "ok");
+  ASSERT_EQ(finalize("j1", "partial", 1)[0], "ok");
+  EXPECT_EQ(ctx_.command({"ZSCORE", std::string(keys::kWebhooksDue), "j1"}).as_string(), "5");
+  EXPECT_EQ(ctx_.command({"HGET", keys::job("j1"), "hook_state"}).as_string(), "pending");
+  EXPECT_EQ(ctx_.command({"HGET", std::string(keys::kStats), "reserved"}).as_int(), 20);
+  EXPECT_EQ(ctx_.command({"HGET", std::string(keys::kStats), "captured"}).as_int(), 10);
+  EXPECT_EQ(ctx_.command({"HGET", std::string(keys::kStats), "refunded"}).as_int(), 10);
+  EXPECT_EQ(ctx_.command({"HGET", std::string(keys::kStats), "granted"}).as_int(), 100);
 }
 
 }  // namespace

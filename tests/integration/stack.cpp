@@ -84,6 +84,9 @@ Stack::Stack(StackOptions o) {
   env["IMAGEGEN_WAIT_TIMEOUT_MS"] = std::to_string(o.wait_timeout_ms);
   env["IMAGEGEN_API_THREADS"] = "2";
   env["IMAGEGEN_JWT_SECRET"] = "integration-secret";
+  // A stack without a worker tests the queue itself: its jobs must be admitted, not refused as
+  // unservable (tests of availability set this back to 1).
+  if (!o.start_worker) env["IMAGEGEN_REQUIRE_WORKER"] = "0";
   for (auto& [k, v] : o.api_env) env[k] = v;
   api_ = std::make_unique<Process>(bin("imagegen-api"), std::vector<std::string>{}, env,
                                    dir_ + "/api.log");
@@ -107,6 +110,16 @@ std::size_t Stack::start_worker(const std::map<std::string, std::string>& extra_
                                                env,
                                                dir_ + "/worker-" + std::to_string(index) + ".log"));
   wait_ready(*workers_.back(), metrics_port, "imagegen-worker");
+  // Its provider families are advertised before it consumes: the api admits their models then.
+  const std::string me = env["IMAGEGEN_CONSUMER_NAME"];
+  if (!wait_for(
+          [&] {
+            return !redis_->command({"ZSCORE", "imagegen:serves:openai", me}).is_nil();
+          },
+          20s)) {
+    throw std::runtime_error("imagegen-worker never advertised; log:\n" +
+                             workers_.back()->read_log());
+  }
   return index;
 }
 

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include "api/responses.h"
+
 namespace imagegen::api {
 namespace {
 
@@ -11,9 +13,13 @@ const Catalog& catalog() {
   return c;
 }
 
+// Validation names the error; responses.cpp turns it into the 400 a client sees. Both halves
+// are checked here, as the client meets them.
 std::variant<GenerateRequest, ApiResponse> validate(const std::string& body,
                                                     std::size_t max_prompt = 10000) {
-  return validate_generate_request(body, catalog(), {max_prompt});
+  auto r = validate_generate_request(body, catalog(), {max_prompt});
+  if (auto* err = std::get_if<RequestError>(&r)) return to_response(*err);
+  return std::get<GenerateRequest>(std::move(r));
 }
 
 struct BadCase {

@@ -42,7 +42,7 @@ TEST(Responses, SuccessHasTheSeedShapeWithOneEntryPerImage) {
       << r.body;
   EXPECT_NE(
       r.body.find(
-          R"({"filePath":"u/generated/generated_j1_1.png","prompt":"A \"sunset\"","provider":"gemini"})"),
+          R"({"filePath":"u/generated/generated_j1_1.png","prompt":"A \"sunset\"","provider":"gemini","url":"/api/v1/files/u/generated/generated_j1_1.png"})"),
       std::string::npos);
 }
 

@@ -167,3 +167,22 @@ TEST(ModelsRoute, EtagFollowsAvailabilityAndAnswers304) {
 
 }  // namespace
 }  // namespace imagegen::api
+
+namespace imagegen::api {
+namespace {
+
+TEST(ModelsRoute, AvailabilityIsNotDisabledAndServedWhenWorkersAreRequired) {
+  const ModelInfo& banana = *catalog().find("nano-banana");  // gemini
+  const ModelInfo& gpt = *catalog().find("gpt-image-1");     // openai
+  auto avail = availability({"gpt-image-1"}, {"gemini", "openai"}, true);
+  EXPECT_TRUE(avail(banana));
+  EXPECT_FALSE(avail(gpt)) << "disabled by an operator";
+  auto no_openai = availability({}, {"gemini"}, true);
+  EXPECT_TRUE(no_openai(banana));
+  EXPECT_FALSE(no_openai(gpt)) << "no live worker serves openai";
+  EXPECT_TRUE(availability({}, {}, false)(gpt)) << "IMAGEGEN_REQUIRE_WORKER=0";
+  EXPECT_FALSE(availability({"gpt-image-1"}, {}, false)(gpt));
+}
+
+}  // namespace
+}  // namespace imagegen::api

@@ -72,26 +72,5 @@ TEST(JobCodec, RefusesMissingOrMalformedFields) {
   EXPECT_FALSE(decode_job_fields(bad_seed).ok());
 }
 
-TEST(ResultMessage, RoundTrips) {
-  JobResultMessage m{"j1",
-                     "partial",
-                     24,
-                     976,
-                     "one image failed\nafter retries",
-                     {"u/generated/generated_j1_0.png"}};
-  auto d = decode_result_message(encode_result_message(m));
-  ASSERT_TRUE(d.ok());
-  EXPECT_EQ(d->status, "partial");
-  EXPECT_EQ(d->charged, 24);
-  EXPECT_EQ(d->balance, 976);
-  EXPECT_EQ(d->error, "one image failed after retries");  // newlines cannot break the framing
-  ASSERT_EQ(d->results.size(), 1u);
-  EXPECT_EQ(d->results[0], "u/generated/generated_j1_0.png");
-}
-
-TEST(ResultMessage, RefusesTruncated) {
-  EXPECT_FALSE(decode_result_message("j1\nsucceeded\n3").ok());
-}
-
 }  // namespace
 }  // namespace imagegen
