@@ -9,6 +9,8 @@
 #include "api/routes/files_route.h"
 #include "api/routes/generate_route.h"
 #include "api/routes/jobs_route.h"
+#include "api/routes/models_route.h"
+#include "api/routes/static_assets.h"
 #include "common/redis_keys.h"
 
 namespace imagegen::api {
@@ -61,6 +63,12 @@ asio::awaitable<ApiResponse> ApiService::handle(ApiRequest request, RouteMatch r
       co_return co_await cancel_job(ctx_, request, route.param);
     case Route::kFiles:
       co_return co_await get_file(ctx_, request, route.param);
+    case Route::kModels:
+      co_return co_await get_models(ctx_, request);
+    case Route::kOpenApi:
+    case Route::kPlayground:
+      if (auto r = static_asset(request.target, request.if_none_match)) co_return std::move(*r);
+      break;
     case Route::kHealthz:
       co_return ApiResponse{200, R"({"status":"ok"})", {}};
     case Route::kReadyz:

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "tests/integration/response_recorder.h"
 #include "tests/support/free_port.h"
 #include "tests/support/wait_for.h"
 
@@ -89,6 +90,7 @@ Stack::Stack(StackOptions o) {
   for (auto& [k, v] : o.api_env) env[k] = v;
   api_ = std::make_unique<Process>(bin("imagegen-api"), std::vector<std::string>{}, env,
                                    dir_ + "/api.log");
+  record_responses_from(api_url(""));
   wait_ready(*api_, api_port_, "imagegen-api");
   // Ready means Redis is reachable and the reply channel is subscribed.
   if (!wait_for([&] { return get("/readyz").status == 200; }, 20s)) {

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "tests/integration/response_recorder.h"
+
 namespace imagegen::testing {
 
 namespace {
@@ -59,6 +61,7 @@ HttpResult http_request(const std::string& method, const std::string& url, const
   }
   curl_slist_free_all(list);
   curl_easy_cleanup(c);
+  record_response(method, url, r);
   return r;
 }
 

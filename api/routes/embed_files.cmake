@@ -1,0 +1,28 @@
+# Build step: turns the files of api/static/ into one C++ source of byte arrays, so the api serves
+# them without reading the disk and a deployment cannot ship a page that differs from the build.
+#   cmake -DOUTPUT=<file.cpp> -DINPUTS=<file;file;...> -P embed_files.cmake
+set(body "// Generated from api/static/ by api/routes/embed_files.cmake; do not edit.\n")
+string(APPEND body "#include \"api/routes/embedded_files.h\"\n\nnamespace imagegen::api {\nnamespace {\n")
+set(table "")
+set(index 0)
+foreach(input IN LISTS INPUTS)
+  get_filename_component(name ${input} NAME)
+  file(READ ${input} hex HEX)
+  string(LENGTH "${hex}" hex_length)
+  math(EXPR size "${hex_length} / 2")
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "'\\\\x\\1'," bytes "${hex}")
+  string(APPEND body "const char kFile${index}[] = {\n${bytes}'\\0'};\n")
+  string(APPEND table "      {\"${name}\", std::string_view(kFile${index}, ${size})},\n")
+  math(EXPR index "${index} + 1")
+endforeach()
+string(APPEND body "}  // namespace\n\nconst std::vector<EmbeddedFile>& embedded_files() {\n")
+string(APPEND body "  static const std::vector<EmbeddedFile> files = {\n${table}  };\n  return files;\n}\n\n")
+string(APPEND body "}  // namespace imagegen::api\n")
+# Written only when different, so an unchanged page does not rebuild the library.
+if(EXISTS ${OUTPUT})
+  file(READ ${OUTPUT} old)
+  if(old STREQUAL body)
+    return()
+  endif()
+endif()
+file(WRITE ${OUTPUT} "${body}")

@@ -1,0 +1,15 @@
+#pragma once
+// Entity tags and conditional GETs (RFC 9110 8.8.3, 13.1.2) for the api's cacheable answers.
+#include <string>
+#include <string_view>
+
+namespace imagegen::api {
+
+// A strong ETag for `content`: a quoted prefix of its SHA-256.
+std::string strong_etag(std::string_view content);
+
+// True when an If-None-Match header value matches `etag`: "*", or any entry of the
+// comma-separated list compared weakly (a W/ prefix on either side is ignored), as GET requires.
+bool etag_matches(std::string_view if_none_match, std::string_view etag);
+
+}  // namespace imagegen::api
