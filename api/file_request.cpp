@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "api/routes/http_cache.h"
+
 namespace imagegen::api {
 
 namespace {
@@ -18,11 +20,6 @@ std::optional<std::uint64_t> number(std::string_view s) {
   return v;
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 }  // namespace
 
 std::optional<StoredFile> parse_file_path(std::string_view path) {
@@ -66,14 +63,14 @@ std::optional<StoredFile> parse_file_path(std::string_view path) {
 
 RangeRequest parse_range(std::string_view header, std::uint64_t size) {
   RangeRequest out;
-  header = trim(header);
+  header = trim_ows(header);
   if (!header.starts_with("bytes=")) return out;  // other units: ignored
-  std::string_view spec = trim(header.substr(6));
+  std::string_view spec = trim_ows(header.substr(6));
   if (spec.find(',') != std::string_view::npos) return out;  // several ranges: whole file
   const auto dash = spec.find('-');
   if (dash == std::string_view::npos) return out;
-  auto first = number(trim(spec.substr(0, dash)));
-  auto last = number(trim(spec.substr(dash + 1)));
+  auto first = number(trim_ows(spec.substr(0, dash)));
+  auto last = number(trim_ows(spec.substr(dash + 1)));
   if (!first && !last) return out;  // "bytes=-": malformed, ignored
   if (!first) {
     // Suffix: the last N bytes.
@@ -89,19 +86,6 @@ RangeRequest parse_range(std::string_view header, std::uint64_t size) {
 
 std::string make_etag(std::uint64_t size, std::int64_t mtime_ns) {
   return "\"" + std::to_string(size) + "-" + std::to_string(mtime_ns) + "\"";
-}
-
-bool etag_matches(std::string_view header, std::string_view etag) {
-  header = trim(header);
-  if (header == "*") return true;
-  while (!header.empty()) {
-    auto comma = header.find(',');
-    std::string_view tag = trim(header.substr(0, comma));
-    header = comma == std::string_view::npos ? std::string_view() : header.substr(comma + 1);
-    if (tag.starts_with("W/")) tag.remove_prefix(2);
-    if (tag == etag) return true;
-  }
-  return false;
 }
 
 }  // namespace imagegen::api

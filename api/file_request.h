@@ -36,7 +36,5 @@ RangeRequest parse_range(std::string_view header, std::uint64_t size);
 
 // Strong validator for an immutable stored image: size and modification time.
 std::string make_etag(std::uint64_t size, std::int64_t mtime_ns);
-// If-None-Match: "*" or a list of entity tags, weak ones compared weakly (RFC 9110 13.1.2).
-bool etag_matches(std::string_view if_none_match, std::string_view etag);
 
 }  // namespace imagegen::api

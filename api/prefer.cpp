@@ -2,15 +2,11 @@
 
 #include <charconv>
 
+#include "api/routes/http_cache.h"
+
 namespace imagegen::api {
 
 namespace {
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
@@ -37,12 +33,12 @@ Preferences parse_prefer(std::string_view header) {
   Preferences p;
   while (!header.empty()) {
     auto comma = header.find(',');
-    std::string_view item = trim(header.substr(0, comma));
+    std::string_view item = trim_ows(header.substr(0, comma));
     header = comma == std::string_view::npos ? std::string_view() : header.substr(comma + 1);
-    item = trim(item.substr(0, item.find(';')));  // parameters of a preference are ignored
+    item = trim_ows(item.substr(0, item.find(';')));  // parameters of a preference are ignored
     auto eq = item.find('=');
-    std::string_view name = trim(item.substr(0, eq));
-    std::string_view value = eq == std::string_view::npos ? "" : trim(item.substr(eq + 1));
+    std::string_view name = trim_ows(item.substr(0, eq));
+    std::string_view value = eq == std::string_view::npos ? "" : trim_ows(item.substr(eq + 1));
     if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
       value = value.substr(1, value.size() - 2);
     }

@@ -68,6 +68,34 @@ SimResponse download(HandlerContext& context, const std::string& key) {
   return response;
 }
 
+// Signed URLs (POST /storage/v1/object/sign/{bucket}/{path} with {"expiresIn": s}): the answer
+// is a path relative to /storage/v1 with a token; GET of that path serves the object without
+// other credentials. The token is a pure function of the key: the simulator does not expire it.
+constexpr std::string_view kSign = "sign/";
+
+std::string sign_token(const std::string& key) {
+  return "simtoken" + std::to_string(std::hash<std::string>{}(key));
+}
+
+SimResponse sign(HandlerContext& context, const std::string& key) {
+  if (!context.services.objects.get(key)) return refusal(404, "not_found", "Object not found", 400);
+  JsonWriter w;
+  w.begin_object();
+  w.field("signedURL", "/object/sign/" + key + "?token=" + sign_token(key));
+  w.end_object();
+  return json_reply(w.take());
+}
+
+SimResponse signed_download(const SimRequest& request, HandlerContext& context,
+                            const std::string& key) {
+  const std::string_view target = request.target;
+  const auto q = target.find("?token=");
+  if (q == std::string_view::npos || target.substr(q + 7) != sign_token(key)) {
+    return refusal(400, "InvalidJWT", "invalid signature", 400);
+  }
+  return download(context, key);
+}
+
 }  // namespace
 
 const ProtocolFamily& storage_family() {
@@ -76,6 +104,15 @@ const ProtocolFamily& storage_family() {
 }
 
 SimResponse handle_storage(const SimRequest& request, HandlerContext& context) {
+  const std::string full(object_key(target_path(request.target)));
+  if (full.starts_with(kSign)) {
+    const std::string key = full.substr(kSign.size());
+    if (request.method == "GET") return signed_download(request, context, key);
+    if (!authorized(request)) {
+      return refusal(403, "Unauthorized", "headers must have required property 'authorization'");
+    }
+    return sign(context, key);
+  }
   if (!authorized(request)) {
     return refusal(403, "Unauthorized", "headers must have required property 'authorization'");
   }

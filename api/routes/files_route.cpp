@@ -4,6 +4,7 @@
 #include "api/file_request.h"
 #include "api/file_source.h"
 #include "api/responses.h"
+#include "api/routes/http_cache.h"
 
 namespace imagegen::api {
 

@@ -4,15 +4,16 @@
 
 namespace imagegen::api {
 
-namespace {
-std::string_view trim(std::string_view s) {
+std::string_view trim_ows(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
 }
 
+namespace {
+
 std::string_view opaque(std::string_view tag) {
-  tag = trim(tag);
+  tag = trim_ows(tag);
   if (tag.starts_with("W/")) tag.remove_prefix(2);
   return tag;
 }
@@ -23,7 +24,7 @@ std::string strong_etag(std::string_view content) {
 }
 
 bool etag_matches(std::string_view if_none_match, std::string_view etag) {
-  if (trim(if_none_match) == "*") return !etag.empty();
+  if (trim_ows(if_none_match) == "*") return !etag.empty();
   const std::string_view want = opaque(etag);
   while (!if_none_match.empty()) {
     auto comma = if_none_match.find(',');

@@ -42,8 +42,10 @@ TEST(Metrics, ApiAndWorkerExpositionsPassPromtool) {
   }
   auto api = http_request(
       "GET", "http://127.0.0.1:" + std::to_string(stack.api_metrics_port()) + "/metrics");
-  EXPECT_NE(api.body.find(R"(imagegen_http_requests_total{route="generate",status="200"} 1)"),
-            std::string::npos)
+  EXPECT_NE(
+      api.body.find(
+          R"(imagegen_http_requests_total{model="gpt-image-1",route="generate",status="200"} 1)"),
+      std::string::npos)
       << api.body;
   EXPECT_NE(api.body.find("imagegen_admissions_refused_total"), std::string::npos);
   auto worker = http_request(

@@ -84,6 +84,11 @@ Stack::Stack(StackOptions o) {
   env["IMAGEGEN_WAIT_TIMEOUT_MS"] = std::to_string(o.wait_timeout_ms);
   env["IMAGEGEN_API_THREADS"] = "2";
   env["IMAGEGEN_JWT_SECRET"] = "integration-secret";
+  // The files route reads what the workers wrote.
+  for (const char* key : {"IMAGEGEN_STORAGE", "SUPABASE_URL", "SUPABASE_SERVICE_ROLE_KEY",
+                          "IMAGEGEN_SUPABASE_BUCKET"}) {
+    if (worker_env_.count(key)) env[key] = worker_env_[key];
+  }
   // A stack without a worker tests the queue itself: its jobs must be admitted, not refused as
   // unservable (tests of availability set this back to 1).
   if (!o.start_worker) env["IMAGEGEN_REQUIRE_WORKER"] = "0";

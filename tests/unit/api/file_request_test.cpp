@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "api/routes/http_cache.h"
+
 namespace imagegen::api {
 namespace {
 

@@ -114,5 +114,22 @@ TEST_F(SimStorageHandler, StorageFailRateAnswers503AndFaultRateDoesNotApply) {
             "x");
 }
 
+TEST_F(SimStorageHandler, SignedUrlServesTheObjectWithoutOtherCredentials) {
+  constexpr std::string_view kSign =
+      "/storage/v1/object/sign/images/u1/generated/generated_j1_0.png";
+  // Unknown object: nothing to sign.
+  EXPECT_EQ(upload(kSign, R"({"expiresIn":60})").status, 400);
+  ASSERT_EQ(upload(kPath, "signed bytes").status, 200);
+  const SimResponse r = upload(kSign, R"({"expiresIn":60})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const std::string signed_url(std::string_view(json(r)["signedURL"]));
+  ASSERT_TRUE(signed_url.starts_with("/object/sign/images/u1/generated/generated_j1_0.png?token="));
+  const SimResponse got = download("/storage/v1" + signed_url, {});
+  EXPECT_EQ(got.status, 200);
+  EXPECT_EQ(got.body, "signed bytes");
+  EXPECT_EQ(download(std::string(kSign) + "?token=forged", {}).status, 400);
+  EXPECT_EQ(upload(kSign, "{}", false, "").status, 400);  // signing needs the service key
+}
+
 }  // namespace
 }  // namespace imagegen::sim
