@@ -6,7 +6,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <optional>
@@ -24,13 +26,24 @@ asio::thread_pool& blocking_pool() {
   return pool;
 }
 
-// Runs f() on the blocking pool and resumes the caller on its own executor. (std::optional
-// because co_spawn's result must be default-constructible and Result<T> is not.)
+// Runs f() on the blocking pool, then resumes the caller on its own executor with the result.
+// A plain function travels to the pool, never a coroutine: a capturing lambda coroutine would
+// outlive its captures, and Asio recycles coroutine frames through per-thread caches.
 template <typename T, typename F>
 asio::awaitable<T> off_loop(F f) {
-  std::optional<T> out = co_await asio::co_spawn(
-      blocking_pool(), [f = std::move(f)]() -> asio::awaitable<std::optional<T>> { co_return f(); },
-      asio::use_awaitable);
+  auto ex = co_await asio::this_coro::executor;
+  std::optional<T> out =
+      co_await asio::async_initiate<decltype(asio::use_awaitable), void(std::optional<T>)>(
+          [ex](auto handler, F work) {
+            asio::post(blocking_pool(), [ex, handler = std::move(handler),
+                                         work = std::move(work)]() mutable {
+              std::optional<T> result(work());
+              asio::post(ex, [handler = std::move(handler), result = std::move(result)]() mutable {
+                std::move(handler)(std::move(result));
+              });
+            });
+          },
+          asio::use_awaitable, std::move(f));
   co_return std::move(*out);
 }
 

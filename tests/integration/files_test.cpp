@@ -67,7 +67,7 @@ TEST(Files, StrangersBadPathsAndNoTokenGetNothing) {
   EXPECT_EQ(stack.get(url).status, 401);
   EXPECT_EQ(stack.get(url, other.api_key).status, 404);
   const std::string mine = "/api/v1/files/" + owner.user_id;
-  for (const std::string bad :
+  for (const std::string& bad :
        {mine + "/generated/..%2f..%2fetc%2fpasswd", mine + "/generated/%2e%2e/x.png",
         mine + "/../../etc/passwd", std::string("/api/v1/files//etc/passwd"),
         mine + "/generated/generated_abc_0.png%00", mine + "\\generated\\x.png",
