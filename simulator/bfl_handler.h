@@ -1,5 +1,5 @@
 #pragma once
-// Black Forest Labs FLUX.2 API (providers.md section 3): `POST /v1/flux-2-{max,pro,flex,klein-9b,
+// Black Forest Labs FLUX.2 API (docs/providers.md, bfl): `POST /v1/flux-2-{max,pro,flex,klein-9b,
 // klein-4b}` with `x-key` submits a task and answers `{id, polling_url, cost, input_mp,
 // output_mp}`; `GET /v1/get_result?id=` (x-key again) walks Pending -> Ready with
 // `result.sample`, a /files/ URL of the simulator that expires like BFL's delivery URLs.

@@ -1,5 +1,5 @@
 #pragma once
-// Alibaba Cloud DashScope, Wan 2.6 text-to-image (providers.md section 10), bearer auth:
+// Alibaba Cloud DashScope, Wan 2.6 text-to-image (docs/providers.md, dashscope), bearer auth:
 //   sync   POST /api/v1/services/aigc/multimodal-generation/generation
 //   async  POST /api/v1/services/aigc/image-generation/generation + `X-DashScope-Async: enable`
 //          -> {output:{task_id, task_status:"PENDING"}}; GET /api/v1/tasks/{id} walks

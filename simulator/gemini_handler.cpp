@@ -158,7 +158,7 @@ std::string_view api_key(const SimRequest& request) {
   return header.empty() ? query_param(target_query(request.target), "key") : header;
 }
 
-// Gemini 2.5 Flash Image makes 1K images only and ignores imageSize (providers.md section 1).
+// Gemini 2.5 Flash Image makes 1K images only and ignores imageSize (docs/providers.md, gemini).
 bool honours_image_size(std::string_view model) {
   return model.find("2.5-flash-image") == std::string_view::npos;
 }

@@ -1,5 +1,5 @@
 #pragma once
-// Google Gemini API `generateContent` as the image models answer it (providers.md section 1):
+// Google Gemini API `generateContent` as the image models answer it (docs/providers.md, gemini):
 // `POST /v1beta/models/{MODEL}:generateContent`, key in `x-goog-api-key` (or `?key=`), prompt in
 // `contents[0].parts[].text`, size from `generationConfig.imageConfig`; the image comes back as
 // base64 in `candidates[0].content.parts[].inlineData`. Safety blocks are HTTP 200 answers.

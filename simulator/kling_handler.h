@@ -1,5 +1,5 @@
 #pragma once
-// Kling AI image generation (providers.md section 9). Every call carries `Authorization: Bearer
+// Kling AI image generation (docs/providers.md, kling). Every call carries `Authorization: Bearer
 // <HS256 JWT>` checked against `--kling-access-key` / `--kling-secret-key`. `POST
 // /v1/images/generations` {model_name:"kling-v3", prompt, negative_prompt?, resolution 1k|2k,
 // n 1..9, aspect_ratio} (the router sends bodies with `model_name` here, not to OpenAI) answers a

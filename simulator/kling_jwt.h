@@ -1,7 +1,7 @@
 #pragma once
 // Kling's request auth: `Authorization: Bearer <JWT>`, HS256 over {"iss": access key, "exp",
-// "nbf"} signed with the secret key (providers.md section 9). Verification here, minting for tests
-// and tools. Pure functions (OpenSSL HMAC), no clock of their own.
+// "nbf"} signed with the secret key (docs/providers.md, kling). Verification here, minting for
+// tests and tools. Pure functions (OpenSSL HMAC), no clock of their own.
 #include <cstdint>
 #include <string>
 #include <string_view>

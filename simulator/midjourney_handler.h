@@ -1,6 +1,7 @@
 #pragma once
-// Midjourney through PiAPI's unified task API (providers.md section 4a), `x-api-key` on every call.
-// `POST /api/v1/task` {model:"midjourney", task_type:"imagine", input:{prompt:"... --v 7 --ar 16:9
+// Midjourney through PiAPI's unified task API (docs/providers.md, midjourney), `x-api-key` on every
+// call. `POST /api/v1/task` {model:"midjourney", task_type:"imagine", input:{prompt:"... --v 7 --ar
+// 16:9
 // [--no x] [--seed N]", aspect_ratio?, process_mode}} answers `{code:200, message:"success",
 // data:{task_id, status:"pending", input, output:{}, meta, logs:[], error}}`; `GET
 // /api/v1/task/{task_id}` walks pending -> processing -> completed with `output.image_url` (the 2x2

@@ -1,5 +1,5 @@
 #pragma once
-// OpenAI Images API, GPT image models (providers.md section 2): `POST /v1/images/generations`
+// OpenAI Images API, GPT image models (docs/providers.md, openai): `POST /v1/images/generations`
 // with `Authorization: Bearer <key>`; `n` images come back as `data[].b64_json`. Errors use
 // `{"error":{"message","type","param","code"}}`; moderation is a 400 with `moderation_blocked`.
 #include <string_view>

@@ -1,5 +1,5 @@
 #pragma once
-// Sourceful Riverflow 2.0 through OpenRouter (providers.md section 8): `POST
+// Sourceful Riverflow 2.0 through OpenRouter (docs/providers.md, sourceful): `POST
 // /api/v1/chat/completions` with `Authorization: Bearer`, `modalities: ["image"]` and
 // `image_config {aspect_ratio, image_size}`; the image comes back synchronously as a data URL in
 // `choices[0].message.images[0].image_url.url`. Errors are `{"error":{"code","message",

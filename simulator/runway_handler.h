@@ -1,5 +1,5 @@
 #pragma once
-// Runway API, Gen-4 image (providers.md section 5): every call needs `Authorization: Bearer` and
+// Runway API, Gen-4 image (docs/providers.md, runway): every call needs `Authorization: Bearer` and
 // `X-Runway-Version: 2024-11-06`. `POST /v1/text_to_image` {model, promptText, ratio, seed?,
 // referenceImages?} -> {id}; `GET /v1/tasks/{id}` walks PENDING -> THROTTLED -> RUNNING (progress)
 // -> SUCCEEDED with `output: [url]` of the ratio's exact pixels, or FAILED with a `failureCode`

@@ -1,5 +1,5 @@
 #pragma once
-// xAI Images API (providers.md section 6): `POST /v1/images/generations` with a bearer key and
+// xAI Images API (docs/providers.md, xai): `POST /v1/images/generations` with a bearer key and
 // `model: grok-imagine-image*` (the router sends grok-* bodies here and gpt-image-* to OpenAI).
 // `n` images as temporary URLs served by the simulator (default) or `b64_json`; `aspect_ratio`
 // and `resolution` (1k/2k) pick the size; `size`, `quality` and `style` are refused with

@@ -1,7 +1,8 @@
 #pragma once
 // Where delivered images go. Two backends share this interface: local disk and Supabase Storage
-// (HTTP upload through HttpClient). Object names are fixed by design.md:
-// {userId}/generated/generated_{jobId}_{index}.{png|jpg|webp}, relative to the root or bucket.
+// (HTTP upload through HttpClient). Object names are fixed by the API contract (docs/api.md,
+// "filePath"): {userId}/generated/generated_{jobId}_{index}.{png|jpg|webp}, relative to the root or
+// bucket.
 #include <boost/asio/awaitable.hpp>
 #include <memory>
 #include <string>

@@ -11,8 +11,9 @@ namespace asio = boost::asio;
 namespace {
 
 // hiredis reads at most 16 KiB per redisAsyncHandleRead. Draining what the kernel already holds
-// saves an epoll round trip per 16 KiB on big replies (environment.md 3(b), gotcha 5); the cap
-// keeps one busy connection from starving the rest of the loop.
+// saves an epoll round trip per 16 KiB on big replies (hiredis reads at most 16 KiB per call:
+// redisBufferRead in https://github.com/redis/hiredis/blob/master/hiredis.c); the cap keeps one
+// busy connection from starving the rest of the loop.
 constexpr int kMaxDrainReads = 64;
 
 HiredisAsio* from(void* p) { return static_cast<HiredisAsio*>(p); }

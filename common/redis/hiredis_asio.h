@@ -4,10 +4,11 @@
 // hiredis callback of the library lives in hiredis_asio.cpp.
 //
 // Ownership: hiredis owns the context and its socket and frees both by itself when the connection
-// fails (environment.md 3(b)); `on_gone` reports that. This object outlives the context because
-// hiredis may still call into it while tearing down, so it is always held by shared_ptr and
-// keeps itself alive until hiredis has returned.
-// Not thread-safe: use it from the thread that runs its io_context.
+// fails (hiredis README, "Asynchronous API": the context is freed after a disconnect,
+// https://github.com/redis/hiredis#asynchronous-api); `on_gone` reports that. This object outlives
+// the context because hiredis may still call into it while tearing down, so it is always held by
+// shared_ptr and keeps itself alive until hiredis has returned. Not thread-safe: use it from the
+// thread that runs its io_context.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <functional>

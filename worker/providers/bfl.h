@@ -1,5 +1,5 @@
 #pragma once
-// Black Forest Labs FLUX.2 (flux-2-max/pro/flex/klein-9b/klein-4b); providers.md §3.
+// Black Forest Labs FLUX.2 (flux-2-max/pro/flex/klein-9b/klein-4b); docs/providers.md, bfl.
 // Submit `POST /v1/{model}` with `x-key`, then poll the returned `polling_url` (same header)
 // until Ready, and download `result.sample` at once (it expires after 10 minutes). One image per
 // submit: count=N means N submits.

@@ -1,5 +1,5 @@
 #pragma once
-// Google Gemini API generateContent (nano-banana, nano-banana-pro); providers.md §1.
+// Google Gemini API generateContent (nano-banana, nano-banana-pro); docs/providers.md, gemini.
 // One image per call; safety blocks arrive as HTTP 200 and map to kContentBlocked.
 #include "worker/providers/provider.h"
 

@@ -1,6 +1,6 @@
 #pragma once
-// Kling AI image generation (kling-image-v3); providers.md §9. JWT auth minted from the access
-// and secret keys (cached, see kling_jwt.h); `POST /v1/images/generations` with `n` up to 9,
+// Kling AI image generation (kling-image-v3); docs/providers.md, kling. JWT auth minted from the
+// access and secret keys (cached, see kling_jwt.h); `POST /v1/images/generations` with `n` up to 9,
 // then `GET /v1/images/generations/{task_id}` until succeed; every body carries a `code`
 // envelope (0 = OK) that decides more than the HTTP status does (429 + 1102 = no balance).
 #include "worker/providers/async_task.h"

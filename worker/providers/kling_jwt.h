@@ -1,6 +1,7 @@
 #pragma once
 // Kling's API token: an HS256 JWT {"iss": access key, "exp": now+1800, "nbf": now-5} signed with
-// the secret key (providers.md §9). Minted once and reused until shortly before it expires.
+// the secret key (docs/providers.md, kling). Minted once and reused until shortly before it
+// expires.
 #include <cstdint>
 #include <functional>
 #include <mutex>

@@ -1,8 +1,9 @@
 #pragma once
-// Midjourney through PiAPI's unified task API (midjourney-v7, midjourney-v6-1); providers.md §4a.
-// One `imagine` task makes a grid of four; the first `count` split images are downloaded, so one
-// upstream call serves count <= 4. Version, ratio, negative prompt and seed travel as prompt
-// flags (`--v`, `--ar`, `--no`, `--seed`), so user text must not be able to smuggle in flags.
+// Midjourney through PiAPI's unified task API (midjourney-v7, midjourney-v6-1); docs/providers.md,
+// midjourney. One `imagine` task makes a grid of four; the first `count` split images are
+// downloaded, so one upstream call serves count <= 4. Version, ratio, negative prompt and seed
+// travel as prompt flags (`--v`, `--ar`, `--no`, `--seed`), so user text must not be able to
+// smuggle in flags.
 #include "worker/providers/async_task.h"
 
 namespace imagegen::worker {

@@ -1,6 +1,6 @@
 #pragma once
 // OpenAI Images API /images/generations (gpt-image-1.5, gpt-image-1, gpt-image-1-mini);
-// providers.md §2. Up to 10 images per call (`n`), always base64 (`data[].b64_json`).
+// docs/providers.md, openai. Up to 10 images per call (`n`), always base64 (`data[].b64_json`).
 #include "worker/providers/provider.h"
 
 namespace imagegen::worker {

@@ -1,7 +1,7 @@
 #pragma once
 // Runway API text-to-image (runway-gen4-image; gen4_image_turbo needs reference images and is
-// refused by the api before it gets here); providers.md §5. `POST /v1/text_to_image`, then
-// `GET /v1/tasks/{id}` until SUCCEEDED; `X-Runway-Version` on every call, polls included. A
+// refused by the api before it gets here); docs/providers.md, runway. `POST /v1/text_to_image`,
+// then `GET /v1/tasks/{id}` until SUCCEEDED; `X-Runway-Version` on every call, polls included. A
 // cancelled job's running task is cancelled with `DELETE /v1/tasks/{id}`.
 #include "worker/providers/async_task.h"
 

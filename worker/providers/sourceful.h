@@ -1,6 +1,6 @@
 #pragma once
 // Sourceful Riverflow 2.0 through OpenRouter chat completions (riverflow-2-0-pro/-fast);
-// providers.md §8. Synchronous, one image per call, returned as a data URL in
+// docs/providers.md, sourceful. Synchronous, one image per call, returned as a data URL in
 // `choices[0].message.images[0].image_url.url`. The base URL already ends in /api/v1.
 #include "worker/providers/provider.h"
 

@@ -1,7 +1,8 @@
 #pragma once
-// xAI Images API (grok-imagine-image); providers.md §6. OpenAI-shaped `/v1/images/generations`
-// with `aspect_ratio` and `resolution` ("1k" | "2k") instead of `size` (which xAI rejects), up to
-// 10 images per call; results are base64 (we ask for it) or, from some gateways, URLs.
+// xAI Images API (grok-imagine-image); docs/providers.md, xai. OpenAI-shaped
+// `/v1/images/generations` with `aspect_ratio` and `resolution` ("1k" | "2k") instead of `size`
+// (which xAI rejects), up to 10 images per call; results are base64 (we ask for it) or, from some
+// gateways, URLs.
 #include "worker/providers/provider.h"
 
 namespace imagegen::worker {

@@ -15,7 +15,7 @@ EnvLookup env_of(std::map<std::string, std::string> vars) {
   };
 }
 
-// Every family the catalog names (design.md's `provider` list), sorted.
+// Every family the catalog names (docs/providers.md; the `provider` values in docs/api.md), sorted.
 const std::vector<std::string> kAllFamilies{"bfl",       "byteplus",   "dashscope", "gemini",
                                             "kling",     "midjourney", "openai",    "runway",
                                             "sourceful", "xai"};
