@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "admin/admin_context.h"
+#include "admin/webhook_command.h"
 #include "common/config.h"
 #include "common/logging.h"
 
@@ -20,6 +21,7 @@ constexpr const char* kUsage =
     "  dlq list [--json]                                  dead-lettered jobs (already refunded)\n"
     "  dlq requeue ENTRY_ID                               hold the cost again and retry the job\n"
     "  audit                                              check every user's books; exit 1 if off\n"
+    "  webhook secret USER_ID [--json]                    the user's webhook signing secret\n"
     "Environment: IMAGEGEN_REDIS_URL (default redis://127.0.0.1:6379/0), flag --redis-url.\n";
 
 Result<admin::CommandLine> parse_args(int argc, char** argv, std::string& redis_url) {
@@ -88,6 +90,8 @@ int main(int argc, char** argv) {
       outcome = admin::audit_command(ctx, *cmd);
     else if (group == "dlq")
       outcome = admin::dlq_command(ctx, *cmd);
+    else if (group == "webhook")
+      outcome = admin::webhook_command(ctx, *cmd);
     else
       outcome = {2, std::string("unknown command\n") + kUsage};
     (outcome.exit_code == 0 ? std::cout : std::cerr) << outcome.out;

@@ -8,6 +8,7 @@
 #include "api/responses.h"
 #include "api/routes/generate_route.h"
 #include "api/routes/jobs_route.h"
+#include "api/routes/webhook_secret_route.h"
 #include "common/redis_keys.h"
 
 namespace imagegen::api {
@@ -58,6 +59,8 @@ asio::awaitable<ApiResponse> ApiService::handle(ApiRequest request, RouteMatch r
       co_return co_await get_job(ctx_, request, route.param);
     case Route::kJobCancel:
       co_return co_await cancel_job(ctx_, request, route.param);
+    case Route::kWebhookSecret:
+      co_return co_await webhook_secret(ctx_, request);
     case Route::kHealthz:
       co_return ApiResponse{200, R"({"status":"ok"})", {}};
     case Route::kReadyz:

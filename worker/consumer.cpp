@@ -204,6 +204,20 @@ asio::awaitable<void> Consumer::process(std::string entry_id, JobSpec job) {
                       "deadline passed before a worker took the job");
     co_return;
   }
+  // Cancel (issue 11): a job cancelled while it waited in the queue costs nothing upstream; its
+  // settlement below only acks the entry (SETTLE answers "already").
+  if (cancels_ != nullptr && cancels_->recently_cancelled(job.job_id)) {
+    co_await finalize(entry_id, job, protocol::kCancelled, 0, {}, "cancelled by the client");
+    co_return;
+  }
+  // A cancel heard while the job runs stops its upstream work. The provider calls take their
+  // stop signal from this callback (the lead wires JobRunner's cancellation handle in here).
+  auto cancel_watch = cancels_ != nullptr
+                          ? cancels_->watch(job.job_id,
+                                            [id = job.job_id] {
+                                              spdlog::info("job={} cancel heard while running", id);
+                                            })
+                          : CancelListener::Watch{};
   // queued -> running, fire and forget: FINALIZE does not depend on it.
   asio::co_spawn(ioc_, mark_running(job.job_id),
                  [](std::exception_ptr e) { log_exception(e, "start"); });

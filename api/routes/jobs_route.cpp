@@ -16,18 +16,6 @@ std::int64_t unix_ms() {
       .count();
 }
 
-// The caller's user id, or the response that ends the request (401, 503).
-asio::awaitable<std::variant<std::string, ApiResponse>> caller(ApiContext& ctx,
-                                                               const ApiRequest& request) {
-  auto credential =
-      authenticate_header(request.authorization, ctx.config.jwt_secret, unix_ms() / 1000);
-  if (!credential) co_return unauthorized();
-  auto user = co_await resolve_user(ctx, *credential);
-  if (!user) co_return unavailable("Service temporarily unavailable", 1);
-  if (!user.value()) co_return unauthorized();
-  co_return std::move(*user.value());
-}
-
 // The job's hash if it belongs to `user`; a 404 or 503 otherwise.
 asio::awaitable<std::variant<JobFields, ApiResponse>> owned_job(ApiContext& ctx,
                                                                 const std::string& user,
@@ -40,9 +28,20 @@ asio::awaitable<std::variant<JobFields, ApiResponse>> owned_job(ApiContext& ctx,
 }
 }  // namespace
 
+asio::awaitable<std::variant<std::string, ApiResponse>> request_user(ApiContext& ctx,
+                                                                     const ApiRequest& request) {
+  auto credential =
+      authenticate_header(request.authorization, ctx.config.jwt_secret, unix_ms() / 1000);
+  if (!credential) co_return unauthorized();
+  auto user = co_await resolve_user(ctx, *credential);
+  if (!user) co_return unavailable("Service temporarily unavailable", 1);
+  if (!user.value()) co_return unauthorized();
+  co_return std::move(*user.value());
+}
+
 asio::awaitable<ApiResponse> get_job(ApiContext& ctx, const ApiRequest& request,
                                      std::string_view job_id) {
-  auto who = co_await caller(ctx, request);
+  auto who = co_await request_user(ctx, request);
   if (auto* r = std::get_if<ApiResponse>(&who)) co_return std::move(*r);
   const auto& user = std::get<std::string>(who);
   auto job = co_await owned_job(ctx, user, job_id);
@@ -55,7 +54,7 @@ asio::awaitable<ApiResponse> get_job(ApiContext& ctx, const ApiRequest& request,
 
 asio::awaitable<ApiResponse> cancel_job(ApiContext& ctx, const ApiRequest& request,
                                         std::string_view job_id) {
-  auto who = co_await caller(ctx, request);
+  auto who = co_await request_user(ctx, request);
   if (auto* r = std::get_if<ApiResponse>(&who)) co_return std::move(*r);
   const auto& user = std::get<std::string>(who);
   if (!is_job_id(job_id)) co_return job_not_found();

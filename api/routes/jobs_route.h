@@ -2,12 +2,18 @@
 // GET /api/v1/jobs/{id} and POST /api/v1/jobs/{id}/cancel: owner only; another user's job and
 // an unknown id are the same 404.
 #include <boost/asio/awaitable.hpp>
+#include <string>
 #include <string_view>
+#include <variant>
 
 #include "api/api_context.h"
 #include "api/api_types.h"
 
 namespace imagegen::api {
+
+// The caller's user id, or the response that ends the request (401, 503).
+boost::asio::awaitable<std::variant<std::string, ApiResponse>> request_user(
+    ApiContext& ctx, const ApiRequest& request);
 
 boost::asio::awaitable<ApiResponse> get_job(ApiContext& ctx, const ApiRequest& request,
                                             std::string_view job_id);
