@@ -23,9 +23,13 @@ for i, jid in ipairs(due) do
     redis.call('ZADD', K_HOOKS, now + lease, jid)
     local attempt = redis.call('HINCRBY', jkey, 'hook_attempts', 1)
     local ukey = P_USER .. h[2]
-    redis.call('HSETNX', ukey, 'whsec', ARGV[3 + i])
     local secret = redis.call('HGET', ukey, 'whsec')
-    out[#out + 1] = {jid, attempt, secret, redis.call('HGETALL', jkey)}
+    if not secret and redis.call('EXISTS', ukey) == 1 then
+      secret = ARGV[3 + i]
+      redis.call('HSET', ukey, 'whsec', secret)
+    end
+    -- No user any more: no key to sign with; the sender marks the delivery failed.
+    out[#out + 1] = {jid, attempt, secret or '', redis.call('HGETALL', jkey)}
   end
 end
 return out
