@@ -7,6 +7,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <random>
 
+#include "common/lua_scripts.h"
 #include "common/protocol/job_view.h"
 #include "common/redis_keys.h"
 #include "common/webhook_scripts.h"
