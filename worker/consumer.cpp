@@ -235,8 +235,8 @@ asio::awaitable<void> Consumer::process(std::string entry_id, JobSpec job) {
 asio::awaitable<void> Consumer::mark_running(std::string job_id) {
   std::vector<std::string> args = {std::move(job_id), config_.consumer_name,
                                    std::to_string(now_ms())};
-  auto r =
-      co_await start_.run(*commands_, {}, std::move(args), milliseconds(config_.redis_timeout_ms));
+  auto r = co_await start_.run(*commands_, keys::script_keys(), std::move(args),
+                               milliseconds(config_.redis_timeout_ms));
   if (!r || r->is_error()) metrics_.redis_error("start");
 }
 
