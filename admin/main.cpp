@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "admin/admin_context.h"
+#include "admin/webhook_command.h"
 #include "common/config.h"
 #include "common/logging.h"
 
@@ -32,6 +33,7 @@ constexpr const char* kUsage =
     "a worker\n"
     "  model disable MODEL | model enable MODEL           runtime kill switch (the api answers "
     "503)\n"
+    "  webhook secret USER_ID [--json]                    the user's webhook signing secret\n"
     "Environment: IMAGEGEN_REDIS_URL (default redis://127.0.0.1:6379/0), flag --redis-url;\n"
     "IMAGEGEN_CATALOG (default: share/imagegen/models.json beside bin/), flag --catalog.\n";
 
@@ -111,6 +113,8 @@ int main(int argc, char** argv) {
       outcome = admin::queue_command(ctx, *cmd);
     else if (group == "model")
       outcome = admin::model_command(ctx, *cmd);
+    else if (group == "webhook")
+      outcome = admin::webhook_command(ctx, *cmd);
     else
       outcome = {2, std::string("unknown command\n") + kUsage};
     (outcome.exit_code == 0 ? std::cout : std::cerr) << outcome.out;

@@ -11,6 +11,7 @@
 #include "api/routes/jobs_route.h"
 #include "api/routes/models_route.h"
 #include "api/routes/static_assets.h"
+#include "api/routes/webhook_secret_route.h"
 #include "common/redis_keys.h"
 
 namespace imagegen::api {
@@ -69,6 +70,8 @@ asio::awaitable<ApiResponse> ApiService::handle(ApiRequest request, RouteMatch r
     case Route::kPlayground:
       if (auto r = static_asset(request.target, request.if_none_match)) co_return std::move(*r);
       break;
+    case Route::kWebhookSecret:
+      co_return co_await webhook_secret(ctx_, request);
     case Route::kHealthz:
       co_return ApiResponse{200, R"({"status":"ok"})", {}};
     case Route::kReadyz:

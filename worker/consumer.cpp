@@ -13,6 +13,7 @@
 #include "common/protocol/job_status.h"
 #include "common/protocol/settlement.h"
 #include "common/redis_keys.h"
+#include "worker/cancel_token.h"
 
 namespace imagegen::worker {
 
@@ -204,11 +205,25 @@ asio::awaitable<void> Consumer::process(std::string entry_id, JobSpec job) {
                       "deadline passed before a worker took the job");
     co_return;
   }
+  // Cancel (issue 11): a job cancelled while it waited in the queue costs nothing upstream; its
+  // settlement below only acks the entry (SETTLE answers "already").
+  if (cancels_ != nullptr && cancels_->recently_cancelled(job.job_id)) {
+    co_await finalize(entry_id, job, protocol::kCancelled, 0, {}, "cancelled by the client");
+    co_return;
+  }
+  // A cancel heard while the job runs stops its upstream work (and, where the protocol has one,
+  // sends the upstream cancel call). The token is tripped on this job's io_context.
+  auto cancel = std::make_shared<CancelToken>();
+  auto cancel_watch =
+      cancels_ != nullptr
+          ? cancels_->watch(job.job_id,
+                            [this, cancel] { asio::post(ioc_, [cancel] { cancel->cancel(); }); })
+          : CancelListener::Watch{};
   // queued -> running, fire and forget: FINALIZE does not depend on it.
   asio::co_spawn(ioc_, mark_running(job.job_id),
                  [](std::exception_ptr e) { log_exception(e, "start"); });
 
-  JobOutcome outcome = co_await runner_.run_job(job, *model);
+  JobOutcome outcome = co_await runner_.run_job(job, *model, cancel);
   const int delivered = static_cast<int>(outcome.stored_paths.size());
   // The caller stops a little before the deadline so the finalize fits inside it: a run that
   // ended within kDeadlineMarginMs of the deadline ran out of time.
@@ -221,8 +236,8 @@ asio::awaitable<void> Consumer::process(std::string entry_id, JobSpec job) {
 asio::awaitable<void> Consumer::mark_running(std::string job_id) {
   std::vector<std::string> args = {std::move(job_id), config_.consumer_name,
                                    std::to_string(now_ms())};
-  auto r =
-      co_await start_.run(*commands_, {}, std::move(args), milliseconds(config_.redis_timeout_ms));
+  auto r = co_await start_.run(*commands_, keys::script_keys(), std::move(args),
+                               milliseconds(config_.redis_timeout_ms));
   if (!r || r->is_error()) metrics_.redis_error("start");
 }
 

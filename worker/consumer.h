@@ -14,6 +14,7 @@
 #include "common/job_spec.h"
 #include "common/redis/connection.h"
 #include "common/redis/script.h"
+#include "worker/cancel_listener.h"
 #include "worker/job_runner.h"
 #include "worker/worker_config.h"
 #include "worker/worker_metrics.h"
@@ -30,6 +31,8 @@ class Consumer {
   // Stops taking new jobs; in-flight jobs carry on. `on_drained` runs once none is in flight.
   void stop(std::function<void()> on_drained);
   int in_flight() const { return in_flight_; }
+  // Cancel (issue 11): jobs cancelled while queued are not run; running ones are watched.
+  void set_cancel_listener(CancelListener* cancels) { cancels_ = cancels; }
   // Closes the Redis connections (the blocked stream read ends); call after stop() has drained.
   void shutdown();
 
@@ -66,6 +69,7 @@ class Consumer {
   std::set<std::string> entries_in_flight_;  // stream ids of our running jobs (heartbeat)
   bool stopping_ = false;
   std::function<void()> on_drained_;
+  CancelListener* cancels_ = nullptr;  // issue 11
 };
 
 }  // namespace imagegen::worker

@@ -77,11 +77,19 @@ class HttpTransfer final : public detail::CurlTransfer {
                      static_cast<long>(std::max<std::int64_t>(1, connect_ms)));
     curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(e, CURLOPT_USERAGENT, options.user_agent.c_str());
-    curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(cap_));
+    // A truncating transfer reads up to the cap instead of refusing a long Content-Length.
+    if (!options.truncate_body)
+      curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(cap_));
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &HttpTransfer::on_body);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, this);
     curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &HttpTransfer::on_header);
     curl_easy_setopt(e, CURLOPT_HEADERDATA, this);
+    if (options.refuse_peer) {
+      refuse_peer_ = options.refuse_peer;
+      curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, &HttpTransfer::on_prereq);
+      curl_easy_setopt(e, CURLOPT_PREREQDATA, this);
+    }
+    truncate_ = options.truncate_body;
     set_method_and_body(e);
     for (const auto& [k, v] : request_.headers) {
       header_list_ = curl_slist_append(header_list_, (k + ": " + v).c_str());
@@ -99,7 +107,9 @@ class HttpTransfer final : public detail::CurlTransfer {
   void finish(CURLcode code, bool aborted) override {
     if (aborted) {
       complete(make_error(Errc::kUnavailable, "http client shut down"));
-    } else if (code != CURLE_OK) {
+    } else if (refused_) {
+      complete(make_error(Errc::kInvalidArgument, "address refused: " + refused_ip_));
+    } else if (code != CURLE_OK && !(truncate_ && too_large_)) {
       complete(map_curl_error(code, too_large_, cap_, error_buffer_));
     } else {
       long status = 0;
@@ -139,6 +149,7 @@ class HttpTransfer final : public detail::CurlTransfer {
     std::string& body = self->response_.body;
     if (body.size() + len > self->cap_) {
       self->too_large_ = true;
+      if (self->truncate_) body.append(data, self->cap_ - body.size());
       return 0;  // any count other than len aborts the transfer with CURLE_WRITE_ERROR
     }
     if (body.empty()) self->reserve_from_content_length();
@@ -152,6 +163,16 @@ class HttpTransfer final : public detail::CurlTransfer {
     if (cl == nullptr) return;
     auto [p, ec] = std::from_chars(cl->data(), cl->data() + cl->size(), n);
     if (ec == std::errc() && n <= cap_) response_.body.reserve(n + kJsonPadding);
+  }
+
+  static int on_prereq(void* self_ptr, char* primary_ip, char*, int, int) {
+    auto* self = static_cast<HttpTransfer*>(self_ptr);
+    if (primary_ip != nullptr && self->refuse_peer_(primary_ip)) {
+      self->refused_ = true;
+      self->refused_ip_ = primary_ip;
+      return CURL_PREREQFUNC_ABORT;
+    }
+    return CURL_PREREQFUNC_OK;
   }
 
   static std::size_t on_header(char* data, std::size_t size, std::size_t n, void* self_ptr) {
@@ -179,6 +200,10 @@ class HttpTransfer final : public detail::CurlTransfer {
   std::size_t cap_;
   curl_slist* header_list_ = nullptr;
   bool too_large_ = false;
+  bool truncate_ = false;
+  std::function<bool(std::string_view)> refuse_peer_;
+  bool refused_ = false;
+  std::string refused_ip_;
   char error_buffer_[CURL_ERROR_SIZE]{};
 };
 

@@ -7,8 +7,10 @@
 #include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "common/result.h"
 #include "worker/providers/http_message.h"
@@ -25,6 +27,13 @@ struct HttpClientOptions {
   // Connect phase cap; the whole request is also bounded by fetch()'s timeout.
   std::chrono::milliseconds connect_timeout{10'000};
   std::string user_agent = "imagegen-worker/1";
+  // Webhook delivery: called with the numeric address curl is about to send to (after
+  // resolution and connect, so DNS cannot change it afterwards); true refuses the request
+  // before anything is sent, and fetch() fails with kInvalidArgument "address refused: IP".
+  std::function<bool(std::string_view ip)> refuse_peer;
+  // Keep the first max_response_bytes of an oversized body and answer normally instead of
+  // failing with kProtocol (a webhook receiver's status matters, not its body).
+  bool truncate_body = false;
 };
 
 class HttpClient {

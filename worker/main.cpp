@@ -18,6 +18,7 @@
 #include "worker/consumer.h"
 #include "worker/http_client.h"
 #include "worker/job_runner.h"
+#include "worker/lifecycle_services.h"
 #include "worker/providers/registry.h"
 #include "worker/storage.h"
 #include "worker/worker_config.h"
@@ -89,6 +90,10 @@ int main(int argc, char** argv) {
     worker::Advertiser advertiser(ioc, *advert_redis, families.served, config.consumer_name,
                                   std::chrono::milliseconds(config.advertise_ttl_ms));
     advertiser.start();
+    // Cancel listener, deadline sweeper, webhook sender (issue 11).
+    worker::LifecycleServices lifecycle(ioc, config, *catalog, metrics);
+    consumer.set_cancel_listener(&lifecycle.cancels());
+    lifecycle.start();
     consumer.start();
 
     // SIGTERM: stop reading, let in-flight jobs finish within the drain timeout, then exit 0.
@@ -104,6 +109,7 @@ int main(int argc, char** argv) {
       stopped = true;
       drain_deadline.cancel();
       if (metrics_server) metrics_server->stop();
+      lifecycle.stop();
       consumer.shutdown();
       asio::co_spawn(ioc, advertiser.stop(), [&](std::exception_ptr) { advert_redis.reset(); });
       // curl's connection cache may keep a timer armed; do not wait on idle sockets for long.

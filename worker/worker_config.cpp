@@ -38,6 +38,13 @@ Result<WorkerConfigLoad> load_worker_config(int argc, const char* const* argv,
   o.add({"IMAGEGEN_MAX_DELIVERIES", "3",
          "Deliveries of one job before it goes to the dead-letter stream (refunded)"});
   o.add({"IMAGEGEN_LOG_LEVEL", "info", "trace, debug, info, warn, error"});
+  // Webhooks and deadlines (issue 11).
+  o.add({"IMAGEGEN_WEBHOOK_ALLOW_PRIVATE", "0",
+         "1 = webhooks may reach loopback/private addresses (tests, private networks)"});
+  o.add({"IMAGEGEN_WEBHOOK_RETRY_BASE_MS", "5000",
+         "Pause after a webhook's first failed attempt; x3.2 per attempt, 10 attempts"});
+  o.add({"IMAGEGEN_DEADLINE_GRACE_MS", "5000",
+         "How long past its deadline a job waits for its worker before the sweeper expires it"});
   o.add({"IMAGEGEN_PROVIDER_BASE_URL", "",
          "Base URL for every provider at once (the simulator serves them all)"});
   // Every provider's base URL and key, from the registry's own list (one place per family).
@@ -89,6 +96,8 @@ Result<WorkerConfigLoad> load_worker_config(int argc, const char* const* argv,
       {"IMAGEGEN_ADVERTISE_TTL_MS", 1000, 3600000, &c.advertise_ttl_ms},
       {"IMAGEGEN_RECLAIM_IDLE_MS", 100, 86400000, &c.reclaim_idle_ms},
       {"IMAGEGEN_MAX_DELIVERIES", 1, 1000, &c.max_deliveries},
+      {"IMAGEGEN_WEBHOOK_RETRY_BASE_MS", 1, 3600000, &c.webhook_retry_base_ms},
+      {"IMAGEGEN_DEADLINE_GRACE_MS", 0, 3600000, &c.deadline_grace_ms},
   };
   for (auto& i : ints) {
     auto v = o.get_int(i.env, i.min, i.max);
@@ -100,6 +109,9 @@ Result<WorkerConfigLoad> load_worker_config(int argc, const char* const* argv,
     if (env(var.c_str()) != nullptr || o.get(var) != o.default_of(var))
       c.provider_env[var] = o.get(var);
   }
+  auto allow_private = o.get_int("IMAGEGEN_WEBHOOK_ALLOW_PRIVATE", 0, 1);
+  if (!allow_private) return allow_private.error();
+  c.webhook_allow_private = *allow_private == 1;
   c.concurrency = static_cast<int>(concurrency);
   c.metrics_port = static_cast<std::uint16_t>(metrics);
   c.supabase_url = o.get("SUPABASE_URL");

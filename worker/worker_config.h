@@ -29,6 +29,10 @@ struct WorkerConfig {
   std::int64_t job_ttl_s = 7 * 24 * 3600;
   std::int64_t advertise_ttl_ms = 15000;  // how long a family advertisement outlives its worker
   std::string log_level = "info";
+  // Webhooks and deadlines (issue 11).
+  bool webhook_allow_private = false;
+  std::int64_t webhook_retry_base_ms = 5000;
+  std::int64_t deadline_grace_ms = 5000;
   // Provider base URLs and keys (GEMINI_API_KEY, ...), from env or flags; fed to the registry.
   std::map<std::string, std::string, std::less<>> provider_env;
 };

@@ -78,7 +78,24 @@ WorkerMetrics::WorkerMetrics(std::shared_ptr<prometheus::Registry> registry)
                          .Name("imagegen_worker_inflight_jobs")
                          .Help("Jobs this worker is running now.")
                          .Register(*registry_)
-                         .Add({})) {}
+                         .Add({})),
+      // Webhook delivery (issue 11).
+      webhook_deliveries_(prometheus::BuildCounter()
+                              .Name("imagegen_webhook_deliveries_total")
+                              .Help("Webhook deliveries that ended, by outcome (delivered, "
+                                    "failed, refused).")
+                              .Register(*registry_)),
+      webhook_attempts_(prometheus::BuildCounter()
+                            .Name("imagegen_webhook_attempts_total")
+                            .Help("Webhook HTTP attempts made by this worker.")
+                            .Register(*registry_)
+                            .Add({})),
+      webhook_latency_(prometheus::BuildHistogram()
+                           .Name("imagegen_webhook_delivery_latency_seconds")
+                           .Help("Duration of each webhook HTTP attempt (15 s at most).")
+                           .Register(*registry_)
+                           .Add({}, prometheus::Histogram::BucketBoundaries{
+                                        0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15})) {}
 
 WorkerMetrics::~WorkerMetrics() = default;
 
@@ -124,6 +141,17 @@ void WorkerMetrics::set_queue_depth(std::int64_t depth) {
 void WorkerMetrics::inflight_jobs_add(std::int64_t delta) {
   inflight_jobs_.Increment(static_cast<double>(delta));
 }
+
+// --- Webhook delivery (issue 11) ---
+void WorkerMetrics::webhook_attempt(std::chrono::duration<double> latency) {
+  webhook_attempts_.Increment();
+  webhook_latency_.Observe(latency.count());
+}
+
+void WorkerMetrics::webhook_delivery(std::string_view outcome) {
+  webhook_deliveries_.Add({{"outcome", std::string(outcome)}}).Increment();
+}
+// --- end webhook delivery ---
 
 std::string WorkerMetrics::serialize() const {
   return prometheus::TextSerializer().Serialize(registry_->Collect());

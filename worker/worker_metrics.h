@@ -45,6 +45,13 @@ class WorkerMetrics {
   void set_queue_depth(std::int64_t depth);
   void inflight_jobs_add(std::int64_t delta);
 
+  // --- Webhook delivery (issue 11; kept apart from the rest so the blocks merge cleanly) ---
+  // One HTTP attempt sent (or refused), and how long its exchange took.
+  void webhook_attempt(std::chrono::duration<double> latency);
+  // A delivery that ended. outcome: delivered | failed | refused.
+  void webhook_delivery(std::string_view outcome);
+  // --- end webhook delivery ---
+
   // Prometheus text exposition format 0.0.4.
   std::string serialize() const;
   const std::shared_ptr<prometheus::Registry>& registry() const { return registry_; }
@@ -63,6 +70,10 @@ class WorkerMetrics {
   prometheus::Counter& credits_refunded_;
   prometheus::Gauge& queue_depth_;
   prometheus::Gauge& inflight_jobs_;
+  // Webhook delivery (issue 11).
+  prometheus::Family<prometheus::Counter>& webhook_deliveries_;
+  prometheus::Counter& webhook_attempts_;
+  prometheus::Histogram& webhook_latency_;
 };
 
 }  // namespace imagegen::worker

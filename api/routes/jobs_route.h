@@ -2,7 +2,9 @@
 // GET /api/v1/jobs/{id} and POST /api/v1/jobs/{id}/cancel: owner only; another user's job and
 // an unknown id are the same 404.
 #include <boost/asio/awaitable.hpp>
+#include <string>
 #include <string_view>
+#include <variant>
 
 #include "api/api_context.h"
 #include "api/api_types.h"
