@@ -20,7 +20,7 @@
 #include "common/redis/redis_config.h"
 #include "common/redis/script.h"
 #include "worker/http_client.h"
-#include "worker/http_message.h"
+#include "worker/providers/http_message.h"
 #include "worker/webhooks/retry_schedule.h"
 #include "worker/worker_metrics.h"
 
