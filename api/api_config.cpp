@@ -43,6 +43,7 @@ Result<ApiConfigLoad> load_api_config(int argc, const char* const* argv, const E
   o.add({"IMAGEGEN_INSTANCE_ID", "",
          "Name of this api instance in reply channels (default hostname-pid)"});
   o.add({"IMAGEGEN_LOG_LEVEL", "info", "trace, debug, info, warn, error"});
+  o.add({"IMAGEGEN_LOG_FORMAT", "json", "json (one object per line) or text"});
 
   auto parsed = o.parse(argc, argv, env);
   if (!parsed) return parsed.error();
@@ -59,6 +60,7 @@ Result<ApiConfigLoad> load_api_config(int argc, const char* const* argv, const E
   c.catalog_path = o.get("IMAGEGEN_CATALOG");
   c.instance_id = o.get("IMAGEGEN_INSTANCE_ID");
   c.log_level = o.get("IMAGEGEN_LOG_LEVEL");
+  c.log_format = o.get("IMAGEGEN_LOG_FORMAT");
   struct IntOpt {
     const char* env;
     std::int64_t min, max;

@@ -30,6 +30,7 @@ struct ApiConfig {
   bool require_worker = true;
   std::string instance_id;  // default: hostname-pid
   std::string log_level = "info";
+  std::string log_format = "json";  // json | text
 };
 
 // Result<kHelp> means: print help_text and exit 0.

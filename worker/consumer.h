@@ -30,6 +30,10 @@ class Consumer {
   // Stops taking new jobs; in-flight jobs carry on. `on_drained` runs once none is in flight.
   void stop(std::function<void()> on_drained);
   int in_flight() const { return in_flight_; }
+  // For the Redis health metrics (valid from start() until shutdown()).
+  std::vector<std::pair<std::string, const redis::Connection*>> redis_connections() const {
+    return {{"worker-commands", commands_.get()}, {"worker-reader", reader_.get()}};
+  }
   // Closes the Redis connections (the blocked stream read ends); call after stop() has drained.
   void shutdown();
 
@@ -39,8 +43,7 @@ class Consumer {
   boost::asio::awaitable<void> finalize(const std::string& entry_id, const JobSpec& job,
                                         std::string_view status, int delivered,
                                         const std::vector<std::string>& results,
-                                        const std::string& error);
-  boost::asio::awaitable<void> depth_loop();
+                                        const std::string& error, std::string_view counted_as = {});
   // consumer_reclaim.cpp: keep our own pending entries fresh, take over those of dead workers.
   boost::asio::awaitable<void> heartbeat_loop();
   boost::asio::awaitable<void> reclaim_loop();

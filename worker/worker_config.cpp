@@ -37,6 +37,7 @@ Result<WorkerConfigLoad> load_worker_config(int argc, const char* const* argv,
   o.add({"IMAGEGEN_MAX_DELIVERIES", "3",
          "Deliveries of one job before it goes to the dead-letter stream (refunded)"});
   o.add({"IMAGEGEN_LOG_LEVEL", "info", "trace, debug, info, warn, error"});
+  o.add({"IMAGEGEN_LOG_FORMAT", "json", "json (one object per line) or text"});
   o.add({"IMAGEGEN_PROVIDER_BASE_URL", "",
          "Base URL for every provider at once (the simulator serves them all)"});
   // Every provider's base URL and key, from the registry's own list (one place per family).
@@ -72,6 +73,7 @@ Result<WorkerConfigLoad> load_worker_config(int argc, const char* const* argv,
   c.catalog_path = o.get("IMAGEGEN_CATALOG");
   c.consumer_name = o.get("IMAGEGEN_CONSUMER_NAME");
   c.log_level = o.get("IMAGEGEN_LOG_LEVEL");
+  c.log_format = o.get("IMAGEGEN_LOG_FORMAT");
   std::int64_t concurrency = 0, metrics = 0;
   struct IntOpt {
     const char* env;

@@ -29,6 +29,7 @@ struct WorkerConfig {
   std::int64_t job_ttl_s = 7 * 24 * 3600;
   std::int64_t advertise_ttl_ms = 15000;  // how long a family advertisement outlives its worker
   std::string log_level = "info";
+  std::string log_format = "json";  // json | text
   // Provider base URLs and keys (GEMINI_API_KEY, ...), from env or flags; fed to the registry.
   std::map<std::string, std::string, std::less<>> provider_env;
 };
