@@ -1,5 +1,6 @@
 #include "admin/admin_context.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "common/crypto.h"
@@ -22,6 +23,20 @@ redis::Reply AdminContext::script(std::string_view source, std::vector<std::stri
   if (!r) throw std::runtime_error("redis: " + r.error().message);
   if (r->is_error()) throw std::runtime_error(r->as_string());
   return std::move(r.value());
+}
+
+std::vector<std::string> AdminContext::scan(const std::string& pattern) {
+  std::vector<std::string> out;
+  std::string cursor = "0";
+  do {
+    auto r = command({"SCAN", cursor, "MATCH", pattern, "COUNT", "1000"});
+    cursor = r.elements().at(0).as_string();
+    for (const auto& k : r.elements().at(1).elements()) out.push_back(k.as_string());
+  } while (cursor != "0");
+  // SCAN may return a key twice (when the table is rehashed during the walk).
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
 }
 
 std::int64_t now_ms() {

@@ -48,6 +48,8 @@ struct AdminContext {
   // one-line message (main prints it and exits 1).
   redis::Reply command(std::vector<std::string> args);
   redis::Reply script(std::string_view source, std::vector<std::string> args);
+  // Every key matching `pattern`, sorted, once each (SCAN, so Redis keeps serving others).
+  std::vector<std::string> scan(const std::string& pattern);
 };
 
 struct CommandLine {
@@ -55,6 +57,8 @@ struct CommandLine {
   bool json = false;
   std::optional<std::string> tier;
   std::optional<std::string> credits;
+  std::optional<std::string> since;  // usage --since ISO-8601
+  std::string catalog_path;          // IMAGEGEN_CATALOG; "" = find it beside the binary
 };
 
 // A command's outcome: text for stdout; exit code 0 on success.
@@ -69,6 +73,9 @@ Outcome key_command(AdminContext& ctx, const CommandLine& cmd);
 Outcome job_command(AdminContext& ctx, const CommandLine& cmd);
 Outcome audit_command(AdminContext& ctx, const CommandLine& cmd);
 Outcome dlq_command(AdminContext& ctx, const CommandLine& cmd);
+Outcome usage_command(AdminContext& ctx, const CommandLine& cmd);
+Outcome queue_command(AdminContext& ctx, const CommandLine& cmd);
+Outcome model_command(AdminContext& ctx, const CommandLine& cmd);
 
 std::int64_t now_ms();
 std::string new_user_id();  // UUID v4 text

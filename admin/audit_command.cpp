@@ -15,24 +15,13 @@ std::int64_t num(std::unordered_map<std::string, std::string>& f, const char* k)
   return r ? *r : 0;
 }
 
-// SCAN with MATCH over the whole keyspace; fine for an operator command.
-std::vector<std::string> scan(AdminContext& ctx, const std::string& pattern) {
-  std::vector<std::string> out;
-  std::string cursor = "0";
-  do {
-    auto r = ctx.command({"SCAN", cursor, "MATCH", pattern, "COUNT", "1000"});
-    cursor = r.elements().at(0).as_string();
-    for (const auto& k : r.elements().at(1).elements()) out.push_back(k.as_string());
-  } while (cursor != "0");
-  return out;
-}
 }  // namespace
 
 Outcome audit_command(AdminContext& ctx, const CommandLine&) {
   std::map<std::string, std::int64_t> open_holds;  // user -> sum of holds of unfinished jobs
   std::string problems;
   std::size_t jobs = 0;
-  for (const auto& key : scan(ctx, "imagegen:job:*")) {
+  for (const auto& key : ctx.scan("imagegen:job:*")) {
     auto f = ctx.command({"HGETALL", key}).to_map();
     if (!f || f->empty()) continue;
     ++jobs;
@@ -47,7 +36,7 @@ Outcome audit_command(AdminContext& ctx, const CommandLine&) {
   }
   std::int64_t total_lhs = 0, total_rhs = 0;
   std::size_t users = 0;
-  for (const auto& key : scan(ctx, "imagegen:user:*")) {
+  for (const auto& key : ctx.scan("imagegen:user:*")) {
     auto f = ctx.command({"HGETALL", key}).to_map();
     if (!f || f->empty()) continue;
     ++users;

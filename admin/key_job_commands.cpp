@@ -1,12 +1,55 @@
-// imagegen-admin key create|revoke, job show
+// imagegen-admin key create|revoke|list, job show
+#include <algorithm>
 #include <map>
+#include <tuple>
 
 #include "admin/admin_context.h"
+#include "admin/iso_time.h"
 #include "common/crypto.h"
 #include "common/json_writer.h"
 #include "common/redis_keys.h"
 
 namespace imagegen::admin {
+
+namespace {
+// A user's keys by their SHA-256 (the keys themselves are never stored), oldest first.
+Outcome list_keys(AdminContext& ctx, const CommandLine& cmd) {
+  const std::string& uid = cmd.positional[2];
+  if (ctx.command({"EXISTS", keys::user(uid)}).as_int().value_or(0) != 1)
+    return {1, "no such user " + uid + "\n"};
+  struct Row {
+    std::int64_t created;
+    std::string hash;
+    bool revoked;
+  };
+  std::vector<Row> rows;
+  // The reply must outlive the loop: elements() refers into it.
+  const redis::Reply hashes = ctx.command({"SMEMBERS", "imagegen:userkeys:" + uid});
+  for (const auto& h : hashes.elements()) {
+    auto f = ctx.command({"HMGET", keys::api_key(h.as_string()), "created", "revoked"}).elements();
+    if (f.size() < 2) continue;
+    rows.push_back({f[0].as_int().value_or(0), h.as_string(), f[1].as_string() == "1"});
+  }
+  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+    return std::tie(a.created, a.hash) < std::tie(b.created, b.hash);
+  });
+  JsonWriter w;
+  std::string text;
+  w.begin_array();
+  for (const auto& r : rows) {
+    w.begin_object()
+        .field("keyHash", r.hash)
+        .field("revoked", r.revoked)
+        .field("created", format_iso8601_ms(r.created))
+        .end_object();
+    text += r.hash + (r.revoked ? " revoked" : " active") + " created " +
+            format_iso8601_ms(r.created) + "\n";
+  }
+  w.end_array();
+  if (cmd.json) return {0, w.take() + "\n"};
+  return {0, text.empty() ? "no keys\n" : text};
+}
+}  // namespace
 
 Outcome key_command(AdminContext& ctx, const CommandLine& cmd) {
   const std::string sub = cmd.positional.size() > 1 ? cmd.positional[1] : "";
@@ -33,7 +76,9 @@ Outcome key_command(AdminContext& ctx, const CommandLine& cmd) {
     ctx.command({"HSET", keys::api_key(hash), "revoked", "1"});
     return {0, "revoked\n"};
   }
-  return {2, "usage: key create USER_ID [--json] | key revoke API_KEY\n"};
+  if (sub == "list" && cmd.positional.size() == 3) return list_keys(ctx, cmd);
+  return {2,
+          "usage: key create USER_ID [--json] | key revoke API_KEY | key list USER_ID [--json]\n"};
 }
 
 Outcome job_command(AdminContext& ctx, const CommandLine& cmd) {

@@ -1,4 +1,5 @@
-// imagegen-admin: operator commands over Redis (users, credits, keys, jobs, audit).
+// imagegen-admin: operator commands over Redis (users, credits, keys, jobs, audit, usage, queue,
+// model availability).
 #include <iostream>
 
 #include "admin/admin_context.h"
@@ -20,10 +21,23 @@ constexpr const char* kUsage =
     "  dlq list [--json]                                  dead-lettered jobs (already refunded)\n"
     "  dlq requeue ENTRY_ID                               hold the cost again and retry the job\n"
     "  audit                                              check every user's books; exit 1 if off\n"
-    "Environment: IMAGEGEN_REDIS_URL (default redis://127.0.0.1:6379/0), flag --redis-url.\n";
+    "  user list [--json]                                 every user, oldest first\n"
+    "  key list USER_ID [--json]                          the user's keys (by SHA-256), revoked or "
+    "not\n"
+    "  usage USER_ID [--since ISO-8601] [--json]          images and credits by model, from the "
+    "ledger\n"
+    "  queue [--json]                                     depth, lag, oldest ages, consumers, dead "
+    "letters\n"
+    "  model list [--json]                                each model: family, disabled, served by "
+    "a worker\n"
+    "  model disable MODEL | model enable MODEL           runtime kill switch (the api answers "
+    "503)\n"
+    "Environment: IMAGEGEN_REDIS_URL (default redis://127.0.0.1:6379/0), flag --redis-url;\n"
+    "IMAGEGEN_CATALOG (default: share/imagegen/models.json beside bin/), flag --catalog.\n";
 
 Result<admin::CommandLine> parse_args(int argc, char** argv, std::string& redis_url) {
   admin::CommandLine cmd;
+  if (const char* catalog = std::getenv("IMAGEGEN_CATALOG")) cmd.catalog_path = catalog;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto value = [&](const char* name) -> Result<std::string> {
@@ -33,12 +47,15 @@ Result<admin::CommandLine> parse_args(int argc, char** argv, std::string& redis_
     };
     if (a == "--json") {
       cmd.json = true;
-    } else if (a == "--tier" || a == "--credits" || a == "--redis-url") {
+    } else if (a == "--tier" || a == "--credits" || a == "--redis-url" || a == "--since" ||
+               a == "--catalog") {
       auto v = value(a.c_str());
       if (!v) return v.error();
       if (a == "--tier") cmd.tier = *v;
       if (a == "--credits") cmd.credits = *v;
       if (a == "--redis-url") redis_url = *v;
+      if (a == "--since") cmd.since = *v;
+      if (a == "--catalog") cmd.catalog_path = *v;
     } else if (a.starts_with("--")) {
       return make_error(Errc::kInvalidArgument, "unknown option " + a);
     } else {
@@ -88,6 +105,12 @@ int main(int argc, char** argv) {
       outcome = admin::audit_command(ctx, *cmd);
     else if (group == "dlq")
       outcome = admin::dlq_command(ctx, *cmd);
+    else if (group == "usage")
+      outcome = admin::usage_command(ctx, *cmd);
+    else if (group == "queue")
+      outcome = admin::queue_command(ctx, *cmd);
+    else if (group == "model")
+      outcome = admin::model_command(ctx, *cmd);
     else
       outcome = {2, std::string("unknown command\n") + kUsage};
     (outcome.exit_code == 0 ? std::cout : std::cerr) << outcome.out;

@@ -1,5 +1,9 @@
-// imagegen-admin user create|show|set-tier
+// imagegen-admin user create|show|set-tier|list
+#include <algorithm>
+#include <tuple>
+
 #include "admin/admin_context.h"
+#include "admin/iso_time.h"
 #include "common/catalog.h"
 #include "common/config.h"
 #include "common/crypto.h"
@@ -56,6 +60,52 @@ Outcome show(AdminContext& ctx, const CommandLine& cmd) {
                  "\n"};
 }
 
+Outcome list(AdminContext& ctx, const CommandLine& cmd) {
+  if (cmd.positional.size() != 2) return {2, "usage: user list [--json]\n"};
+  struct Row {
+    std::string id, tier;
+    std::int64_t balance, held, granted, captured, created;
+  };
+  std::vector<Row> rows;
+  for (const auto& key : ctx.scan("imagegen:user:*")) {
+    auto f = ctx.command({"HGETALL", key}).to_map();
+    if (!f || f->empty()) continue;
+    auto n = [&](const char* k) -> std::int64_t {
+      auto v = parse_int((*f)[k], INT64_MIN, INT64_MAX);
+      return v ? *v : 0;
+    };
+    rows.push_back({key.substr(keys::user("").size()), (*f)["tier"], n("balance"), n("held"),
+                    n("granted"), n("captured"), n("created")});
+  }
+  // Oldest first: the order users were created in.
+  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+    return std::tie(a.created, a.id) < std::tie(b.created, b.id);
+  });
+  if (cmd.json) {
+    JsonWriter w;
+    w.begin_array();
+    for (const auto& r : rows) {
+      w.begin_object()
+          .field("userId", r.id)
+          .field("tier", r.tier)
+          .field("balance", r.balance)
+          .field("held", r.held)
+          .field("granted", r.granted)
+          .field("captured", r.captured)
+          .field("created", format_iso8601_ms(r.created))
+          .end_object();
+    }
+    w.end_array();
+    return {0, w.take() + "\n"};
+  }
+  std::string out;
+  for (const auto& r : rows) {
+    out += r.id + " " + r.tier + " balance " + std::to_string(r.balance) + " held " +
+           std::to_string(r.held) + " created " + format_iso8601_ms(r.created) + "\n";
+  }
+  return {0, out.empty() ? "no users\n" : out};
+}
+
 Outcome set_tier(AdminContext& ctx, const CommandLine& cmd) {
   if (cmd.positional.size() < 4 || !parse_tier(cmd.positional[3])) {
     return {2, "usage: user set-tier USER_ID free|pro\n"};
@@ -73,7 +123,8 @@ Outcome user_command(AdminContext& ctx, const CommandLine& cmd) {
   if (sub == "create") return create(ctx, cmd);
   if (sub == "show") return show(ctx, cmd);
   if (sub == "set-tier") return set_tier(ctx, cmd);
-  return {2, "usage: user create|show|set-tier ...\n"};
+  if (sub == "list") return list(ctx, cmd);
+  return {2, "usage: user create|show|set-tier|list ...\n"};
 }
 
 Outcome credits_command(AdminContext& ctx, const CommandLine& cmd) {

@@ -27,7 +27,8 @@ Result<ApiConfigLoad> load_api_config(int argc, const char* const* argv, const E
          "1 = refuse a model (503 MODEL_UNAVAILABLE) when no live worker serves its provider"});
   o.add({"IMAGEGEN_API_THREADS", std::to_string(hw), "I/O threads, one io_context each"});
   o.add({"IMAGEGEN_METRICS_PORT", "9100", "Port of GET /metrics (0 = off)"});
-  o.add({"IMAGEGEN_CATALOG", "config/models.json", "Model catalog file"});
+  o.add({"IMAGEGEN_CATALOG", "",
+         "Model catalog file (default: <prefix>/share/imagegen/models.json beside bin/)"});
   o.add({"IMAGEGEN_MAX_BODY_BYTES", "65536", "Largest request body accepted (413 above)"});
   o.add(
       {"IMAGEGEN_MAX_PROMPT_CHARS", "10000", "Longest prompt accepted, in characters (400 above)"});

@@ -15,7 +15,7 @@ struct ApiConfig {
   std::int64_t wait_timeout_ms = 120000;
   int threads = 2;
   std::uint16_t metrics_port = 9100;  // 0 = off
-  std::string catalog_path = "config/models.json";
+  std::string catalog_path;           // "" = find_catalog_path() looks beside the binary
   std::size_t max_body_bytes = 65536;
   std::size_t max_prompt_chars = 10000;
   std::int64_t rate_limit_per_min = 0;

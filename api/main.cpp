@@ -18,6 +18,7 @@
 #include "api/http_server.h"
 #include "api/queue_stats.h"
 #include "common/catalog.h"
+#include "common/catalog_path.h"
 #include "common/logging.h"
 #include "common/metrics_server.h"
 #include "common/redis/redis_url.h"
@@ -53,7 +54,10 @@ int main(int argc, char** argv) {
     std::cerr << "imagegen-api: " << ok.error().message << "\n";
     return 2;
   }
-  auto catalog = Catalog::load_file(config.catalog_path);
+  // IMAGEGEN_CATALOG, else the install prefix / build tree: the binary starts from any directory.
+  auto catalog_path = find_catalog_path(config.catalog_path);
+  auto catalog =
+      catalog_path ? Catalog::load_file(*catalog_path) : Result<Catalog>(catalog_path.error());
   if (!catalog) {
     std::cerr << "imagegen-api: " << catalog.error().message << "\n";
     return 2;

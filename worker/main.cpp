@@ -10,6 +10,7 @@
 #include <iostream>
 
 #include "common/catalog.h"
+#include "common/catalog_path.h"
 #include "common/logging.h"
 #include "common/metrics_server.h"
 #include "common/redis/redis_url.h"
@@ -46,7 +47,10 @@ int main(int argc, char** argv) {
     std::cerr << "imagegen-worker: " << ok.error().message << "\n";
     return 2;
   }
-  auto catalog = Catalog::load_file(config.catalog_path);
+  // IMAGEGEN_CATALOG, else the install prefix / build tree: the binary starts from any directory.
+  auto catalog_path = find_catalog_path(config.catalog_path);
+  auto catalog =
+      catalog_path ? Catalog::load_file(*catalog_path) : Result<Catalog>(catalog_path.error());
   if (!catalog) {
     std::cerr << "imagegen-worker: " << catalog.error().message << "\n";
     return 2;

@@ -21,7 +21,8 @@ Result<WorkerConfigLoad> load_worker_config(int argc, const char* const* argv,
   o.add({"IMAGEGEN_SUPABASE_BUCKET", "generated-images", "Supabase Storage bucket for images"});
   o.add({"IMAGEGEN_METRICS_HOST", "0.0.0.0", "Address of GET /metrics"});
   o.add({"IMAGEGEN_METRICS_PORT", "9101", "Port of GET /metrics (0 = off)"});
-  o.add({"IMAGEGEN_CATALOG", "config/models.json", "Model catalog file"});
+  o.add({"IMAGEGEN_CATALOG", "",
+         "Model catalog file (default: <prefix>/share/imagegen/models.json beside bin/)"});
   o.add({"IMAGEGEN_CONSUMER_NAME", "",
          "Consumer name in the group 'workers' (default hostname-pid)"});
   o.add({"IMAGEGEN_REDIS_TIMEOUT_MS", "2000", "Deadline of each Redis command"});

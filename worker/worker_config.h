@@ -19,8 +19,8 @@ struct WorkerConfig {
   std::string supabase_bucket = "generated-images";
   std::string metrics_host = "0.0.0.0";
   std::uint16_t metrics_port = 9101;  // 0 = off
-  std::string catalog_path = "config/models.json";
-  std::string consumer_name;  // default hostname-pid
+  std::string catalog_path;           // "" = find_catalog_path() looks beside the binary
+  std::string consumer_name;          // default hostname-pid
   std::int64_t redis_timeout_ms = 2000;
   std::int64_t read_block_ms = 1000;
   std::int64_t drain_timeout_ms = 30000;
