@@ -18,7 +18,9 @@ prometheus::Counter* counter(prometheus::Registry& r, const char* name, const ch
 std::string status_class(int status) { return std::to_string(status / 100) + "xx"; }
 }  // namespace
 
-ApiMetrics::ApiMetrics() : registry_(std::make_shared<prometheus::Registry>()), redis_(*registry_) {
+ApiMetrics::ApiMetrics()
+    : registry_(std::make_shared<prometheus::Registry>()),
+      redis_(*registry_, {"admit", "expire", "queue_stats"}) {
   using namespace prometheus;
   Registry& r = *registry_;
   register_build_info(r);

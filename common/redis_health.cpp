@@ -4,7 +4,8 @@
 
 namespace imagegen {
 
-RedisHealth::RedisHealth(prometheus::Registry& registry)
+RedisHealth::RedisHealth(prometheus::Registry& registry,
+                         std::initializer_list<std::string_view> known_ops)
     : errors_(&prometheus::BuildCounter()
                    .Name("imagegen_redis_errors_total")
                    .Help("Redis calls that failed or timed out, by operation")
@@ -20,6 +21,7 @@ RedisHealth::RedisHealth(prometheus::Registry& registry)
                       .Register(registry)
                       .Add({})) {
   connected_->Set(1);  // nothing sampled yet: nothing known to be down
+  for (auto op : known_ops) errors_->Add({{"op", std::string(op)}});
 }
 
 void RedisHealth::error(std::string_view op) {

@@ -11,6 +11,7 @@
 #include <prometheus/gauge.h>
 #include <prometheus/registry.h>
 
+#include <initializer_list>
 #include <map>
 #include <mutex>
 #include <string>
@@ -22,7 +23,9 @@ namespace imagegen {
 
 class RedisHealth {
  public:
-  explicit RedisHealth(prometheus::Registry& registry);
+  // `known_ops`: the operations whose error series start at 0, so a dashboard sees them (and
+  // increase() counts their first error) before anything failed.
+  RedisHealth(prometheus::Registry& registry, std::initializer_list<std::string_view> known_ops);
 
   void error(std::string_view op);
   // The latest stats of the connection called `name` (unique in the process). Reconnects are

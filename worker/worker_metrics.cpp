@@ -47,7 +47,8 @@ auto& family(Builder b, prometheus::Registry& r, const char* name, const char* h
 
 WorkerMetrics::WorkerMetrics(std::shared_ptr<prometheus::Registry> registry)
     : registry_(or_new(std::move(registry))),
-      redis_(*registry_),
+      redis_(*registry_, {"read", "start", "finalize", "heartbeat", "xpending", "xclaim", "xack",
+                          "xgroup", "dlq"}),
       provider_calls_(family(prometheus::BuildCounter(), *registry_,
                              "imagegen_provider_calls_total",
                              "Upstream provider HTTP exchanges by provider, model, kind "
@@ -89,7 +90,11 @@ WorkerMetrics::WorkerMetrics(std::shared_ptr<prometheus::Registry> registry)
                            .Name("imagegen_webhook_delivery_latency_seconds")
                            .Help("From a job's settlement to the end of its webhook delivery.")
                            .Register(*registry_)
-                           .Add({}, job_buckets())) {}
+                           .Add({}, job_buckets())) {
+  // Known outcomes start at 0 so the series exist before the first webhook.
+  for (const char* outcome : {"delivered", "failed"})
+    webhook_deliveries_.Add({{"outcome", outcome}});
+}
 
 WorkerMetrics::~WorkerMetrics() = default;
 

@@ -66,7 +66,7 @@ class WorkerMetrics {
   // A job started (+1) or ended (-1) on this worker: slots in use and in-flight jobs move.
   void inflight_jobs_add(std::int64_t delta);
   // Webhooks: one POST attempt; a delivery that ended (outcome: delivered | failed | gave_up)
-  // with its latency from settlement to the end.
+  // with its latency from settlement to the end. delivered and failed are exported from 0.
   void webhook_attempt();
   void webhook_delivery(std::string_view outcome, double seconds);
 

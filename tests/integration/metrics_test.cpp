@@ -109,10 +109,18 @@ TEST(Metrics, ApiAndWorkerExpositionsPassPromtool) {
   const std::vector<std::string> idem = {"Idempotency-Key: metrics-replay-1"};
   ASSERT_EQ(stack.post_generate(user.api_key, R"({"prompt":"once"})", idem).status, 200);
   ASSERT_EQ(stack.post_generate(user.api_key, R"({"prompt":"once"})", idem).status, 200);
-  // A synchronous wait that runs out: the api expires the job and refunds it, once; the worker's
-  // later settlement loses and counts nothing.
+  // A synchronous wait that runs out: the job's deadline is the wait's, so the api or the worker
+  // expires it and refunds it, and only the one whose settlement won counts it.
   auto expired = stack.post_generate(user.api_key, R"({"prompt":"[sim:delay=4000] slow"})");
   ASSERT_EQ(expired.status, 504) << expired.body;
+  // A job the client cancels: the api settles it (and counts it).
+  auto async = stack.post_generate(user.api_key, R"({"prompt":"[sim:delay=4000] cancel me"})",
+                                   {"Prefer: respond-async"});
+  ASSERT_EQ(async.status, 202) << async.body;
+  auto cancelled = http_request(
+      "POST", stack.api_url("/api/v1/jobs/" + json_string(async.body, "/jobId") + "/cancel"), "",
+      {"Authorization: Bearer " + user.api_key});
+  ASSERT_EQ(cancelled.status, 200) << cancelled.body;
   // A provider failure and a moderated prompt.
   EXPECT_NE(stack.post_generate(user.api_key, R"({"prompt":"[sim:fail=400] bad"})").status, 200);
   EXPECT_NE(stack.post_generate(user.api_key, R"({"prompt":"[sim:moderated] no"})").status, 200);
@@ -127,9 +135,9 @@ TEST(Metrics, ApiAndWorkerExpositionsPassPromtool) {
       [&] {
         api = scrape(stack.api_metrics_port());
         worker = scrape(stack.worker_metrics_port());
-        return sample_sum(worker, "imagegen_images_total", {R"(outcome="delivered")"}) >= 3 &&
+        return sample_sum(worker, "imagegen_images_total", {R"(outcome="delivered")"}) >= 2 &&
                sample_sum(api, "imagegen_credits_granted_total") >= granted &&
-               sample_sum(worker, "imagegen_job_duration_seconds_count", {R"(phase="run")"}) >= 5;
+               sample_sum(worker, "imagegen_job_duration_seconds_count", {R"(phase="run")"}) >= 6;
       },
       20s))
       << api << "\n"
@@ -151,14 +159,24 @@ TEST(Metrics, ApiAndWorkerExpositionsPassPromtool) {
                        {R"(reason="insufficient")", R"(model="nano-banana")"}),
             1)
       << api;
-  // Held: the first job, the idempotent one (once), the slow one, the failing and moderated ones.
-  EXPECT_EQ(sample_sum(api, "imagegen_credits_reserved_total"), 5 * cost) << api;
-  EXPECT_EQ(sample_sum(api, "imagegen_jobs_total", {R"(outcome="expired")"}), 1) << api;
-  EXPECT_EQ(sample_sum(api, "imagegen_credits_refunded_total"), cost) << api;
-  EXPECT_EQ(sample_sum(worker, "imagegen_jobs_total", {R"(outcome="expired")"}), 0) << worker;
-  EXPECT_EQ(sample_sum(worker, "imagegen_jobs_total"), 4) << worker;
-  EXPECT_EQ(sample_sum(worker, "imagegen_credits_captured_total"), 2 * cost) << worker;
-  EXPECT_EQ(sample_sum(worker, "imagegen_credits_refunded_total"), 2 * cost) << worker;
+  // Held: the first job, the idempotent one (once), the slow one, the cancelled one, the failing
+  // and moderated ones.
+  EXPECT_EQ(sample_sum(api, "imagegen_credits_reserved_total"), 6 * cost) << api;
+  EXPECT_EQ(sample_sum(api, "imagegen_jobs_total", {R"(outcome="cancelled")"}), 1) << api;
+  // Each job counted once, by the process that settled it; so are the credits it moved.
+  const auto both = [&](const std::string& name, const std::vector<std::string>& labels = {}) {
+    return sample_sum(api, name, labels) + sample_sum(worker, name, labels);
+  };
+  EXPECT_EQ(both("imagegen_jobs_total", {R"(outcome="expired")"}), 1) << api << worker;
+  EXPECT_EQ(both("imagegen_jobs_total", {R"(outcome="succeeded")"}), 2) << api << worker;
+  EXPECT_EQ(both("imagegen_jobs_total", {R"(outcome="failed")"}), 1) << api << worker;
+  EXPECT_EQ(both("imagegen_jobs_total", {R"(outcome="blocked")"}), 1) << api << worker;
+  EXPECT_EQ(both("imagegen_jobs_total"), 6) << api << worker;
+  EXPECT_EQ(both("imagegen_credits_captured_total"), 2 * cost) << api << worker;
+  EXPECT_EQ(both("imagegen_credits_refunded_total"), 4 * cost) << api << worker;
+  EXPECT_EQ(std::stoll(stack.redis().command({"HGET", "imagegen:stats", "refunded"}).as_string()),
+            4 * cost)
+      << "the metrics agree with the books";
   EXPECT_EQ(sample_sum(api, "imagegen_credits_granted_total"), granted) << api;
   EXPECT_EQ(sample_sum(api, "imagegen_redis_connected"), 1) << api;
   EXPECT_EQ(sample_sum(worker, "imagegen_redis_connected"), 1) << worker;
@@ -169,7 +187,7 @@ TEST(Metrics, ApiAndWorkerExpositionsPassPromtool) {
   EXPECT_GE(sample_sum(worker, "imagegen_provider_calls_total",
                        {R"(provider="gemini")", R"(model="nano-banana")", R"(kind="submit")",
                         R"(outcome="ok")"}),
-            3)
+            2)
       << worker;
   EXPECT_GE(sample_sum(worker, "imagegen_provider_latency_seconds_count",
                        {R"(provider="gemini")", R"(kind="submit")"}),
@@ -177,7 +195,7 @@ TEST(Metrics, ApiAndWorkerExpositionsPassPromtool) {
       << worker;
   EXPECT_EQ(sample_sum(worker, "imagegen_job_duration_seconds_count",
                        {R"(model="nano-banana")", R"(phase="queue")"}),
-            5)
+            6)
       << worker;
   // Old names replaced by the plan's are gone.
   for (const char* old : {"imagegen_worker_redis_errors_total", "imagegen_api_credits",
