@@ -51,6 +51,7 @@ Result<ApiConfigLoad> load_api_config(int argc, const char* const* argv, const E
   o.add({"IMAGEGEN_INSTANCE_ID", "",
          "Name of this api instance in reply channels (default hostname-pid)"});
   o.add({"IMAGEGEN_LOG_LEVEL", "info", "trace, debug, info, warn, error"});
+  o.add({"IMAGEGEN_LOG_FORMAT", "json", "json (one object per line) or text"});
 
   auto parsed = o.parse(argc, argv, env);
   if (!parsed) return parsed.error();
@@ -74,6 +75,7 @@ Result<ApiConfigLoad> load_api_config(int argc, const char* const* argv, const E
   if (c.storage != "supabase" && !c.storage.starts_with("local:")) {
     return make_error(Errc::kInvalidArgument, "IMAGEGEN_STORAGE must be local:DIR or supabase");
   }
+  c.log_format = o.get("IMAGEGEN_LOG_FORMAT");
   struct IntOpt {
     const char* env;
     std::int64_t min, max;

@@ -35,6 +35,7 @@ struct ApiConfig {
   std::int64_t signed_url_ttl_s = 300;
   std::string instance_id;  // default: hostname-pid
   std::string log_level = "info";
+  std::string log_format = "json";  // json | text
 };
 
 // Result<kHelp> means: print help_text and exit 0.

@@ -18,7 +18,9 @@ prometheus::Counter* counter(prometheus::Registry& r, const char* name, const ch
 std::string status_class(int status) { return std::to_string(status / 100) + "xx"; }
 }  // namespace
 
-ApiMetrics::ApiMetrics() : registry_(std::make_shared<prometheus::Registry>()) {
+ApiMetrics::ApiMetrics()
+    : registry_(std::make_shared<prometheus::Registry>()),
+      redis_(*registry_, {"admit", "expire", "queue_stats"}) {
   using namespace prometheus;
   Registry& r = *registry_;
   register_build_info(r);
@@ -38,19 +40,12 @@ ApiMetrics::ApiMetrics() : registry_(std::make_shared<prometheus::Registry>()) {
                .Name("imagegen_jobs_total")
                .Help("Jobs settled by this process, by model and outcome")
                .Register(r);
-  redis_errors_ = &BuildCounter()
-                       .Name("imagegen_redis_errors_total")
-                       .Help("Redis calls that failed or timed out, by operation")
-                       .Register(r);
   credits_reserved_ = counter(r, "imagegen_credits_reserved_total", "Credits held at admission");
   credits_captured_ =
       counter(r, "imagegen_credits_captured_total",
               "Credits charged for delivered images by settlements of this process");
   credits_refunded_ = counter(r, "imagegen_credits_refunded_total",
                               "Credits returned to users by settlements of this process");
-  redis_reconnects_ = counter(r, "imagegen_redis_reconnects_total",
-                              "Times a Redis connection of this process was re-established");
-  redis_connected_ = gauge(r, "imagegen_redis_connected", "1 while the command connection is up");
   waiting_ = gauge(r, "imagegen_api_waiting_requests", "Requests waiting for their job to finish");
   connections_ = gauge(r, "imagegen_api_open_connections", "Open client connections");
   queue_.stream_length = gauge(r, "imagegen_queue_stream_length", "Entries in the job stream");
@@ -61,9 +56,9 @@ ApiMetrics::ApiMetrics() : registry_(std::make_shared<prometheus::Registry>()) {
   queue_.dead_letters =
       gauge(r, "imagegen_dead_letter_length", "Entries in the dead-letter stream");
   queue_.in_flight = gauge(r, "imagegen_queue_depth", "Jobs admitted and not yet settled");
-  credits_granted_ = counter(r, "imagegen_credits_granted_total",
-                             "Credits granted to users, read from Redis (grants happen in "
-                             "imagegen-admin, which has no metrics endpoint)");
+  queue_.credits_granted = counter(r, "imagegen_credits_granted_total",
+                                   "Credits ever granted to users (read from Redis: grants "
+                                   "happen in imagegen-admin)");
 }
 
 void ApiMetrics::request(std::string_view route, int status, double seconds,
@@ -99,20 +94,10 @@ void ApiMetrics::queue_stats(const QueueStats& s) {
   queue_.oldest_age->Set(s.oldest_age_s);
   queue_.dead_letters->Set(s.dead_letters);
   queue_.in_flight->Set(s.in_flight);
-  // A counter that follows Redis's running total: every api instance reports the same value, so
-  // dashboards take max(), not sum().
-  const double seen = credits_granted_->Value();
-  if (s.credits_granted > seen) credits_granted_->Increment(s.credits_granted - seen);
-}
-
-void ApiMetrics::redis_error(std::string_view op) {
-  redis_errors_->Add({{"op", std::string(op)}}).Increment();
-}
-
-void ApiMetrics::redis_state(double reconnects_total, bool connected) {
-  const double now = redis_reconnects_->Value();
-  if (reconnects_total > now) redis_reconnects_->Increment(reconnects_total - now);
-  redis_connected_->Set(connected ? 1 : 0);
+  // A counter that follows Redis's running total; it never goes down (a total in Redis that did
+  // would be a reset, which Prometheus's rate() handles on its own after a restart).
+  const double granted = queue_.credits_granted->Value();
+  if (s.credits_granted > granted) queue_.credits_granted->Increment(s.credits_granted - granted);
 }
 
 std::string ApiMetrics::serialize() const {

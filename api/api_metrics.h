@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/redis_health.h"
+
 namespace imagegen::api {
 
 // What the queue poller reads from Redis (so every api instance reports the same numbers).
@@ -20,8 +22,8 @@ struct QueueStats {
   double pending = 0;       // delivered, not yet acknowledged
   double oldest_age_s = 0;  // age of the oldest entry not yet delivered
   double dead_letters = 0;
-  double in_flight = 0;  // admitted and not settled
-  double credits_granted = 0;
+  double in_flight = 0;        // admitted and not settled
+  double credits_granted = 0;  // ever, from Redis stats: exported as a counter
 };
 
 class ApiMetrics {
@@ -34,27 +36,24 @@ class ApiMetrics {
   void job_settled(std::string_view model, std::string_view outcome, std::int64_t captured,
                    std::int64_t refunded);
   void credits_reserved(std::int64_t n) { credits_reserved_->Increment(static_cast<double>(n)); }
-  void queue_depth(double depth) { queue_.in_flight->Set(depth); }
   void queue_stats(const QueueStats& s);
   void waiting_delta(double d) { waiting_->Increment(d); }
   void connections_delta(double d) { connections_->Increment(d); }
-  void redis_error(std::string_view op);
-  void redis_state(double reconnects_total, bool connected);
+  void redis_error(std::string_view op) { redis_.error(op); }
+  RedisHealth& redis() { return redis_; }
 
   std::string serialize() const;
 
  private:
   std::shared_ptr<prometheus::Registry> registry_;
+  RedisHealth redis_;
   prometheus::Family<prometheus::Counter>* requests_;
   prometheus::Family<prometheus::Histogram>* latency_;
   prometheus::Family<prometheus::Counter>* refused_;
   prometheus::Family<prometheus::Counter>* jobs_;
-  prometheus::Family<prometheus::Counter>* redis_errors_;
   prometheus::Counter* credits_reserved_;
   prometheus::Counter* credits_captured_;
   prometheus::Counter* credits_refunded_;
-  prometheus::Counter* redis_reconnects_;
-  prometheus::Gauge* redis_connected_;
   prometheus::Gauge* waiting_;
   prometheus::Gauge* connections_;
   struct {
@@ -64,8 +63,8 @@ class ApiMetrics {
     prometheus::Gauge* oldest_age;
     prometheus::Gauge* dead_letters;
     prometheus::Gauge* in_flight;
+    prometheus::Counter* credits_granted;
   } queue_;
-  prometheus::Counter* credits_granted_;
 };
 
 }  // namespace imagegen::api

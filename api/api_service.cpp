@@ -47,9 +47,13 @@ void ApiService::start() {
     });
   });
   ctx_.subscriber->subscribe(keys::done_channel(ctx_.reply_channel));
+  redis_watch_ = std::make_unique<RedisWatch>(ctx_.ioc, ctx_.metrics.redis());
+  redis_watch_->watch(ctx_.reply_channel + "-commands", ctx_.redis.get());
+  redis_watch_->start();
 }
 
 void ApiService::shutdown() {
+  if (redis_watch_) redis_watch_->stop();
   ctx_.subscriber.reset();
   ctx_.redis.reset();
 }
@@ -99,7 +103,6 @@ asio::awaitable<ApiResponse> ApiService::readyz() {
   if (!pong || pong->is_error() || !ctx_.subscriber->is_subscribed()) {
     co_return unavailable("Redis is not reachable", 1);
   }
-  if (!pong->is_nil()) ctx_.metrics.queue_depth(static_cast<double>(pong->as_int().value_or(0)));
   co_return ApiResponse{200, R"({"status":"ready"})", {}};
 }
 

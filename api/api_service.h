@@ -13,6 +13,7 @@
 #include "api/api_types.h"
 #include "api/router.h"
 #include "common/catalog.h"
+#include "common/redis_watch.h"
 
 namespace imagegen::api {
 
@@ -35,6 +36,7 @@ class ApiService {
   boost::asio::awaitable<void> recheck_pending();
 
   ApiContext ctx_;
+  std::unique_ptr<RedisWatch> redis_watch_;  // Redis health metrics of this thread's connection
 };
 
 }  // namespace imagegen::api

@@ -48,7 +48,12 @@ int main(int argc, char** argv) {
     return 0;
   }
   const api::ApiConfig config = loaded->config;
-  if (auto ok = init_logging("api", config.log_level); !ok) {
+  auto log_format = parse_log_format(config.log_format);
+  if (!log_format) {
+    std::cerr << "imagegen-api: " << log_format.error().message << "\n";
+    return 2;
+  }
+  if (auto ok = init_logging("api", config.log_level, *log_format); !ok) {
     std::cerr << "imagegen-api: " << ok.error().message << "\n";
     return 2;
   }

@@ -80,7 +80,7 @@ asio::awaitable<void> poll_queue_stats(redis::Connection& redis, ApiMetrics& met
       replies.push_back(std::move(r.value()));
     }
     const auto stats = redis.stats();
-    metrics.redis_state(static_cast<double>(stats.connects > 0 ? stats.connects - 1 : 0), ok);
+    metrics.redis().sample("api-queue-stats", stats, ok && redis.is_connected());
     if (ok) {
       const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
                            std::chrono::system_clock::now().time_since_epoch())

@@ -76,8 +76,6 @@ void Consumer::start() {
   rc.name = "worker-reader";
   reader_ = redis::Connection::create(ioc_, rc);
   asio::co_spawn(ioc_, read_loop(), [](std::exception_ptr e) { log_exception(e, "read loop"); });
-  asio::co_spawn(ioc_, depth_loop(),
-                 [](std::exception_ptr e) { log_exception(e, "queue depth loop"); });
   asio::co_spawn(ioc_, heartbeat_loop(),
                  [](std::exception_ptr e) { log_exception(e, "heartbeat loop"); });
   asio::co_spawn(ioc_, reclaim_loop(),
@@ -170,7 +168,7 @@ bool Consumer::take(const std::string& entry_id, const redis::Reply& kv_reply) {
     fields[kv[i].as_string()] = kv[i + 1].as_string();
   auto job = decode_job_fields(fields);
   if (!job) {
-    spdlog::error("dropping malformed stream entry {}: {}", entry_id, job.error().message);
+    spdlog::error("stream_entry_malformed entry={} error=\"{}\"", entry_id, job.error().message);
     return false;
   }
   if (!entries_in_flight_.insert(entry_id).second) return true;  // already running here
@@ -193,9 +191,14 @@ asio::awaitable<void> Consumer::process(std::string entry_id, JobSpec job) {
     }
   } release{*this, entry_id};
 
+  const auto taken_ms = now_ms();
+  if (job.created_ms > 0) {
+    metrics_.job_duration(job.model, "queue", static_cast<double>(taken_ms - job.created_ms) / 1e3);
+  }
   const ModelInfo* model = catalog_.find(job.model);
   if (model == nullptr) {
-    spdlog::error("job={} unknown model {}", job.job_id, job.model);
+    spdlog::error("job_unknown_model job={} user={} model={} request_id={}", job.job_id,
+                  job.user_id, job.model, job.request_id);
     co_await finalize(entry_id, job, protocol::kFailed, 0, {}, "unknown model");
     co_return;
   }
@@ -231,6 +234,7 @@ asio::awaitable<void> Consumer::process(std::string entry_id, JobSpec job) {
   auto status = protocol::final_status(job.count, delivered, outcome.blocked,
                                        now_ms() + kDeadlineMarginMs >= job.deadline_ms);
   co_await finalize(entry_id, job, status, delivered, outcome.stored_paths, outcome.last_error);
+  metrics_.job_duration(job.model, "run", static_cast<double>(now_ms() - taken_ms) / 1e3);
 }
 
 asio::awaitable<void> Consumer::mark_running(std::string job_id) {
@@ -245,7 +249,7 @@ asio::awaitable<void> Consumer::mark_running(std::string job_id) {
 asio::awaitable<void> Consumer::finalize(const std::string& entry_id, const JobSpec& job,
                                          std::string_view status, int delivered,
                                          const std::vector<std::string>& results,
-                                         const std::string& error) {
+                                         const std::string& error, std::string_view counted_as) {
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::minutes(2);
   protocol::SettleArgs args;
   args.job_id = job.job_id;
@@ -266,34 +270,32 @@ asio::awaitable<void> Consumer::finalize(const std::string& entry_id, const JobS
     if (reply) {
       if (reply->outcome == protocol::SettleReply::Outcome::kSettled) {
         const std::int64_t charged = reply->completion.charged;
-        metrics_.job_finished(status);
+        metrics_.job_finished(job.model, counted_as.empty() ? status : counted_as);
         metrics_.credits_captured(charged);
         metrics_.credits_refunded(job.cost_per_image * job.count - charged);
-      } else {
-        // The api expired or the client cancelled it first: nothing charged here.
-        metrics_.job_finished("already_final");
       }
-      spdlog::info("job={} user={} model={} request_id={} status={} delivered={}/{}", job.job_id,
-                   job.user_id, job.model, job.request_id, status, delivered, job.count);
+      // Otherwise the api expired it or the client cancelled it first: that settlement was
+      // counted by the process that made it, and nothing moved here.
+      const bool won = reply->outcome == protocol::SettleReply::Outcome::kSettled;
+      spdlog::info(
+          "job_settled job={} user={} model={} request_id={} status={} delivered={} count={} "
+          "settled_here={}",
+          job.job_id, job.user_id, job.model, job.request_id,
+          won ? status : std::string_view(reply->completion.status), delivered, job.count, won);
       co_return;
     }
     metrics_.redis_error("finalize");
-    spdlog::warn("job={} finalize failed (attempt {}): {}", job.job_id, attempt + 1,
+    spdlog::warn("job_settle_failed job={} user={} model={} request_id={} attempt={} error=\"{}\"",
+                 job.job_id, job.user_id, job.model, job.request_id, attempt + 1,
                  reply.error().message);
     if (std::chrono::steady_clock::now() > give_up) {
-      spdlog::error("job={} left unfinalized; the pending entry stays for reclaim", job.job_id);
+      spdlog::error(
+          "job_left_for_reclaim job={} user={} model={} request_id={} reason=\"settlement kept "
+          "failing\"",
+          job.job_id, job.user_id, job.model, job.request_id);
       co_return;
     }
     co_await pause(ioc_, backoff(attempt));
-  }
-}
-
-asio::awaitable<void> Consumer::depth_loop() {
-  while (!stopping_) {
-    std::vector<std::string> args = {"GET", std::string(keys::kInflight)};
-    auto r = co_await commands_->command(std::move(args), milliseconds(config_.redis_timeout_ms));
-    if (r && !r->is_error()) metrics_.set_queue_depth(r->as_int().value_or(0));
-    co_await pause(ioc_, milliseconds(1000));
   }
 }
 

@@ -33,6 +33,10 @@ class Consumer {
   int in_flight() const { return in_flight_; }
   // Cancel (issue 11): jobs cancelled while queued are not run; running ones are watched.
   void set_cancel_listener(CancelListener* cancels) { cancels_ = cancels; }
+  // For the Redis health metrics (valid from start() until shutdown()).
+  std::vector<std::pair<std::string, const redis::Connection*>> redis_connections() const {
+    return {{"worker-commands", commands_.get()}, {"worker-reader", reader_.get()}};
+  }
   // Closes the Redis connections (the blocked stream read ends); call after stop() has drained.
   void shutdown();
 
@@ -42,8 +46,7 @@ class Consumer {
   boost::asio::awaitable<void> finalize(const std::string& entry_id, const JobSpec& job,
                                         std::string_view status, int delivered,
                                         const std::vector<std::string>& results,
-                                        const std::string& error);
-  boost::asio::awaitable<void> depth_loop();
+                                        const std::string& error, std::string_view counted_as = {});
   // consumer_reclaim.cpp: keep our own pending entries fresh, take over those of dead workers.
   boost::asio::awaitable<void> heartbeat_loop();
   boost::asio::awaitable<void> reclaim_loop();

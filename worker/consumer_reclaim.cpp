@@ -97,7 +97,7 @@ asio::awaitable<void> Consumer::reclaim_once() {
     const std::int64_t delivered_times = deliveries[entry_id] + 1;  // XCLAIM counted one more
     metrics_.reclaimed();
     if (delivered_times <= config_.max_deliveries) {
-      spdlog::warn("reclaimed entry {} (delivery {})", entry_id, delivered_times);
+      spdlog::warn("job_reclaimed entry={} delivery={}", entry_id, delivered_times);
       if (take(entry_id, entry.elements()[1])) continue;
     }
     std::map<std::string, std::string, std::less<>> fields;
@@ -118,9 +118,8 @@ asio::awaitable<void> Consumer::reclaim_once() {
 
 asio::awaitable<void> Consumer::dead_letter(std::string entry_id, JobSpec job,
                                             std::int64_t deliveries) {
-  spdlog::error("job={} user={} dead-lettered after {} deliveries", job.job_id, job.user_id,
-                deliveries);
-  metrics_.dead_lettered();
+  spdlog::error("job_dead_lettered job={} user={} model={} request_id={} deliveries={}", job.job_id,
+                job.user_id, job.model, job.request_id, deliveries);
   std::vector<std::string> args = {"XADD",       std::string(keys::kDeadLetterStream),
                                    "MAXLEN",     "~",
                                    "100000",     "*",
@@ -138,7 +137,8 @@ asio::awaitable<void> Consumer::dead_letter(std::string entry_id, JobSpec job,
     co_return;  // stays pending: the next reclaim pass tries again
   }
   co_await finalize(entry_id, job, "failed", 0, {},
-                    "dead-lettered after " + std::to_string(deliveries) + " deliveries");
+                    "dead-lettered after " + std::to_string(deliveries) + " deliveries",
+                    "dead_lettered");
 }
 
 }  // namespace imagegen::worker

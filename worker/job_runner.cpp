@@ -87,8 +87,9 @@ asio::awaitable<std::vector<CallOutcome>> JobRunner::call_all(
     if (!errors[i]) continue;
     // A bug, not an upstream failure: count the call's images as failed and say so loudly.
     const std::string what = exception_text(errors[i]);
-    spdlog::error("provider_call_exception job={} provider={} error=\"{}\"", job.job_id,
-                  entry.family->name(), what);
+    spdlog::error(
+        "provider_call_exception job={} user={} model={} request_id={} provider={} error=\"{}\"",
+        job.job_id, job.user_id, job.model, job.request_id, entry.family->name(), what);
     outcomes[i] = CallOutcome{};
     outcomes[i].failed = sizes[i];
     outcomes[i].last_error = "internal: " + what;
@@ -102,8 +103,11 @@ asio::awaitable<JobRunner::StoreResult> JobRunner::store_one(const JobSpec& job,
       co_await storage_.store(job.user_id, job.job_id, index, image.image, image.info);
   metrics_.storage_write(stored ? "ok" : "error");
   if (!stored) {
-    spdlog::warn("storage_write_failed job={} user={} index={} storage={} error=\"{}\"", job.job_id,
-                 job.user_id, index, storage_.name(), stored.error().message);
+    spdlog::warn(
+        "storage_write_failed job={} user={} model={} request_id={} index={} storage={} "
+        "error=\"{}\"",
+        job.job_id, job.user_id, job.model, job.request_id, index, storage_.name(),
+        stored.error().message);
     co_return StoreResult{false, stored.error().message};
   }
   co_return StoreResult{true, std::move(*stored)};
@@ -157,9 +161,9 @@ asio::awaitable<JobOutcome> JobRunner::run_job(const JobSpec& job, const ModelIn
   if (entry == nullptr) {
     out.failed = job.count;
     out.last_error = "no provider family '" + model.provider + "' in this worker";
-    spdlog::error("job_unroutable job={} model={} provider={}", job.job_id, model.key,
-                  model.provider);
-    metrics_.images("failed", out.failed);
+    spdlog::error("job_unroutable job={} user={} model={} request_id={} provider={}", job.job_id,
+                  job.user_id, model.key, job.request_id, model.provider);
+    metrics_.images(model.key, "failed", out.failed);
     co_return out;
   }
 
@@ -180,15 +184,15 @@ asio::awaitable<JobOutcome> JobRunner::run_job(const JobSpec& job, const ModelIn
     co_await store_all(job, entry->family->name(), images, out);
   }
 
-  metrics_.images("delivered", out.delivered());
-  metrics_.images("failed", out.failed);
-  metrics_.images("blocked", out.blocked);
+  metrics_.images(model.key, "delivered", out.delivered());
+  metrics_.images(model.key, "failed", out.failed);
+  metrics_.images(model.key, "blocked", out.blocked);
   const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
   spdlog::info(
-      "job_run_finished job={} user={} model={} provider={} status={} delivered={} failed={} "
-      "blocked={} ms={}",
-      job.job_id, job.user_id, model.key, entry->family->name(), out.status(), out.delivered(),
-      out.failed, out.blocked, took.count());
+      "job_run_finished job={} user={} model={} request_id={} provider={} status={} delivered={} "
+      "failed={} blocked={} ms={}",
+      job.job_id, job.user_id, model.key, job.request_id, entry->family->name(), out.status(),
+      out.delivered(), out.failed, out.blocked, took.count());
   co_return out;
 }
 

@@ -14,6 +14,7 @@
 #include "common/logging.h"
 #include "common/metrics_server.h"
 #include "common/redis/redis_url.h"
+#include "common/redis_watch.h"
 #include "worker/availability.h"
 #include "worker/consumer.h"
 #include "worker/http_client.h"
@@ -38,7 +39,12 @@ int main(int argc, char** argv) {
     return 0;
   }
   const worker::WorkerConfig config = loaded->config;
-  if (auto ok = init_logging("worker", config.log_level); !ok) {
+  auto log_format = parse_log_format(config.log_format);
+  if (!log_format) {
+    std::cerr << "imagegen-worker: " << log_format.error().message << "\n";
+    return 2;
+  }
+  if (auto ok = init_logging("worker", config.log_level, *log_format); !ok) {
     std::cerr << "imagegen-worker: " << ok.error().message << "\n";
     return 2;
   }
@@ -67,6 +73,7 @@ int main(int argc, char** argv) {
       return 2;
     }
     worker::WorkerMetrics metrics;
+    metrics.slots_capacity(config.concurrency);
     worker::JobRunner runner(http, registry, **storage, metrics);
     worker::Consumer consumer(ioc, config, *catalog, runner, metrics);
     std::unique_ptr<MetricsServer> metrics_server;
@@ -77,9 +84,11 @@ int main(int argc, char** argv) {
     }
     // What this worker can serve, said once at start and advertised to the api while it runs.
     const auto families = worker::served_families(registry);
-    spdlog::info("serving provider families: {}", fmt::join(families.served, ","));
+    spdlog::info("provider_families serving={} missing={}", fmt::join(families.served, ","),
+                 fmt::join(families.missing, ","));
     if (!families.missing.empty()) {
-      spdlog::warn("not serving (no API key configured): {}", fmt::join(families.missing, ","));
+      spdlog::warn("provider_families_missing missing={} reason=\"no API key configured\"",
+                   fmt::join(families.missing, ","));
     }
     auto redis_url = redis::parse_redis_url(config.redis_url);
     if (!redis_url) throw std::runtime_error(redis_url.error().message);
@@ -95,6 +104,12 @@ int main(int argc, char** argv) {
     consumer.set_cancel_listener(&lifecycle.cancels());
     lifecycle.start();
     consumer.start();
+    RedisWatch redis_watch(ioc, metrics.redis());
+    for (const auto& [name, connection] : consumer.redis_connections()) {
+      redis_watch.watch(name, connection);
+    }
+    redis_watch.watch("worker-availability", advert_redis.get());
+    redis_watch.start();
 
     // SIGTERM: stop reading, let in-flight jobs finish within the drain timeout, then exit 0.
     // Jobs still running then stay pending in the stream for another worker to reclaim.
@@ -108,6 +123,7 @@ int main(int argc, char** argv) {
       if (stopped) return;
       stopped = true;
       drain_deadline.cancel();
+      redis_watch.stop();  // before the connections it reads go
       if (metrics_server) metrics_server->stop();
       lifecycle.stop();
       consumer.shutdown();
@@ -130,7 +146,7 @@ int main(int argc, char** argv) {
         }
       });
     });
-    spdlog::info("consumer {} started, concurrency {}, storage {}", config.consumer_name,
+    spdlog::info("consumer_started consumer={} concurrency={} storage={}", config.consumer_name,
                  config.concurrency, config.storage);
     ioc.run();
   } catch (const std::exception& e) {

@@ -125,8 +125,9 @@ asio::awaitable<ProviderCaller::Exchanged> ProviderCaller::exchange(
   if (err != nullptr) {
     err->message = without_secrets(std::move(err->message), target.endpoint);
   }
-  metrics_.provider_call(target.family.name(), err ? provider_error_kind_name(err->kind) : "ok",
-                         latency);
+  metrics_.provider_call(target.family.name(), target.model.key,
+                         follow_up != nullptr ? "poll" : "submit",
+                         err ? provider_error_kind_name(err->kind) : "ok", latency);
   co_return out;
 }
 
@@ -163,11 +164,11 @@ RetryDecision ProviderCaller::repeat_decision(const CallTarget& target, const Pr
   const RetryDecision decision =
       decide_retry(error, failures, until(deadline), random_(), options_.retry);
   spdlog::warn(
-      "provider_{}_failed job={} provider={} model={} attempt={} kind={} status={} decision={} "
-      "delay_ms={} error=\"{}\"",
-      what, target.job.job_id, target.family.name(), target.model.key, failures,
-      provider_error_kind_name(error.kind), error.http_status, decision.reason,
-      decision.delay.count(), error.message);
+      "provider_{}_failed job={} user={} request_id={} provider={} model={} attempt={} kind={} "
+      "status={} decision={} delay_ms={} error=\"{}\"",
+      what, target.job.job_id, target.job.user_id, target.job.request_id, target.family.name(),
+      target.model.key, failures, provider_error_kind_name(error.kind), error.http_status,
+      decision.reason, decision.delay.count(), error.message);
   return decision;
 }
 
@@ -210,7 +211,7 @@ asio::awaitable<ProviderCaller::Download> ProviderCaller::download(const CallTar
       // An image over the size bound will not shrink on a second try.
       repeatable = response.error().code != Errc::kProtocol;
     } else if (response->status >= 200 && response->status <= 299) {
-      metrics_.provider_call(target.family.name(), "ok", latency);
+      metrics_.provider_call(target.family.name(), target.model.key, "download", "ok", latency);
       const std::string* type = response->header("content-type");
       co_return GeneratedImage{std::move(response->body), type ? *type : std::string()};
     } else {
@@ -220,7 +221,8 @@ asio::awaitable<ProviderCaller::Download> ProviderCaller::download(const CallTar
       // Expired or missing result: the task is lost, a new submit may still succeed.
       if (!repeatable) error.kind = ProviderErrorKind::kMalformed;
     }
-    metrics_.provider_call(target.family.name(), provider_error_kind_name(error.kind), latency);
+    metrics_.provider_call(target.family.name(), target.model.key, "download",
+                           provider_error_kind_name(error.kind), latency);
     if (!repeatable) co_return error;
     const RetryDecision decision = repeat_decision(target, error, failures, deadline, "download");
     if (!decision.retry) co_return error;
@@ -356,10 +358,10 @@ asio::awaitable<CallOutcome> ProviderCaller::call(CallTarget target, int images,
     const RetryDecision decision =
         decide_retry(error, failures, until(deadline), random_(), options_.retry);
     spdlog::warn(
-        "provider_call_failed job={} provider={} model={} try={} kind={} status={} images_left={} "
-        "decision={} delay_ms={} error=\"{}\"",
-        target.job.job_id, provider, target.model.key, out.tries,
-        provider_error_kind_name(error.kind), error.http_status, left, decision.reason,
+        "provider_call_failed job={} user={} request_id={} provider={} model={} try={} kind={} "
+        "status={} images_left={} decision={} delay_ms={} error=\"{}\"",
+        target.job.job_id, target.job.user_id, target.job.request_id, provider, target.model.key,
+        out.tries, provider_error_kind_name(error.kind), error.http_status, left, decision.reason,
         decision.delay.count(), error.message);
     if (!decision.retry) {
       (error.kind == ProviderErrorKind::kContentBlocked ? out.blocked : out.failed) += left;

@@ -45,6 +45,7 @@ Result<WorkerConfigLoad> load_worker_config(int argc, const char* const* argv,
          "Pause after a webhook's first failed attempt; x3.2 per attempt, 10 attempts"});
   o.add({"IMAGEGEN_DEADLINE_GRACE_MS", "5000",
          "How long past its deadline a job waits for its worker before the sweeper expires it"});
+  o.add({"IMAGEGEN_LOG_FORMAT", "json", "json (one object per line) or text"});
   o.add({"IMAGEGEN_PROVIDER_BASE_URL", "",
          "Base URL for every provider at once (the simulator serves them all)"});
   // Every provider's base URL and key, from the registry's own list (one place per family).
@@ -80,6 +81,7 @@ Result<WorkerConfigLoad> load_worker_config(int argc, const char* const* argv,
   c.catalog_path = o.get("IMAGEGEN_CATALOG");
   c.consumer_name = o.get("IMAGEGEN_CONSUMER_NAME");
   c.log_level = o.get("IMAGEGEN_LOG_LEVEL");
+  c.log_format = o.get("IMAGEGEN_LOG_FORMAT");
   std::int64_t concurrency = 0, metrics = 0;
   struct IntOpt {
     const char* env;

@@ -33,6 +33,7 @@ struct WorkerConfig {
   bool webhook_allow_private = false;
   std::int64_t webhook_retry_base_ms = 5000;
   std::int64_t deadline_grace_ms = 5000;
+  std::string log_format = "json";  // json | text
   // Provider base URLs and keys (GEMINI_API_KEY, ...), from env or flags; fed to the registry.
   std::map<std::string, std::string, std::less<>> provider_env;
 };

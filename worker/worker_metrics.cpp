@@ -7,11 +7,15 @@
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
 
+#include "common/build_info.h"
+
 namespace imagegen::worker {
 namespace {
 
 std::shared_ptr<prometheus::Registry> or_new(std::shared_ptr<prometheus::Registry> r) {
-  return r ? std::move(r) : std::make_shared<prometheus::Registry>();
+  r = r ? std::move(r) : std::make_shared<prometheus::Registry>();
+  register_build_info(*r);
+  return r;
 }
 
 // Upstream image calls take from ~1 s (flash models) to minutes (4K, high quality).
@@ -21,98 +25,111 @@ const prometheus::Histogram::BucketBoundaries& latency_buckets() {
   return kBuckets;
 }
 
+// Queue waits and runs up to the longest job deadline (10 minutes by default).
+const prometheus::Histogram::BucketBoundaries& job_buckets() {
+  static const prometheus::Histogram::BucketBoundaries kBuckets{
+      0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 180, 300, 450, 600};
+  return kBuckets;
+}
+
+prometheus::Counter& counter(prometheus::Registry& r, const char* name, const char* help) {
+  return prometheus::BuildCounter().Name(name).Help(help).Register(r).Add({});
+}
+prometheus::Gauge& gauge(prometheus::Registry& r, const char* name, const char* help) {
+  return prometheus::BuildGauge().Name(name).Help(help).Register(r).Add({});
+}
+template <typename Builder>
+auto& family(Builder b, prometheus::Registry& r, const char* name, const char* help) {
+  return b.Name(name).Help(help).Register(r);
+}
+
 }  // namespace
 
 WorkerMetrics::WorkerMetrics(std::shared_ptr<prometheus::Registry> registry)
     : registry_(or_new(std::move(registry))),
-      provider_calls_(prometheus::BuildCounter()
-                          .Name("imagegen_provider_calls_total")
-                          .Help("Upstream provider HTTP calls by provider and outcome.")
-                          .Register(*registry_)),
-      provider_latency_(prometheus::BuildHistogram()
-                            .Name("imagegen_provider_latency_seconds")
-                            .Help("Latency of upstream provider HTTP calls.")
-                            .Register(*registry_)),
-      jobs_(prometheus::BuildCounter()
-                .Name("imagegen_jobs_total")
-                .Help("Jobs finalized by this worker, by outcome.")
-                .Register(*registry_)),
-      images_(prometheus::BuildCounter()
-                  .Name("imagegen_images_total")
-                  .Help("Images asked for, by outcome (delivered, failed, blocked).")
-                  .Register(*registry_)),
-      redis_errors_(prometheus::BuildCounter()
-                        .Name("imagegen_worker_redis_errors_total")
-                        .Help("Redis calls of the worker that failed or timed out, by operation.")
-                        .Register(*registry_)),
-      reclaimed_(prometheus::BuildCounter()
-                     .Name("imagegen_worker_reclaimed_jobs_total")
-                     .Help("Jobs of dead workers taken over by this worker.")
-                     .Register(*registry_)
-                     .Add({})),
-      dead_lettered_(prometheus::BuildCounter()
-                         .Name("imagegen_worker_dead_lettered_jobs_total")
-                         .Help("Jobs moved to the dead-letter stream (refunded).")
-                         .Register(*registry_)
-                         .Add({})),
-      storage_writes_(prometheus::BuildCounter()
-                          .Name("imagegen_storage_writes_total")
-                          .Help("Image writes to storage, by outcome.")
-                          .Register(*registry_)),
-      credits_captured_(prometheus::BuildCounter()
-                            .Name("imagegen_credits_captured_total")
-                            .Help("Credits charged for delivered images.")
-                            .Register(*registry_)
-                            .Add({})),
-      credits_refunded_(prometheus::BuildCounter()
-                            .Name("imagegen_credits_refunded_total")
-                            .Help("Credits returned for failed, blocked or expired images.")
-                            .Register(*registry_)
-                            .Add({})),
-      queue_depth_(prometheus::BuildGauge()
-                       .Name("imagegen_queue_depth")
-                       .Help("Jobs waiting in the stream, as last seen by this worker.")
-                       .Register(*registry_)
-                       .Add({})),
-      inflight_jobs_(prometheus::BuildGauge()
-                         .Name("imagegen_worker_inflight_jobs")
-                         .Help("Jobs this worker is running now.")
-                         .Register(*registry_)
-                         .Add({})),
-      // Webhook delivery (issue 11).
-      webhook_deliveries_(prometheus::BuildCounter()
-                              .Name("imagegen_webhook_deliveries_total")
-                              .Help("Webhook deliveries that ended, by outcome (delivered, "
-                                    "failed, refused).")
-                              .Register(*registry_)),
-      webhook_attempts_(prometheus::BuildCounter()
-                            .Name("imagegen_webhook_attempts_total")
-                            .Help("Webhook HTTP attempts made by this worker.")
-                            .Register(*registry_)
-                            .Add({})),
+      redis_(*registry_, {"read", "start", "finalize", "heartbeat", "xpending", "xclaim", "xack",
+                          "xgroup", "dlq"}),
+      provider_calls_(family(prometheus::BuildCounter(), *registry_,
+                             "imagegen_provider_calls_total",
+                             "Upstream provider HTTP exchanges by provider, model, kind "
+                             "(submit, poll, download) and outcome.")),
+      provider_latency_(family(prometheus::BuildHistogram(), *registry_,
+                               "imagegen_provider_latency_seconds",
+                               "Latency of upstream provider HTTP exchanges.")),
+      jobs_(family(prometheus::BuildCounter(), *registry_, "imagegen_jobs_total",
+                   "Jobs whose settlement this worker won, by model and outcome.")),
+      job_duration_(family(prometheus::BuildHistogram(), *registry_,
+                           "imagegen_job_duration_seconds",
+                           "Job time by model and phase: queue (admitted until taken by a "
+                           "worker) and run (taken until settled).")),
+      images_(family(prometheus::BuildCounter(), *registry_, "imagegen_images_total",
+                     "Images asked for, by model and outcome (delivered, failed, blocked).")),
+      reclaimed_(counter(*registry_, "imagegen_worker_reclaimed_jobs_total",
+                         "Jobs of dead workers taken over by this worker.")),
+      storage_writes_(family(prometheus::BuildCounter(), *registry_,
+                             "imagegen_storage_writes_total",
+                             "Image writes to storage, by outcome.")),
+      credits_captured_(counter(*registry_, "imagegen_credits_captured_total",
+                                "Credits charged for delivered images by this worker's "
+                                "settlements.")),
+      credits_refunded_(counter(*registry_, "imagegen_credits_refunded_total",
+                                "Credits returned for failed, blocked or expired images by this "
+                                "worker's settlements.")),
+      slots_in_use_(gauge(*registry_, "imagegen_worker_slots_in_use",
+                          "Job slots of this worker that hold a job.")),
+      slots_capacity_(gauge(*registry_, "imagegen_worker_slots_capacity",
+                            "Job slots of this worker (IMAGEGEN_WORKER_CONCURRENCY).")),
+      inflight_jobs_(
+          gauge(*registry_, "imagegen_worker_inflight_jobs", "Jobs this worker is running now.")),
+      webhook_deliveries_(family(prometheus::BuildCounter(), *registry_,
+                                 "imagegen_webhook_deliveries_total",
+                                 "Webhook deliveries that ended, by outcome.")),
+      webhook_attempts_(counter(*registry_, "imagegen_webhook_attempts_total",
+                                "Webhook POST attempts (each retry counts).")),
       webhook_latency_(prometheus::BuildHistogram()
                            .Name("imagegen_webhook_delivery_latency_seconds")
                            .Help("Duration of each webhook HTTP attempt (15 s at most).")
                            .Register(*registry_)
                            .Add({}, prometheus::Histogram::BucketBoundaries{
-                                        0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15})) {}
+                                        0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15})) {
+  // Known outcomes start at 0 so the series exist before the first webhook.
+  for (const char* outcome : {"delivered", "failed", "refused"})
+    webhook_deliveries_.Add({{"outcome", outcome}});
+}
 
 WorkerMetrics::~WorkerMetrics() = default;
 
-void WorkerMetrics::provider_call(std::string_view provider, std::string_view outcome,
+void WorkerMetrics::provider_call(std::string_view provider, std::string_view model,
+                                  std::string_view kind, std::string_view outcome,
                                   std::chrono::duration<double> latency) {
-  provider_calls_.Add({{"provider", std::string(provider)}, {"outcome", std::string(outcome)}})
+  provider_calls_
+      .Add({{"provider", std::string(provider)},
+            {"model", std::string(model)},
+            {"kind", std::string(kind)},
+            {"outcome", std::string(outcome)}})
       .Increment();
-  provider_latency_.Add({{"provider", std::string(provider)}}, latency_buckets())
+  provider_latency_
+      .Add({{"provider", std::string(provider)},
+            {"model", std::string(model)},
+            {"kind", std::string(kind)}},
+           latency_buckets())
       .Observe(latency.count());
 }
 
-void WorkerMetrics::job_finished(std::string_view outcome) {
-  jobs_.Add({{"outcome", std::string(outcome)}}).Increment();
+void WorkerMetrics::job_finished(std::string_view model, std::string_view outcome) {
+  jobs_.Add({{"model", std::string(model)}, {"outcome", std::string(outcome)}}).Increment();
 }
 
-void WorkerMetrics::images(std::string_view outcome, std::int64_t n) {
-  if (n > 0) images_.Add({{"outcome", std::string(outcome)}}).Increment(static_cast<double>(n));
+void WorkerMetrics::job_duration(std::string_view model, std::string_view phase, double seconds) {
+  job_duration_.Add({{"model", std::string(model)}, {"phase", std::string(phase)}}, job_buckets())
+      .Observe(std::max(seconds, 0.0));
+}
+
+void WorkerMetrics::images(std::string_view model, std::string_view outcome, std::int64_t n) {
+  if (n > 0) {
+    images_.Add({{"model", std::string(model)}, {"outcome", std::string(outcome)}})
+        .Increment(static_cast<double>(n));
+  }
 }
 
 void WorkerMetrics::storage_write(std::string_view outcome) {
@@ -128,30 +145,22 @@ void WorkerMetrics::credits_refunded(std::int64_t n) {
 }
 
 void WorkerMetrics::reclaimed() { reclaimed_.Increment(); }
-void WorkerMetrics::dead_lettered() { dead_lettered_.Increment(); }
 
-void WorkerMetrics::redis_error(std::string_view op) {
-  redis_errors_.Add({{"op", std::string(op)}}).Increment();
-}
-
-void WorkerMetrics::set_queue_depth(std::int64_t depth) {
-  queue_depth_.Set(static_cast<double>(depth));
-}
+void WorkerMetrics::slots_capacity(std::int64_t n) { slots_capacity_.Set(static_cast<double>(n)); }
 
 void WorkerMetrics::inflight_jobs_add(std::int64_t delta) {
   inflight_jobs_.Increment(static_cast<double>(delta));
+  slots_in_use_.Increment(static_cast<double>(delta));
 }
 
-// --- Webhook delivery (issue 11) ---
 void WorkerMetrics::webhook_attempt(std::chrono::duration<double> latency) {
   webhook_attempts_.Increment();
-  webhook_latency_.Observe(latency.count());
+  webhook_latency_.Observe(std::max(latency.count(), 0.0));
 }
 
 void WorkerMetrics::webhook_delivery(std::string_view outcome) {
   webhook_deliveries_.Add({{"outcome", std::string(outcome)}}).Increment();
 }
-// --- end webhook delivery ---
 
 std::string WorkerMetrics::serialize() const {
   return prometheus::TextSerializer().Serialize(registry_->Collect());

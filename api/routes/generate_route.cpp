@@ -83,7 +83,9 @@ asio::awaitable<ApiResponse> expire_or_collect(ApiContext& ctx, const JobSpec& j
     co_return timed_out(job.job_id);
   }
   if (settled->outcome == protocol::SettleReply::Outcome::kSettled) {
-    ctx.metrics.job_settled(model.key, protocol::kExpired, 0, job.cost_per_image * job.count);
+    const std::int64_t charged = settled->completion.charged;
+    ctx.metrics.job_settled(model.key, protocol::kExpired, charged,
+                            job.cost_per_image * job.count - charged);
   }
   co_return completion_response(settled->completion, &model, job.prompt, job.count);
 }

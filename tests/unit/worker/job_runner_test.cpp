@@ -99,9 +99,12 @@ TEST_F(JobRunnerTest, GeminiFansOutConcurrentlyAndStoresEveryImageInOrder) {
     EXPECT_EQ(r.header("x-goog-api-key"), "gem-key");
   }
   const std::string metrics = metrics_.serialize();
-  EXPECT_NE(metrics.find(R"(imagegen_provider_calls_total{outcome="ok",provider="gemini"} 3)"),
+  EXPECT_NE(
+      metrics.find(
+          R"(imagegen_provider_calls_total{kind="submit",model="nano-banana",outcome="ok",provider="gemini"} 3)"),
+      std::string::npos);
+  EXPECT_NE(metrics.find(R"(imagegen_images_total{model="nano-banana",outcome="delivered"} 3)"),
             std::string::npos);
-  EXPECT_NE(metrics.find(R"(imagegen_images_total{outcome="delivered"} 3)"), std::string::npos);
   EXPECT_NE(metrics.find(R"(imagegen_storage_writes_total{outcome="ok"} 3)"), std::string::npos);
 }
 
@@ -153,9 +156,10 @@ TEST_F(JobRunnerTest, RateLimitedCallIsRetriedAndSucceeds) {
   const JobOutcome out = run(testing::make_job("nano-banana", 1), testing::nano_banana());
   EXPECT_EQ(out.status(), "succeeded");
   EXPECT_EQ(request_count(), 2u);
-  EXPECT_NE(metrics_.serialize().find(
-                R"(imagegen_provider_calls_total{outcome="rate_limited",provider="gemini"} 1)"),
-            std::string::npos);
+  EXPECT_NE(
+      metrics_.serialize().find(
+          R"(imagegen_provider_calls_total{kind="submit",model="nano-banana",outcome="rate_limited",provider="gemini"} 1)"),
+      std::string::npos);
 }
 
 TEST_F(JobRunnerTest, ContentBlockIsNeverRetried) {

@@ -13,39 +13,81 @@ namespace imagegen::worker {
 namespace {
 
 void record_some(WorkerMetrics& m) {
-  m.provider_call("gemini", "ok", std::chrono::milliseconds(1500));
-  m.provider_call("openai", "rate_limited", std::chrono::milliseconds(20));
-  m.job_finished("succeeded");
-  m.job_finished("partial");
-  m.images("delivered", 3);
-  m.images("failed", 1);
+  m.provider_call("gemini", "nano-banana", "submit", "ok", std::chrono::milliseconds(1500));
+  m.provider_call("openai", "gpt-image-1", "submit", "rate_limited", std::chrono::milliseconds(20));
+  m.provider_call("bfl", "flux-pro", "poll", "ok", std::chrono::milliseconds(20));
+  m.job_finished("nano-banana", "succeeded");
+  m.job_finished("gpt-image-1", "partial");
+  m.job_duration("nano-banana", "queue", 0.02);
+  m.job_duration("nano-banana", "run", 420);
+  m.images("nano-banana", "delivered", 3);
+  m.images("gpt-image-1", "failed", 1);
   m.storage_write("ok");
   m.credits_captured(15);
   m.credits_refunded(5);
-  m.set_queue_depth(7);
+  m.slots_capacity(8);
   m.inflight_jobs_add(2);
   m.inflight_jobs_add(-1);
   m.redis_error("finalize");
+  m.webhook_attempt();
+  m.webhook_delivery("delivered", 0.3);
 }
 
 TEST(WorkerMetrics, ExposesEveryFamilyWithValues) {
   WorkerMetrics m;
   record_some(m);
   const std::string text = m.serialize();
-  for (const char* line :
-       {"imagegen_provider_calls_total{outcome=\"ok\",provider=\"gemini\"} 1",
-        "imagegen_provider_calls_total{outcome=\"rate_limited\",provider=\"openai\"} 1",
-        "imagegen_provider_latency_seconds_count{provider=\"gemini\"} 1",
-        "imagegen_provider_latency_seconds_bucket{provider=\"gemini\",le=\"2.5\"} 1",
-        "imagegen_provider_latency_seconds_bucket{provider=\"gemini\",le=\"1\"} 0",
-        "imagegen_jobs_total{outcome=\"succeeded\"} 1",
-        "imagegen_images_total{outcome=\"delivered\"} 3",
-        "imagegen_storage_writes_total{outcome=\"ok\"} 1", "imagegen_credits_captured_total 15",
-        "imagegen_credits_refunded_total 5", "imagegen_queue_depth 7",
-        "imagegen_worker_inflight_jobs 1", "imagegen_worker_redis_errors_total{op=\"finalize\"} 1",
-        "# HELP imagegen_provider_calls_total "}) {
+  for (
+      const char* line :
+      {R"(imagegen_provider_calls_total{kind="submit",model="nano-banana",outcome="ok",provider="gemini"} 1)",
+       R"(imagegen_provider_calls_total{kind="submit",model="gpt-image-1",outcome="rate_limited",provider="openai"} 1)",
+       R"(imagegen_provider_calls_total{kind="poll",model="flux-pro",outcome="ok",provider="bfl"} 1)",
+       R"(imagegen_provider_latency_seconds_count{kind="submit",model="nano-banana",provider="gemini"} 1)",
+       R"(imagegen_provider_latency_seconds_bucket{kind="submit",model="nano-banana",provider="gemini",le="2.5"} 1)",
+       R"(imagegen_provider_latency_seconds_bucket{kind="submit",model="nano-banana",provider="gemini",le="1"} 0)",
+       R"(imagegen_jobs_total{model="nano-banana",outcome="succeeded"} 1)",
+       R"(imagegen_job_duration_seconds_bucket{model="nano-banana",phase="run",le="450"} 1)",
+       R"(imagegen_job_duration_seconds_bucket{model="nano-banana",phase="run",le="300"} 0)",
+       R"(imagegen_job_duration_seconds_bucket{model="nano-banana",phase="queue",le="0.05"} 1)",
+       R"(imagegen_images_total{model="nano-banana",outcome="delivered"} 3)",
+       R"(imagegen_storage_writes_total{outcome="ok"} 1)",
+       "imagegen_credits_captured_total 15",
+       "imagegen_credits_refunded_total 5",
+       "imagegen_worker_slots_capacity 8",
+       "imagegen_worker_slots_in_use 1",
+       "imagegen_worker_inflight_jobs 1",
+       R"(imagegen_redis_errors_total{op="finalize"} 1)",
+       "imagegen_redis_connected 1",
+       "imagegen_redis_reconnects_total 0",
+       "imagegen_worker_reclaimed_jobs_total 0",
+       R"(imagegen_webhook_deliveries_total{outcome="delivered"} 1)",
+       "imagegen_webhook_attempts_total 1",
+       "imagegen_webhook_delivery_latency_seconds_count 1",
+       "imagegen_build_info{",
+       "# HELP imagegen_provider_calls_total "}) {
     EXPECT_NE(text.find(line), std::string::npos) << line << "\n--- in ---\n" << text;
   }
+  EXPECT_EQ(text.find("imagegen_queue_depth"), std::string::npos) << "the api exports it";
+}
+
+TEST(WorkerMetrics, RedisReconnectsCountedOnceFromConnectionStats) {
+  WorkerMetrics m;
+  redis::ConnectionStats s;
+  s.connects = 1;
+  m.redis().sample("a", s, true);
+  m.redis().sample("a", s, true);  // sampling again changes nothing
+  s.connects = 3;
+  m.redis().sample("a", s, true);
+  m.redis().sample("b", s, false);  // first seen with 3 connects: 2 reconnects, and down
+  const std::string text = m.serialize();
+  EXPECT_NE(text.find("imagegen_redis_reconnects_total 4"), std::string::npos) << text;
+  EXPECT_NE(text.find("imagegen_redis_connected 0"), std::string::npos) << text;
+  m.redis().sample("b", s, true);
+  EXPECT_NE(m.serialize().find("imagegen_redis_connected 1"), std::string::npos);
+  EXPECT_TRUE(looks_connected({}, false)) << "a connection nobody used yet is not down";
+  redis::ConnectionStats failed;
+  failed.connect_failures = 1;
+  EXPECT_FALSE(looks_connected(failed, false));
 }
 
 TEST(WorkerMetrics, PassesPromtoolCheck) {

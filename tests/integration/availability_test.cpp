@@ -1,0 +1,92 @@
+// Models no worker can serve are refused before credits move: a worker without a provider's key
+// does not advertise that family, and `imagegen-admin model disable` is a kill switch.
+#include <gtest/gtest.h>
+
+#include "tests/integration/stack.h"
+#include "tests/support/wait_for.h"
+
+namespace imagegen::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+// One stack: its worker has every key but Black Forest Labs'.
+class Availability : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    StackOptions o;
+    o.worker_env["BFL_API_KEY"] = "";
+    stack_ = new Stack(o);
+  }
+  static void TearDownTestSuite() {
+    delete stack_;
+    stack_ = nullptr;
+  }
+  Stack& stack() { return *stack_; }
+
+  std::int64_t stream_length() {
+    return stack().redis().command({"XLEN", "imagegen:jobs"}).as_int().value_or(-1);
+  }
+
+  // A 503 MODEL_UNAVAILABLE for `model` that held nothing and queued nothing.
+  void expect_unavailable(const DemoUser& user, const std::string& model) {
+    const std::int64_t balance = stack().user_number(user.user_id, "balance");
+    const std::int64_t queued = stream_length();
+    auto r = stack().post_generate(user.api_key,
+                                   R"({"prompt":"anyone there?","model":")" + model + "\"}");
+    EXPECT_EQ(r.status, 503) << r.body;
+    EXPECT_EQ(json_string(r.body, "/error"), "Model temporarily unavailable") << r.body;
+    EXPECT_EQ(json_string(r.body, "/code"), "MODEL_UNAVAILABLE") << r.body;
+    EXPECT_EQ(json_string(r.body, "/model"), model) << r.body;
+    EXPECT_FALSE(r.headers["retry-after"].empty());
+    EXPECT_EQ(stack().user_number(user.user_id, "balance"), balance);
+    EXPECT_EQ(stack().user_number(user.user_id, "held"), 0);
+    EXPECT_EQ(stream_length(), queued) << "nothing reaches the queue";
+  }
+
+  static Stack* stack_;
+};
+Stack* Availability::stack_ = nullptr;
+
+TEST_F(Availability, WorkerSaysAtStartWhatItServesAndLacks) {
+  const std::string log = stack().worker(0).read_log();
+  EXPECT_NE(log.find("provider_families"), std::string::npos) << log;
+  EXPECT_NE(log.find(R"("missing":"bfl")"), std::string::npos) << log;
+  EXPECT_NE(log.find("openai"), std::string::npos) << log;
+}
+
+TEST_F(Availability, FamilyWithoutAKeyIsRefusedBeforeCredits) {
+  auto pro = stack().create_user("pro", 100);
+  expect_unavailable(pro, "flux-2-pro");
+  auto free_user = stack().create_user("free", 100);
+  expect_unavailable(free_user, "flux-2-klein-4b");
+  // Other families are served as usual.
+  EXPECT_EQ(stack().post_generate(pro.api_key, R"({"prompt":"ok","model":"gpt-image-1"})").status,
+            200);
+}
+
+TEST_F(Availability, TierIsCheckedFirst) {
+  auto free_user = stack().create_user("free", 100);
+  auto r = stack().post_generate(free_user.api_key, R"({"prompt":"x","model":"flux-2-pro"})");
+  EXPECT_EQ(r.status, 403) << r.body;
+}
+
+TEST_F(Availability, CreditsAreCheckedAfter) {
+  auto broke = stack().create_user("pro", 0);
+  expect_unavailable(broke, "flux-2-pro");
+  auto r = stack().post_generate(broke.api_key, R"({"prompt":"x","model":"gpt-image-1"})");
+  EXPECT_EQ(r.status, 402) << r.body;
+}
+
+TEST_F(Availability, AdminDisableAndEnableAModel) {
+  auto pro = stack().create_user("pro", 100);
+  stack().admin("model disable nano-banana");
+  expect_unavailable(pro, "nano-banana");
+  EXPECT_NE(stack().admin("model list").find("nano-banana"), std::string::npos);
+  stack().admin("model enable nano-banana");
+  auto r = stack().post_generate(pro.api_key, R"({"prompt":"back","model":"nano-banana"})");
+  EXPECT_EQ(r.status, 200) << r.body;
+}
+
+}  // namespace
+}  // namespace imagegen::testing
