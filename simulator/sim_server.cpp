@@ -114,7 +114,22 @@ asio::awaitable<void> write_error_and_close(beast::tcp_stream& stream, unsigned 
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
 }
 
-asio::awaitable<void> serve_connection(Loop& loop, tcp::socket socket, Router& router) {
+// Counts an answer as waiting on its delay timer for as long as this object lives.
+class DelayedGuard {
+ public:
+  explicit DelayedGuard(std::atomic<std::size_t>& count) : count_(count) {
+    count_.fetch_add(1, std::memory_order_relaxed);
+  }
+  ~DelayedGuard() { count_.fetch_sub(1, std::memory_order_relaxed); }
+  DelayedGuard(const DelayedGuard&) = delete;
+  DelayedGuard& operator=(const DelayedGuard&) = delete;
+
+ private:
+  std::atomic<std::size_t>& count_;
+};
+
+asio::awaitable<void> serve_connection(Loop& loop, tcp::socket socket, Router& router,
+                                       std::atomic<std::size_t>& delayed) {
   beast::tcp_stream stream(std::move(socket));
   asio::steady_timer delay(stream.get_executor());
   ConnectionGuard guard(loop, stream, delay);
@@ -157,6 +172,8 @@ asio::awaitable<void> serve_connection(Loop& loop, tcp::socket socket, Router& r
       co_return;
     }
     if (answer.delay_ms > 0) {
+      // A timer on this loop, not a thread: one loop holds any number of delayed answers.
+      DelayedGuard waiting(delayed);
       delay.expires_after(std::chrono::milliseconds(answer.delay_ms));
       co_await delay.async_wait(kUseTuple);
       if (loop.stopping) co_return;
@@ -181,6 +198,7 @@ struct SimServer::Impl {
   std::uint16_t port = 0;
   std::atomic<std::uint64_t> coroutine_failures{0};
   std::atomic<bool> stop_requested{false};
+  std::atomic<std::size_t> delayed{0};
 
   explicit Impl(Router& r) : router(r) {}
 
@@ -218,7 +236,7 @@ struct SimServer::Impl {
       }
       beast::error_code ignored;
       socket.set_option(tcp::no_delay(true), ignored);
-      spawn(target, serve_connection(target, std::move(socket), router));
+      spawn(target, serve_connection(target, std::move(socket), router, delayed));
     }
   }
 };
@@ -248,6 +266,10 @@ SimServer::SimServer(const ServerConfig& config, Router& router)
 SimServer::~SimServer() = default;
 
 std::uint16_t SimServer::port() const { return impl_->port; }
+
+std::size_t SimServer::delayed_now() const {
+  return impl_->delayed.load(std::memory_order_relaxed);
+}
 
 void SimServer::run() {
   impl_->spawn(*impl_->loops.front(), impl_->accept_loop());

@@ -6,6 +6,7 @@
 // (which is thread-safe); one acceptor on the first loop deals connections out in turn. One
 // coroutine per connection with keep-alive; delays are timers and `hang` is a pending read, so
 // neither holds a thread.
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -31,6 +32,10 @@ class SimServer {
   SimServer& operator=(const SimServer&) = delete;
 
   std::uint16_t port() const;
+
+  // Answers parked on their delay timer right now (`[sim:delay]` and --latency-ms), over all
+  // loops. Thread-safe; for tests and diagnostics.
+  std::size_t delayed_now() const;
 
   // Serves until stop() (or a signal): then stops accepting, closes every connection (hung and
   // delayed ones too) and returns once all of them have ended. Call once.
