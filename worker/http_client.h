@@ -24,6 +24,11 @@ struct HttpClientOptions {
   // Connect phase cap; the whole request is also bounded by fetch()'s timeout.
   std::chrono::milliseconds connect_timeout{10'000};
   std::string user_agent = "imagegen-worker/1";
+  // Idle keep-alive connections the client keeps for reuse. A slow upstream over HTTP/1.1 needs
+  // one connection per request in flight; a cache smaller than that closes and reopens them.
+  long max_cached_connections = 8192;
+  // Connections to one host at once (0 = no limit); more requests wait inside curl.
+  long max_host_connections = 0;
 };
 
 class HttpClient {
