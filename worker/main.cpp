@@ -128,8 +128,10 @@ int main(int argc, char** argv) {
                                   worker::slots_of_thread(config.concurrency, config.threads, i)));
     }
     run(config, metrics, shards);
-    shards.clear();  // consumers and HTTP clients first, then the shared storage
+    // Every loop has stopped. Storage first: its last sync pass posts to the (stopped, still
+    // alive) io_contexts, whose queues are destroyed with the shards; nothing runs any more.
     shared_storage.reset();
+    shards.clear();
   } catch (const std::exception& e) {
     std::cerr << "imagegen-worker: " << e.what() << "\n";
     return 1;
