@@ -4,12 +4,14 @@
 // work if it runs the job. A message lost while the subscription was down costs nothing but
 // upstream work: the worker's late SETTLE answers "already" and charges nothing.
 //
-// Owned by one io_context (like redis::Subscriber).
+// Owned by one io_context (like redis::Subscriber); watch(), recently_cancelled() and Watch's
+// destruction may come from any worker thread (a mutex guards the maps).
 #include <boost/asio/io_context.hpp>
 #include <deque>
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <string_view>
@@ -59,6 +61,7 @@ class CancelListener {
  private:
   boost::asio::io_context& ioc_;
   std::unique_ptr<redis::Subscriber> subscriber_;
+  mutable std::mutex mutex_;
   std::uint64_t next_id_ = 1;
   std::multimap<std::string, std::pair<std::uint64_t, std::function<void()>>, std::less<>> watches_;
   std::set<std::string, std::less<>> recent_;

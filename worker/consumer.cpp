@@ -14,6 +14,7 @@
 #include "common/protocol/settlement.h"
 #include "common/redis_keys.h"
 #include "worker/cancel_token.h"
+#include "worker/start_marks.h"
 
 namespace imagegen::worker {
 
@@ -56,15 +57,16 @@ milliseconds backoff(int attempt) {
 }  // namespace
 
 Consumer::Consumer(asio::io_context& ioc, const WorkerConfig& config, const Catalog& catalog,
-                   JobRunner& runner, WorkerMetrics& metrics)
+                   JobRunner& runner, WorkerMetrics& metrics, int slots)
     : ioc_(ioc),
       config_(config),
       catalog_(catalog),
       runner_(runner),
       metrics_(metrics),
-      start_(lua::with_prelude(lua::kStart)),
+      start_many_(lua::with_prelude(kStartMany)),
       finalize_(lua::with_prelude(lua::kSettle)),
-      slot_signal_(ioc) {}
+      slot_signal_(ioc),
+      slots_(slots) {}
 
 void Consumer::start() {
   auto url = redis::parse_redis_url(config_.redis_url);
@@ -80,6 +82,7 @@ void Consumer::start() {
                  [](std::exception_ptr e) { log_exception(e, "heartbeat loop"); });
   asio::co_spawn(ioc_, reclaim_loop(),
                  [](std::exception_ptr e) { log_exception(e, "reclaim loop"); });
+  asio::co_spawn(ioc_, start_loop(), [](std::exception_ptr e) { log_exception(e, "start loop"); });
 }
 
 void Consumer::stop(std::function<void()> on_drained) {
@@ -112,7 +115,7 @@ asio::awaitable<void> Consumer::read_loop() {
   }
   attempt = 0;
   while (!stopping_) {
-    const int free_slots = config_.concurrency - in_flight_;
+    const int free_slots = slots_ - in_flight_;
     if (free_slots <= 0) {
       slot_signal_.expires_after(std::chrono::seconds(1));
       co_await slot_signal_.async_wait(asio::as_tuple(asio::use_awaitable));
@@ -222,9 +225,8 @@ asio::awaitable<void> Consumer::process(std::string entry_id, JobSpec job) {
           ? cancels_->watch(job.job_id,
                             [this, cancel] { asio::post(ioc_, [cancel] { cancel->cancel(); }); })
           : CancelListener::Watch{};
-  // queued -> running, fire and forget: FINALIZE does not depend on it.
-  asio::co_spawn(ioc_, mark_running(job.job_id),
-                 [](std::exception_ptr e) { log_exception(e, "start"); });
+  // queued -> running on the next start tick, batched with every other job taken meanwhile.
+  to_mark_.emplace(job.job_id, now_ms());
 
   JobOutcome outcome = co_await runner_.run_job(job, *model, cancel);
   const int delivered = static_cast<int>(outcome.stored_paths.size());
@@ -237,12 +239,23 @@ asio::awaitable<void> Consumer::process(std::string entry_id, JobSpec job) {
   metrics_.job_duration(job.model, "run", static_cast<double>(now_ms() - taken_ms) / 1e3);
 }
 
-asio::awaitable<void> Consumer::mark_running(std::string job_id) {
-  std::vector<std::string> args = {std::move(job_id), config_.consumer_name,
-                                   std::to_string(now_ms())};
-  auto r = co_await start_.run(*commands_, keys::script_keys(), std::move(args),
-                               milliseconds(config_.redis_timeout_ms));
-  if (!r || r->is_error()) metrics_.redis_error("start");
+asio::awaitable<void> Consumer::start_loop() {
+  // Short enough that a job polled right after it was taken already shows `running`; one call
+  // per tick whatever the number of jobs taken.
+  constexpr milliseconds kTick(100);
+  while (!stopping_ || in_flight_ > 0) {
+    co_await pause(ioc_, kTick);
+    if (to_mark_.empty() || !commands_) continue;
+    std::vector<TakenJob> batch;
+    batch.reserve(to_mark_.size());
+    for (auto& [id, taken] : to_mark_) batch.push_back({id, taken});
+    to_mark_.clear();
+    auto r = co_await start_many_.run(*commands_, keys::script_keys(),
+                                      start_many_argv(config_.consumer_name, batch),
+                                      milliseconds(config_.redis_timeout_ms));
+    // Lost marks only hide `running`: SETTLE moves a queued job to its final status as well.
+    if (!r || r->is_error()) metrics_.redis_error("start");
+  }
 }
 
 // Retries until Redis takes it or the job's stream entry is left for reclaim (bounded).
@@ -250,6 +263,7 @@ asio::awaitable<void> Consumer::finalize(const std::string& entry_id, const JobS
                                          std::string_view status, int delivered,
                                          const std::vector<std::string>& results,
                                          const std::string& error, std::string_view counted_as) {
+  to_mark_.erase(job.job_id);  // settled before its start tick: never shown as running
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::minutes(2);
   protocol::SettleArgs args;
   args.job_id = job.job_id;

@@ -1,7 +1,9 @@
 #pragma once
 // The worker's Redis side: reads jobs from the stream (group "workers") only while it has free
-// slots, runs each through the JobRunner, and settles it with the FINALIZE script (which also
-// acks). Owned by one io_context.
+// slots, runs each through the JobRunner, and settles it with the SETTLE script (which also
+// acks). Owned by one io_context: a worker runs one Consumer per thread, each with its own Redis
+// connections and its share of the slots, sharing nothing on the hot path.
+#include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -9,6 +11,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <unordered_map>
 
 #include "common/catalog.h"
 #include "common/job_spec.h"
@@ -24,13 +27,14 @@ namespace imagegen::worker {
 class Consumer {
  public:
   Consumer(boost::asio::io_context& ioc, const WorkerConfig& config, const Catalog& catalog,
-           JobRunner& runner, WorkerMetrics& metrics);
+           JobRunner& runner, WorkerMetrics& metrics, int slots);
 
   // Creates the group if needed and starts the read loop.
   void start();
   // Stops taking new jobs; in-flight jobs carry on. `on_drained` runs once none is in flight.
   void stop(std::function<void()> on_drained);
-  int in_flight() const { return in_flight_; }
+  // Readable from any thread (for logs).
+  int in_flight() const { return in_flight_.load(std::memory_order_relaxed); }
   // Cancel (issue 11): jobs cancelled while queued are not run; running ones are watched.
   void set_cancel_listener(CancelListener* cancels) { cancels_ = cancels; }
   // For the Redis health metrics (valid from start() until shutdown()).
@@ -55,7 +59,8 @@ class Consumer {
                                            std::int64_t deliveries);
   // Starts a job from a stream entry (read or reclaimed); false when the entry is malformed.
   bool take(const std::string& entry_id, const redis::Reply& fields);
-  boost::asio::awaitable<void> mark_running(std::string job_id);
+  // Marks the jobs taken since the last tick running, all in one START_MANY call.
+  boost::asio::awaitable<void> start_loop();
   void slot_freed();
 
   boost::asio::io_context& ioc_;
@@ -65,10 +70,13 @@ class Consumer {
   WorkerMetrics& metrics_;
   std::unique_ptr<redis::Connection> commands_;
   std::unique_ptr<redis::Connection> reader_;  // XREADGROUP BLOCK holds its connection: its own
-  redis::Script start_;
+  redis::Script start_many_;
   redis::Script finalize_;
   boost::asio::steady_timer slot_signal_;
-  int in_flight_ = 0;
+  const int slots_;
+  std::atomic<int> in_flight_{0};  // written on this io_context's thread only
+  // Taken and not yet marked running (job id -> when taken); a job settled first is dropped.
+  std::unordered_map<std::string, std::int64_t> to_mark_;
   std::set<std::string> entries_in_flight_;  // stream ids of our running jobs (heartbeat)
   bool stopping_ = false;
   std::function<void()> on_drained_;

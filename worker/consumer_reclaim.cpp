@@ -57,7 +57,7 @@ asio::awaitable<void> Consumer::reclaim_loop() {
 }
 
 asio::awaitable<void> Consumer::reclaim_once() {
-  const int free_slots = config_.concurrency - in_flight_;
+  const int free_slots = slots_ - in_flight_;
   if (free_slots <= 0) co_return;
   const milliseconds timeout(config_.redis_timeout_ms);
   const std::string min_idle = std::to_string(config_.reclaim_idle_ms);

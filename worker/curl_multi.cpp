@@ -14,8 +14,13 @@ CurlTransfer::CurlTransfer() : easy_(curl_easy_init()) {
 
 CurlTransfer::~CurlTransfer() { curl_easy_cleanup(easy_); }
 
-CurlMulti::CurlMulti(asio::io_context& io) : io_(io), multi_(curl_multi_init()), timer_(io) {
+CurlMulti::CurlMulti(asio::io_context& io, long max_connects, long max_host_connections)
+    : io_(io), multi_(curl_multi_init()), timer_(io) {
   if (multi_ == nullptr) throw std::runtime_error("curl_multi_init failed");
+  curl_multi_setopt(multi_, CURLMOPT_PIPELINING, static_cast<long>(CURLPIPE_MULTIPLEX));
+  if (max_connects > 0) curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, max_connects);
+  if (max_host_connections > 0)
+    curl_multi_setopt(multi_, CURLMOPT_MAX_HOST_CONNECTIONS, max_host_connections);
   curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &CurlMulti::on_socket);
   curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
   curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &CurlMulti::on_timer);
@@ -129,15 +134,43 @@ void CurlMulti::on_ready(const std::shared_ptr<Watch>& w, int select_flag) {
 }
 
 // Called from inside curl: only arm the timer here. -1 means "no timeout wanted".
+// curl calls this on almost every socket action; each re-armed steady_timer that becomes the
+// earliest reprograms the io_context's timerfd (a syscall). So: "now" (0 ms, after every
+// added handle) is a post, not a timer, and an expiry within a millisecond of the armed one
+// is left alone.
 void CurlMulti::set_timer(long timeout_ms) {
   if (timeout_ms < 0) {
-    timer_.cancel();
+    if (timer_armed_) timer_.cancel();
+    timer_armed_ = false;
     return;
   }
-  timer_.expires_after(std::chrono::milliseconds(timeout_ms));
+  if (timeout_ms == 0) {
+    if (timer_armed_) timer_.cancel();
+    timer_armed_ = false;
+    if (!timeout_posted_) {
+      timeout_posted_ = true;
+      asio::post(io_, [weak = weak_from_this()] {
+        auto self = weak.lock();
+        if (!self) return;
+        self->timeout_posted_ = false;
+        self->on_timeout();
+      });
+    }
+    return;
+  }
+  const auto when = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  if (timer_armed_ && when >= timer_.expiry() &&
+      when - timer_.expiry() < std::chrono::milliseconds(1)) {
+    return;
+  }
+  timer_armed_ = true;
+  timer_.expires_at(when);
   timer_.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
     if (ec) return;
-    if (auto self = weak.lock()) self->on_timeout();
+    auto self = weak.lock();
+    if (!self) return;
+    self->timer_armed_ = false;
+    self->on_timeout();
   });
 }
 

@@ -31,7 +31,11 @@ class CurlTransfer {
 
 class CurlMulti : public std::enable_shared_from_this<CurlMulti> {
  public:
-  explicit CurlMulti(boost::asio::io_context& io);
+  // `max_connects`: connections kept open in the cache for reuse (0 = curl's default);
+  // `max_host_connections`: connections to one host at once, beyond that transfers queue
+  // inside curl (0 = no limit). HTTP/2 is multiplexed over one connection where offered.
+  explicit CurlMulti(boost::asio::io_context& io, long max_connects = 0,
+                     long max_host_connections = 0);
   ~CurlMulti();
   CurlMulti(const CurlMulti&) = delete;
   CurlMulti& operator=(const CurlMulti&) = delete;
@@ -77,6 +81,8 @@ class CurlMulti : public std::enable_shared_from_this<CurlMulti> {
   std::map<curl_socket_t, std::shared_ptr<Watch>> sockets_;
   std::map<CURL*, std::unique_ptr<CurlTransfer>> transfers_;
   bool shut_down_ = false;
+  bool timer_armed_ = false;     // timer_ has a wait pending that curl still wants
+  bool timeout_posted_ = false;  // a "timeout now" is posted and has not run yet
 };
 
 }  // namespace imagegen::worker::detail

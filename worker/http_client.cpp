@@ -76,6 +76,9 @@ class HttpTransfer final : public detail::CurlTransfer {
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
                      static_cast<long>(std::max<std::int64_t>(1, connect_ms)));
     curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+    // Over TLS curl negotiates HTTP/2; wait for a connection that can multiplex this request
+    // instead of opening one more (plain http stays HTTP/1.1 with keep-alive reuse).
+    if (request_.url.starts_with("https://")) curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
     curl_easy_setopt(e, CURLOPT_USERAGENT, options.user_agent.c_str());
     // A truncating transfer reads up to the cap instead of refusing a long Content-Length.
     if (!options.truncate_body)
@@ -218,7 +221,8 @@ void global_init_once() {
 HttpClient::HttpClient(asio::io_context& io, HttpClientOptions options)
     : io_(io), options_(std::move(options)) {
   global_init_once();
-  multi_ = std::make_shared<detail::CurlMulti>(io_);
+  multi_ = std::make_shared<detail::CurlMulti>(io_, options_.max_cached_connections,
+                                               options_.max_host_connections);
 }
 
 HttpClient::~HttpClient() {

@@ -34,6 +34,11 @@ struct HttpClientOptions {
   // Keep the first max_response_bytes of an oversized body and answer normally instead of
   // failing with kProtocol (a webhook receiver's status matters, not its body).
   bool truncate_body = false;
+  // Idle keep-alive connections the client keeps for reuse. A slow upstream over HTTP/1.1 needs
+  // one connection per request in flight; a cache smaller than that closes and reopens them.
+  long max_cached_connections = 8192;
+  // Connections to one host at once (0 = no limit); more requests wait inside curl.
+  long max_host_connections = 0;
 };
 
 class HttpClient {

@@ -72,6 +72,26 @@ asio::awaitable<std::vector<CallOutcome>> JobRunner::call_all(
   const auto ex = co_await asio::this_coro::executor;
   const std::vector<int> sizes =
       split_into_calls(job.count, entry.family->max_images_per_call(model));
+  if (sizes.size() == 1) {
+    // The common case (one call): no group, no extra coroutine frames.
+    const CallTarget target{*entry.family, entry.endpoint, model, job};
+    std::vector<CallOutcome> one(1);
+    std::exception_ptr failed;
+    try {
+      one[0] = co_await caller_.call(target, sizes[0], deadline);
+    } catch (...) {
+      failed = std::current_exception();
+    }
+    if (failed) {
+      const std::string what = exception_text(failed);
+      spdlog::error("provider_call_exception job={} provider={} error=\"{}\"", job.job_id,
+                    entry.family->name(), what);
+      one[0] = CallOutcome{};
+      one[0].failed = sizes[0];
+      one[0].last_error = "internal: " + what;
+    }
+    co_return one;
+  }
   using CallOp =
       decltype(asio::co_spawn(ex, std::declval<asio::awaitable<CallOutcome>>(), asio::deferred));
   std::vector<CallOp> ops;
@@ -120,6 +140,23 @@ asio::awaitable<void> JobRunner::store_all(const JobSpec& job, std::string_view 
                                            const std::vector<const ValidImage*>& images,
                                            JobOutcome& out) {
   const auto ex = co_await asio::this_coro::executor;
+  if (images.size() == 1) {
+    // One image: stored inline, no group.
+    StoreResult r;
+    try {
+      r = co_await store_one(job, 0, *images[0]);
+    } catch (const std::exception& e) {
+      r = StoreResult{false, e.what()};
+    }
+    if (r.ok) {
+      out.stored_paths.push_back(std::move(r.path_or_error));
+      out.providers.emplace_back(provider);
+    } else {
+      ++out.failed;
+      out.last_error = "storage: " + r.path_or_error;
+    }
+    co_return;
+  }
   std::vector<const ValidImage*> pending = images;
   while (!pending.empty()) {
     const int base = out.delivered();

@@ -8,8 +8,6 @@
 #include <cstring>
 #include <system_error>
 
-#include "worker/run_blocking.h"
-
 namespace imagegen::worker {
 namespace {
 
@@ -18,10 +16,12 @@ Error io_error(const std::string& what, const std::filesystem::path& p, int err)
 }
 
 // A name no other writer (thread, process, retry) uses at the same time.
-std::filesystem::path temp_name_for(const std::filesystem::path& path) {
+std::string temp_name_for(const std::filesystem::path& path) {
   static std::atomic<std::uint64_t> counter{0};
-  return path.string() + ".tmp." + std::to_string(::getpid()) + "." +
-         std::to_string(counter.fetch_add(1));
+  static const std::string pid = std::to_string(::getpid());
+  std::string tmp = path.native();
+  tmp.append(".tmp.").append(pid).append(".").append(std::to_string(counter.fetch_add(1)));
+  return tmp;
 }
 
 Result<Ok> write_all(int fd, std::string_view bytes) {
@@ -34,28 +34,30 @@ Result<Ok> write_all(int fd, std::string_view bytes) {
   return Ok{};
 }
 
+int open_new(const std::string& tmp) {
+  return ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+}
+
 }  // namespace
 
 Result<Ok> write_file_atomically(const std::filesystem::path& path, std::string_view bytes) {
-  std::error_code ec;
-  std::filesystem::create_directories(path.parent_path(), ec);
-  if (ec)
-    return make_error(Errc::kUnavailable,
-                      "create " + path.parent_path().string() + ": " + ec.message());
-
-  const std::filesystem::path tmp = temp_name_for(path);
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  const std::string tmp = temp_name_for(path);
+  int fd = open_new(tmp);
+  if (fd < 0 && errno == ENOENT) {
+    // First image of this user: one mkdir pass, instead of a stat per image.
+    std::error_code ec;
+    std::filesystem::create_directories(path.parent_path(), ec);
+    if (ec)
+      return make_error(Errc::kUnavailable,
+                        "create " + path.parent_path().string() + ": " + ec.message());
+    fd = open_new(tmp);
+  }
   if (fd < 0) return io_error("open", tmp, errno);
   auto written = write_all(fd, bytes);
-  // fsync before rename: once the path is handed to the client the bytes must survive a crash.
-  const bool synced = written && ::fsync(fd) == 0;
-  const int sync_errno = errno;
   ::close(fd);
-  if (!written || !synced) {
+  if (!written) {
     ::unlink(tmp.c_str());
-    return written ? io_error("fsync", tmp, sync_errno)
-                   : make_error(Errc::kUnavailable,
-                                "write " + tmp.string() + ": " + written.error().message);
+    return make_error(Errc::kUnavailable, "write " + tmp + ": " + written.error().message);
   }
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
     const int err = errno;
@@ -65,12 +67,28 @@ Result<Ok> write_file_atomically(const std::filesystem::path& path, std::string_
   return Ok{};
 }
 
-LocalStorage::LocalStorage(std::filesystem::path root, std::size_t threads)
-    : root_(std::move(root)), pool_(threads) {}
+LocalStorage::LocalStorage(std::filesystem::path root) : root_(std::move(root)) {
+  std::error_code ec;
+  std::filesystem::create_directories(root_, ec);
+  root_fd_ = ::open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  // One pass makes every file written before it durable, data and renames alike: syncfs
+  // flushes the whole filesystem with one journal commit, where an fdatasync per file would
+  // pay a device flush per image.
+  commit_ = std::make_unique<GroupCommit>([this] { return sync_all(); });
+}
 
 LocalStorage::~LocalStorage() {
-  // No stop(): writes already queued still reach the disk before the pool goes away.
-  pool_.join();
+  commit_.reset();
+  if (root_fd_ >= 0) ::close(root_fd_);
+}
+
+Result<Ok> LocalStorage::sync_all() const {
+  if (root_fd_ < 0) {
+    ::sync();  // the root could not be opened at start: the big hammer still keeps the promise
+    return Ok{};
+  }
+  if (::syncfs(root_fd_) != 0) return io_error("syncfs", root_, errno);
+  return Ok{};
 }
 
 boost::asio::awaitable<Result<std::string>> LocalStorage::store(const std::string& user_id,
@@ -80,19 +98,15 @@ boost::asio::awaitable<Result<std::string>> LocalStorage::store(const std::strin
                                                                 const image::ImageInfo& info) {
   auto rel = object_path(user_id, job_id, index, info.ext);
   if (!rel) co_return rel.error();
-  const std::filesystem::path full = root_ / *rel;
-  const std::string_view bytes = image.bytes;
-  auto write = [full, bytes] {
-    try {
-      return write_file_atomically(full, bytes);
-    } catch (const std::exception& e) {  // bad_alloc and friends: keep the pool thread alive
-      return Result<Ok>(make_error(Errc::kInternal, e.what()));
-    }
-  };
-  // Named, then moved: GCC 12 destroys non-trivial temporaries inside a co_await expression
-  // twice, so none are created there.
-  auto written = co_await run_blocking(pool_, std::move(write));
+  Result<Ok> written = make_error(Errc::kInternal, "not written");
+  try {
+    written = write_file_atomically(root_ / *rel, image.bytes);
+  } catch (const std::exception& e) {  // bad_alloc and friends
+    written = make_error(Errc::kInternal, e.what());
+  }
   if (!written) co_return written.error();
+  auto synced = co_await commit_->durable();
+  if (!synced) co_return synced.error();
   co_return std::move(*rel);
 }
 

@@ -1,37 +1,46 @@
 #pragma once
-// IMAGEGEN_STORAGE=local:DIR. Files are written on a small thread pool so the io thread never
-// waits on the disk; each write goes to a temp file that is then renamed into place.
-#include <boost/asio/thread_pool.hpp>
+// IMAGEGEN_STORAGE=local:DIR. Each image is written where it arrives (on the caller's io thread:
+// a small write into the page cache, no thread hop) to a temp file renamed into place; then the
+// caller waits for the next group commit, one syncfs of the storage filesystem shared by every
+// image written meanwhile, run on one helper thread. store() returns only once the image is
+// durable, so a job settled after it never names a file a crash could lose.
 #include <filesystem>
+#include <memory>
 #include <string_view>
 
+#include "worker/group_commit.h"
 #include "worker/storage.h"
 
 namespace imagegen::worker {
 
-// Blocking: creates missing parent folders, writes `bytes` to a unique temp file beside `path`,
-// fsyncs it and renames it over `path` (atomic on POSIX: readers see old or new, never half).
+// Blocking: creates missing parent folders (only when the open says they are missing), writes
+// `bytes` to a unique temp file beside `path` and renames it over `path` (atomic on POSIX:
+// readers see old or new, never half). Not durable by itself: see GroupCommit.
 // kUnavailable on any filesystem error (the temp file is removed).
 Result<Ok> write_file_atomically(const std::filesystem::path& path, std::string_view bytes);
 
 class LocalStorage final : public Storage {
  public:
-  explicit LocalStorage(std::filesystem::path root, std::size_t threads = 2);
-  // Waits for every queued write to finish (their completions are posted to the callers'
-  // executors, which resume them only if still running).
+  // Creates `root` if missing. Thread-safe: one instance serves every worker thread.
+  explicit LocalStorage(std::filesystem::path root);
+  // Waits for the last group commit (waiters still queued are completed on their executors).
   ~LocalStorage() override;
 
   std::string_view name() const override { return "local"; }
-  // See Storage::store. Runs write_file_atomically on the pool, resumes on the caller's executor.
+  // See Storage::store.
   boost::asio::awaitable<Result<std::string>> store(const std::string& user_id,
                                                     const std::string& job_id, int index,
                                                     const GeneratedImage& image,
                                                     const image::ImageInfo& info) override;
   const std::filesystem::path& root() const { return root_; }
+  std::uint64_t sync_passes() const { return commit_->passes(); }
 
  private:
+  Result<Ok> sync_all() const;
+
   std::filesystem::path root_;
-  boost::asio::thread_pool pool_;
+  int root_fd_ = -1;  // any fd on the filesystem names it for syncfs
+  std::unique_ptr<GroupCommit> commit_;
 };
 
 }  // namespace imagegen::worker

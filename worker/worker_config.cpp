@@ -2,9 +2,22 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <thread>
+
 #include "worker/providers/registry.h"
 
 namespace imagegen::worker {
+
+int resolve_threads(int requested, int concurrency, int cores) {
+  const int wanted = requested > 0 ? requested : std::max(cores, 1);
+  // Every thread needs at least one slot, or it would read nothing.
+  return std::clamp(wanted, 1, std::max(concurrency, 1));
+}
+
+int slots_of_thread(int concurrency, int threads, int index) {
+  return concurrency / threads + (index < concurrency % threads ? 1 : 0);
+}
 
 Result<WorkerConfigLoad> load_worker_config(int argc, const char* const* argv,
                                             const imagegen::EnvLookup& env) {
@@ -12,8 +25,12 @@ Result<WorkerConfigLoad> load_worker_config(int argc, const char* const* argv,
             "Takes jobs from the Redis stream, calls the upstream provider, stores images, settles "
             "credits.");
   o.add({"IMAGEGEN_REDIS_URL", "redis://127.0.0.1:6379/0", "Redis URL"});
-  o.add({"IMAGEGEN_WORKER_CONCURRENCY", "64",
-         "Jobs in flight at once (free slots bound every stream read)"});
+  o.add({"IMAGEGEN_WORKER_CONCURRENCY", "4096",
+         "Jobs in flight at once, split across the worker threads (free slots bound every stream "
+         "read); a waiting job costs a coroutine, its curl handles and its image bytes"});
+  o.add({"IMAGEGEN_WORKER_THREADS", "0",
+         "Threads, each with its own io_context, curl multi, Redis connections and share of the "
+         "slots (0 = one per core)"});
   o.add({"IMAGEGEN_STORAGE", "local:./data/images", "Where images go: local:DIR or supabase"});
   o.add({"SUPABASE_URL", "", "Supabase project URL (IMAGEGEN_STORAGE=supabase)"});
   o.add({"SUPABASE_SERVICE_ROLE_KEY", "", "Supabase service-role key (IMAGEGEN_STORAGE=supabase)",
@@ -82,7 +99,7 @@ Result<WorkerConfigLoad> load_worker_config(int argc, const char* const* argv,
   c.consumer_name = o.get("IMAGEGEN_CONSUMER_NAME");
   c.log_level = o.get("IMAGEGEN_LOG_LEVEL");
   c.log_format = o.get("IMAGEGEN_LOG_FORMAT");
-  std::int64_t concurrency = 0, metrics = 0;
+  std::int64_t concurrency = 0, metrics = 0, threads = 0;
   struct IntOpt {
     const char* env;
     std::int64_t min, max;
@@ -90,6 +107,7 @@ Result<WorkerConfigLoad> load_worker_config(int argc, const char* const* argv,
   };
   IntOpt ints[] = {
       {"IMAGEGEN_WORKER_CONCURRENCY", 1, 100000, &concurrency},
+      {"IMAGEGEN_WORKER_THREADS", 0, 256, &threads},
       {"IMAGEGEN_METRICS_PORT", 0, 65535, &metrics},
       {"IMAGEGEN_REDIS_TIMEOUT_MS", 10, 600000, &c.redis_timeout_ms},
       {"IMAGEGEN_READ_BLOCK_MS", 10, 60000, &c.read_block_ms},
@@ -115,6 +133,8 @@ Result<WorkerConfigLoad> load_worker_config(int argc, const char* const* argv,
   if (!allow_private) return allow_private.error();
   c.webhook_allow_private = *allow_private == 1;
   c.concurrency = static_cast<int>(concurrency);
+  c.threads = resolve_threads(static_cast<int>(threads), c.concurrency,
+                              static_cast<int>(std::thread::hardware_concurrency()));
   c.metrics_port = static_cast<std::uint16_t>(metrics);
   c.supabase_url = o.get("SUPABASE_URL");
   c.supabase_key = o.get("SUPABASE_SERVICE_ROLE_KEY");

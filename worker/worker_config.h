@@ -11,7 +11,8 @@ namespace imagegen::worker {
 
 struct WorkerConfig {
   std::string redis_url = "redis://127.0.0.1:6379/0";
-  int concurrency = 64;
+  int concurrency = 4096;  // slots of the whole process
+  int threads = 1;         // io_context threads; load_worker_config resolves 0 to the cores
   std::string storage = "local:./data/images";
   // IMAGEGEN_STORAGE=supabase: where and as whom to upload (the key is never logged).
   std::string supabase_url;
@@ -43,6 +44,11 @@ struct WorkerConfigLoad {
   std::string help_text;
   WorkerConfig config;
 };
+// IMAGEGEN_WORKER_THREADS resolved: 0 means one per core; never more threads than slots.
+int resolve_threads(int requested, int concurrency, int cores);
+// The slots thread `index` of `threads` owns: `concurrency` split as evenly as possible.
+int slots_of_thread(int concurrency, int threads, int index);
+
 Result<WorkerConfigLoad> load_worker_config(int argc, const char* const* argv,
                                             const imagegen::EnvLookup& env);
 

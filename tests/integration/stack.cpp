@@ -58,7 +58,8 @@ Stack::Stack(StackOptions o) {
   };
   worker_env_ = common;
   worker_env_["IMAGEGEN_STORAGE"] = "local:" + images_dir_;
-  worker_env_["IMAGEGEN_WORKER_CONCURRENCY"] = std::to_string(o.worker_concurrency);
+  if (o.worker_concurrency > 0)
+    worker_env_["IMAGEGEN_WORKER_CONCURRENCY"] = std::to_string(o.worker_concurrency);
   worker_env_["IMAGEGEN_PROVIDER_BASE_URL"] = "http://127.0.0.1:" + std::to_string(sim_port_);
   for (const char* key :
        {"GEMINI_API_KEY", "OPENAI_API_KEY", "BFL_API_KEY", "MIDJOURNEY_API_KEY", "RUNWAY_API_KEY",

@@ -15,7 +15,7 @@ namespace imagegen::testing {
 
 struct StackOptions {
   std::int64_t wait_timeout_ms = 20000;
-  int worker_concurrency = 16;
+  int worker_concurrency = 16;  // 0 = the worker's default
   std::map<std::string, std::string> api_env;
   std::map<std::string, std::string> worker_env;
   bool start_worker = true;

@@ -1,0 +1,65 @@
+#pragma once
+// Group commit: many writers wait for durability, one helper thread makes it happen for all of
+// them at once. A writer that arrives while a sync pass runs joins the next pass, so the number
+// of passes adapts to the load (one per sync duration at most) instead of one per file.
+#include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "common/result.h"
+
+namespace imagegen::worker {
+
+class GroupCommit {
+ public:
+  // `sync` makes everything written before it was called durable (e.g. syncfs); it runs on the
+  // helper thread only, one call at a time.
+  explicit GroupCommit(std::function<Result<Ok>()> sync);
+  // Runs a last pass for writers still waiting, then joins the helper thread. Their
+  // completions are posted to their executors, which resume them only if still running.
+  ~GroupCommit();
+  GroupCommit(const GroupCommit&) = delete;
+  GroupCommit& operator=(const GroupCommit&) = delete;
+
+  // Completes, on the caller's executor, after a sync pass that started after this call:
+  // whatever the caller wrote before calling is then durable. Fails with the pass's error.
+  // Thread-safe. Cancelled by: nothing.
+  boost::asio::awaitable<Result<Ok>> durable() {
+    auto ex = co_await boost::asio::this_coro::executor;
+    co_return co_await boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&,
+                                                   void(Result<Ok>)>(
+        [this, ex](auto handler) { enqueue(Handler(std::move(handler)), ex); },
+        boost::asio::use_awaitable);
+  }
+
+  // Sync passes run so far (for tests and logs).
+  std::uint64_t passes() const;
+
+ private:
+  using Handler = boost::asio::any_completion_handler<void(Result<Ok>)>;
+  struct Waiter {
+    Handler handler;
+    // Keeps the waiter's io_context from running out of work while the pass runs.
+    boost::asio::executor_work_guard<boost::asio::any_io_executor> work;
+  };
+  void enqueue(Handler handler, const boost::asio::any_io_executor& ex);
+  void run();
+
+  std::function<Result<Ok>()> sync_;
+  mutable std::mutex mu_;
+  std::condition_variable wake_;
+  std::vector<Waiter> waiting_;
+  bool stop_ = false;
+  std::uint64_t passes_ = 0;
+  std::thread thread_;
+};
+
+}  // namespace imagegen::worker
