@@ -86,7 +86,12 @@ asio::awaitable<void> DeadlineSweeper::sweep_once() {
     using Outcome = protocol::SettleReply::Outcome;
     if (reply->outcome == Outcome::kSettled) {
       spdlog::info("job={} expired by the deadline sweeper (refunded)", id);
-      metrics_.job_finished(protocol::kExpired);
+      // Counted here, where the credits moved: the model and refund as SETTLE stored them.
+      std::vector<std::string> get = {"HMGET", keys::job(id), "model", "refunded"};
+      auto fields = co_await redis_->command(std::move(get), options_.redis_timeout);
+      const auto f = fields && !fields->is_error() ? fields->strings() : std::vector<std::string>{};
+      metrics_.job_finished(f.size() == 2 ? f[0] : std::string(), protocol::kExpired);
+      if (f.size() == 2) metrics_.credits_refunded(std::atoll(f[1].c_str()));
     } else {
       // Settled by someone else, or the job hash is gone: only the index entry is left.
       std::vector<std::string> rem = {"ZREM", std::string(keys::kDeadlines), id};
