@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "common/catalog.h"
+#include "common/catalog_path.h"
 #include "common/logging.h"
 #include "common/metrics_server.h"
 #include "common/redis/redis_url.h"
@@ -114,7 +115,10 @@ int main(int argc, char** argv) {
     std::cerr << "imagegen-worker: " << ok.error().message << "\n";
     return 2;
   }
-  auto catalog = Catalog::load_file(config.catalog_path);
+  // IMAGEGEN_CATALOG, else share/imagegen/ beside the binary (install or build tree).
+  auto catalog_path = find_catalog_path(config.catalog_path);
+  auto catalog =
+      catalog_path ? Catalog::load_file(*catalog_path) : Result<Catalog>(catalog_path.error());
   if (!catalog) {
     std::cerr << "imagegen-worker: " << catalog.error().message << "\n";
     return 2;
