@@ -31,7 +31,7 @@ struct Shard {
 }  // namespace
 
 int main(int argc, char** argv) {
-  auto loaded = api::load_api_config(argc, argv, process_env());
+  auto loaded = api::load_api_config(argc, argv, process_env);
   if (!loaded) {
     std::cerr << "imagegen-api: " << loaded.error().message << "\n";
     return 2;

@@ -73,11 +73,9 @@ LocalStorage::~LocalStorage() {
   pool_.join();
 }
 
-boost::asio::awaitable<Result<std::string>> LocalStorage::store(const std::string& user_id,
-                                                                const std::string& job_id,
-                                                                int index,
-                                                                const GeneratedImage& image,
-                                                                const image::ImageInfo& info) {
+boost::asio::awaitable<Result<std::string>> LocalStorage::store(
+    const std::string& user_id, const std::string& job_id, int index, const GeneratedImage& image,
+    const image::ImageInfo& info, std::chrono::steady_clock::time_point) {
   auto rel = object_path(user_id, job_id, index, info.ext);
   if (!rel) co_return rel.error();
   const std::filesystem::path full = root_ / *rel;

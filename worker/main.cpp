@@ -22,7 +22,7 @@ namespace asio = boost::asio;
 using namespace imagegen;
 
 int main(int argc, char** argv) {
-  auto loaded = worker::load_worker_config(argc, argv, imagegen::process_env());
+  auto loaded = worker::load_worker_config(argc, argv, imagegen::process_env);
   if (!loaded) {
     std::cerr << "imagegen-worker: " << loaded.error().message << "\n";
     return 2;

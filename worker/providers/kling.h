@@ -1,9 +1,9 @@
 #pragma once
 // Kling AI image generation (kling-image-v3); providers.md §9. JWT auth minted from the access
-// and secret keys (cached, see kling_jwt.h); `POST /v1/images/generations` with `n` up to 9,
+// and secret keys (cached, see common/jwt.h); `POST /v1/images/generations` with `n` up to 9,
 // then `GET /v1/images/generations/{task_id}` until succeed; every body carries a `code`
 // envelope (0 = OK) that decides more than the HTTP status does (429 + 1102 = no balance).
-#include "worker/providers/kling_jwt.h"
+#include "common/jwt.h"
 #include "worker/providers/provider.h"
 
 namespace imagegen::worker {
@@ -17,7 +17,8 @@ ProviderErrorKind kling_error_kind(std::int64_t code, int http_status);
 
 class KlingFamily final : public ProviderFamily {
  public:
-  explicit KlingFamily(KlingTokenCache::UnixSeconds now = nullptr) : tokens_(std::move(now)) {}
+  explicit KlingFamily(jwt::IssuerTokenCache::UnixSeconds now = nullptr)
+      : tokens_(std::move(now)) {}
   std::string_view name() const override { return "kling"; }
   int max_images_per_call(const ModelInfo& model) const override;
   HttpRequest build_request(const ModelInfo& model, const JobSpec& job, int images_in_call,
@@ -29,7 +30,7 @@ class KlingFamily final : public ProviderFamily {
                                 const ProviderFollowUp& follow_up) const override;
 
  private:
-  KlingTokenCache tokens_;
+  jwt::IssuerTokenCache tokens_;
 };
 
 }  // namespace imagegen::worker

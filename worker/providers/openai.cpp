@@ -4,9 +4,9 @@
 
 #include <algorithm>
 
-#include "worker/providers/base64.h"
+#include "common/base64.h"
+#include "common/json_writer.h"
 #include "worker/providers/http_headers.h"
-#include "worker/providers/json_writer.h"
 #include "worker/providers/upstream_errors.h"
 
 namespace imagegen::worker {
@@ -73,11 +73,11 @@ HttpRequest OpenAiFamily::build_request(const ModelInfo& model, const JobSpec& j
   }
   JsonWriter w;
   w.begin_object();
-  w.key("model").string(model.upstream_id);
-  w.key("prompt").string(prompt);
-  w.key("n").number(std::clamp(images_in_call, 1, kMaxN));
-  w.key("size").string(openai_size_for(job.aspect_ratio));
-  w.key("output_format").string("png");
+  w.key("model").value(model.upstream_id);
+  w.key("prompt").value(prompt);
+  w.key("n").value(std::clamp(images_in_call, 1, kMaxN));
+  w.key("size").value(openai_size_for(job.aspect_ratio));
+  w.key("output_format").value("png");
   w.end_object();
 
   HttpRequest req;

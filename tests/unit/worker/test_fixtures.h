@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "common/base64.h"
 #include "common/catalog.h"
 #include "common/job_spec.h"
-#include "worker/providers/base64.h"
 
 namespace imagegen::testing {
 
