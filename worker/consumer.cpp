@@ -73,9 +73,10 @@ void Consumer::start() {
 
 void Consumer::stop(std::function<void()> on_drained) {
   stopping_ = true;
-  on_drained_ = std::move(on_drained);
   slot_signal_.cancel();
-  if (in_flight_ == 0 && on_drained_) asio::post(ioc_, std::exchange(on_drained_, nullptr));
+  gate_.close([this, on_drained = std::move(on_drained)] {
+    if (on_drained) asio::post(ioc_, on_drained);
+  });
 }
 
 void Consumer::shutdown() {
@@ -84,11 +85,7 @@ void Consumer::shutdown() {
   commands_.reset();
 }
 
-void Consumer::slot_freed() {
-  slot_signal_.cancel();
-  if (stopping_ && in_flight_ == 0 && on_drained_)
-    asio::post(ioc_, std::exchange(on_drained_, nullptr));
-}
+void Consumer::slot_freed() { slot_signal_.cancel(); }
 
 asio::awaitable<void> Consumer::read_loop() {
   const milliseconds timeout(config_.redis_timeout_ms);
@@ -101,7 +98,7 @@ asio::awaitable<void> Consumer::read_loop() {
   }
   attempt = 0;
   while (!stopping_) {
-    const int free_slots = config_.concurrency - in_flight_;
+    const int free_slots = config_.concurrency - in_flight();
     if (free_slots <= 0) {
       slot_signal_.expires_after(std::chrono::seconds(1));
       co_await slot_signal_.async_wait(asio::as_tuple(asio::use_awaitable));
@@ -160,20 +157,22 @@ bool Consumer::take(const std::string& entry_id, const redis::Reply& kv_reply) {
     spdlog::error("dropping malformed stream entry {}: {}", entry_id, job.error().message);
     return false;
   }
-  if (!entries_in_flight_.insert(entry_id).second) return true;  // already running here
-  ++in_flight_;
+  if (entries_in_flight_.count(entry_id) != 0) return true;  // already running here
+  auto ticket = gate_.enter();
+  if (!ticket) return true;  // stopping: the entry stays pending for another worker
+  entries_in_flight_.insert(entry_id);
   metrics_.inflight_jobs_add(1);
-  lifecycle::spawn(ioc_, process(entry_id, std::move(job.value())), "job");
+  lifecycle::spawn(ioc_, process(entry_id, std::move(job.value()), std::move(ticket)), "job");
   return true;
 }
 
-asio::awaitable<void> Consumer::process(std::string entry_id, JobSpec job) {
+asio::awaitable<void> Consumer::process(std::string entry_id, JobSpec job,
+                                        lifecycle::DrainGate::Ticket ticket) {
   struct Release {
     Consumer& c;
     const std::string& entry;
     ~Release() {
       c.entries_in_flight_.erase(entry);
-      --c.in_flight_;
       c.metrics_.inflight_jobs_add(-1);
       c.slot_freed();
     }

@@ -12,6 +12,7 @@
 
 #include "common/catalog.h"
 #include "common/job_spec.h"
+#include "common/lifecycle/drain_gate.h"
 #include "common/redis/connection.h"
 #include "common/redis/script.h"
 #include "worker/job_runner.h"
@@ -34,13 +35,15 @@ class Consumer {
   void start();
   // Stops taking new jobs; in-flight jobs carry on. `on_drained` runs once none is in flight.
   void stop(std::function<void()> on_drained);
-  int in_flight() const { return in_flight_; }
+  int in_flight() const { return static_cast<int>(gate_.in_flight()); }
   // Closes the Redis connections (the blocked stream read ends); call after stop() has drained.
   void shutdown();
 
  private:
   boost::asio::awaitable<void> read_loop();
-  boost::asio::awaitable<void> process(std::string entry_id, JobSpec job);
+  // `ticket` keeps the job counted in gate_ until the coroutine ends.
+  boost::asio::awaitable<void> process(std::string entry_id, JobSpec job,
+                                       lifecycle::DrainGate::Ticket ticket);
   boost::asio::awaitable<void> finalize(const std::string& entry_id, const JobSpec& job,
                                         std::string_view status, int delivered,
                                         const std::string& results_json, const std::string& error);
@@ -66,10 +69,9 @@ class Consumer {
   redis::Script start_;
   redis::Script finalize_;
   boost::asio::steady_timer slot_signal_;
-  int in_flight_ = 0;
+  lifecycle::DrainGate gate_;                // jobs in flight; closed by stop()
   std::set<std::string> entries_in_flight_;  // stream ids of our running jobs (heartbeat)
   bool stopping_ = false;
-  std::function<void()> on_drained_;
 };
 
 }  // namespace imagegen::worker

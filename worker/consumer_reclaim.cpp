@@ -36,7 +36,7 @@ milliseconds jittered(std::int64_t base_ms) {
 
 asio::awaitable<void> Consumer::heartbeat_loop() {
   const std::int64_t every = std::max<std::int64_t>(50, config_.reclaim_idle_ms / 3);
-  while (!stopping_ || in_flight_ > 0) {
+  while (!stopping_ || in_flight() > 0) {
     co_await pause(ioc_, milliseconds(every));
     if (entries_in_flight_.empty()) continue;
     std::vector<std::string> args = {"XCLAIM", std::string(keys::kJobsStream),
@@ -56,7 +56,7 @@ asio::awaitable<void> Consumer::reclaim_loop() {
 }
 
 asio::awaitable<void> Consumer::reclaim_once() {
-  const int free_slots = config_.concurrency - in_flight_;
+  const int free_slots = config_.concurrency - in_flight();
   if (free_slots <= 0) co_return;
   const milliseconds timeout(config_.redis_timeout_ms);
   const std::string min_idle = std::to_string(config_.reclaim_idle_ms);
