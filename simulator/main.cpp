@@ -44,7 +44,7 @@ void warm_image_cache(ImageCache& images) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  auto options = parse_sim_options(argc, argv, process_env);
+  auto options = parse_sim_options(argc, argv, imagegen::process_env);
   if (!options) {
     std::fprintf(stderr, "imagegen-sim: %s\n", options.error().message.c_str());
     return 2;

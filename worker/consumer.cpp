@@ -167,7 +167,7 @@ bool Consumer::take(const std::string& entry_id, const redis::Reply& kv_reply) {
 }
 
 asio::awaitable<void> Consumer::process(std::string entry_id, JobSpec job,
-                                        lifecycle::DrainGate::Ticket ticket) {
+                                        [[maybe_unused]] lifecycle::DrainGate::Ticket ticket) {
   struct Release {
     Consumer& c;
     const std::string& entry;

@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include "common/base64.h"
 #include "common/jwt.h"
 #include "tests/unit/worker/family_test_util.h"
 #include "tests/unit/worker/provider_test_util.h"
@@ -17,25 +16,6 @@ using testing::response;
 
 const ProviderEndpoint kEndpoint{"https://api-singapore.klingai.com", "sim-kling-access",
                                  "sim-kling-secret"};
-
-std::string b64url_decode(std::string s) {
-  for (char& c : s) {
-    if (c == '-') c = '+';
-    if (c == '_') c = '/';
-  }
-  while (s.size() % 4 != 0) s += '=';
-  return base64_decode(s).value_or("<bad>");
-}
-
-std::vector<std::string> split(const std::string& jwt) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  for (std::size_t dot; (dot = jwt.find('.', start)) != std::string::npos; start = dot + 1) {
-    out.push_back(jwt.substr(start, dot - start));
-  }
-  out.push_back(jwt.substr(start));
-  return out;
-}
 
 std::string bearer_of(const HttpRequest& req) {
   for (const auto& [k, v] : req.headers) {
