@@ -123,9 +123,11 @@ TEST(ProviderCaller, ConnectionRefusedIsRetriedThenFails) {
   EXPECT_EQ(out.failed, 1);
   EXPECT_EQ(out.tries, 4);
   EXPECT_NE(out.last_error.find("transient"), std::string::npos) << out.last_error;
-  EXPECT_NE(h.metrics.serialize().find(
-                R"(imagegen_provider_calls_total{outcome="transient",provider="fakeasync"} 4)"),
-            std::string::npos);
+  // Labels in prometheus-cpp's order: kind, model, outcome, provider.
+  const std::string text = h.metrics.serialize();
+  EXPECT_NE(text.find(R"(imagegen_provider_calls_total{kind="submit",)"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find(R"(outcome="transient",provider="fakeasync"} 4)"), std::string::npos) << text;
 }
 
 }  // namespace

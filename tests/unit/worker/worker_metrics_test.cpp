@@ -29,8 +29,8 @@ void record_some(WorkerMetrics& m) {
   m.inflight_jobs_add(2);
   m.inflight_jobs_add(-1);
   m.redis_error("finalize");
-  m.webhook_attempt();
-  m.webhook_delivery("delivered", 0.3);
+  m.webhook_attempt(std::chrono::milliseconds(300));
+  m.webhook_delivery("delivered");
 }
 
 TEST(WorkerMetrics, ExposesEveryFamilyWithValues) {
