@@ -13,7 +13,6 @@
 #include <string>
 #include <vector>
 
-#include "common/clock.h"
 #include "common/redis/connection.h"
 #include "common/result.h"
 
@@ -78,6 +77,7 @@ Outcome usage_command(AdminContext& ctx, const CommandLine& cmd);
 Outcome queue_command(AdminContext& ctx, const CommandLine& cmd);
 Outcome model_command(AdminContext& ctx, const CommandLine& cmd);
 
+std::int64_t now_ms();
 std::string new_user_id();  // UUID v4 text
 
 }  // namespace imagegen::admin

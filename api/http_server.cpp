@@ -13,7 +13,6 @@
 
 #include "api/request_id.h"
 #include "api/router.h"
-#include "common/lifecycle/spawn.h"
 
 namespace imagegen::api {
 
@@ -233,7 +232,9 @@ HttpServer::HttpServer(asio::io_context& ioc, const ApiConfig& config, ApiServic
 }
 
 void HttpServer::start() {
-  lifecycle::spawn(impl_->acceptor.get_executor(), impl_->accept_loop(), "api listener");
+  asio::co_spawn(impl_->acceptor.get_executor(), impl_->accept_loop(), [](std::exception_ptr e) {
+    if (e) spdlog::error("api listener stopped with an exception");
+  });
 }
 
 void HttpServer::stop(std::function<void()> on_drained) {

@@ -1,7 +1,5 @@
 #include "common/json_writer.h"
 
-#include <charconv>
-
 namespace imagegen {
 
 void append_json_string(std::string& out, std::string_view s) {
@@ -84,11 +82,9 @@ JsonWriter& JsonWriter::value(std::string_view v) {
   append_json_string(out_, v);
   return *this;
 }
-JsonWriter& JsonWriter::value(double v) {
+JsonWriter& JsonWriter::value(std::int64_t v) {
   separate();
-  char text[32];
-  const auto [end, ec] = std::to_chars(text, text + sizeof text, v);
-  out_.append(text, ec == std::errc{} ? end : text);
+  out_ += std::to_string(v);
   return *this;
 }
 JsonWriter& JsonWriter::value(bool v) {

@@ -7,8 +7,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
-#include "common/lifecycle/spawn.h"
-
 namespace imagegen {
 
 namespace asio = boost::asio;
@@ -61,8 +59,10 @@ asio::awaitable<void> accept_loop(std::shared_ptr<MetricsServer::State> state) {
       if (ec == asio::error::operation_aborted || !state->acceptor.is_open()) co_return;
       continue;
     }
-    lifecycle::spawn(state->acceptor.get_executor(), serve(std::move(socket), state),
-                     "metrics connection");
+    asio::co_spawn(state->acceptor.get_executor(), serve(std::move(socket), state),
+                   [](std::exception_ptr e) {
+                     if (e) spdlog::error("metrics connection failed with an exception");
+                   });
   }
 }
 }  // namespace
@@ -76,7 +76,9 @@ MetricsServer::MetricsServer(asio::io_context& ioc, const std::string& host, std
   state_->acceptor.set_option(asio::socket_base::reuse_address(true));
   state_->acceptor.bind(ep);
   state_->acceptor.listen();
-  lifecycle::spawn(ioc, accept_loop(state_), "metrics listener");
+  asio::co_spawn(ioc, accept_loop(state_), [](std::exception_ptr e) {
+    if (e) spdlog::error("metrics listener stopped with an exception");
+  });
 }
 
 MetricsServer::~MetricsServer() { stop(); }

@@ -5,10 +5,10 @@
 #include <optional>
 #include <string>
 
-#include "common/json_writer.h"
 #include "simulator/directed_outcome.h"
 #include "simulator/family_common.h"
 #include "simulator/json_fields.h"
+#include "simulator/json_writer.h"
 
 namespace imagegen::sim {
 namespace {
@@ -46,9 +46,8 @@ std::string_view methods(std::string_view path) {
 // FastAPI's 422 for one field.
 SimResponse unprocessable(std::string_view field, std::string_view message, std::string_view type) {
   JsonWriter w;
-  w.begin_object().key("detail").begin_array().begin_object().key("loc").begin_array().value(
-      "body");
-  if (!field.empty()) w.value(field);
+  w.begin_object().key("detail").begin_array().begin_object().key("loc").begin_array().str("body");
+  if (!field.empty()) w.str(field);
   w.end_array().field("msg", message).field("type", type).end_object().end_array().end_object();
   return json_reply(w.take(), 422);
 }
@@ -158,11 +157,11 @@ SimResponse submit(const SimRequest& request, HandlerContext& context, const Flu
       .field("id", id)
       .field("polling_url", base_url(request) + "/v1/get_result?id=" + id)
       .key("cost")
-      .value(cost)
+      .real(cost)
       .key("input_mp")
-      .value(0)
+      .real(0)
       .key("output_mp")
-      .value(mp)
+      .real(mp)
       .end_object();
   return json_reply(w.take());
 }
@@ -174,11 +173,11 @@ void write_result(JsonWriter& w, const SimRequest& request, const SimTask& task)
       .field("seed", task.seed)
       .field("prompt", task.prompt)
       .key("start_time")
-      .value(static_cast<double>(task.created_unix_ms) / 1000.0)
+      .real(static_cast<double>(task.created_unix_ms) / 1000.0)
       .key("end_time")
-      .value(static_cast<double>(task.created_unix_ms) / 1000.0 + 1.5)
+      .real(static_cast<double>(task.created_unix_ms) / 1000.0 + 1.5)
       .key("duration")
-      .value(1.5)
+      .real(1.5)
       .end_object();
 }
 
@@ -204,7 +203,7 @@ SimResponse poll(const SimRequest& request, HandlerContext& context) {
   }
   if (!task->finished) {
     w.field("status", "Pending").key("result").null();
-    w.key("progress").value(static_cast<double>(task->polls) / (pending + 1)).end_object();
+    w.key("progress").real(static_cast<double>(task->polls) / (pending + 1)).end_object();
     return json_reply(w.take());
   }
   switch (task->directives.moderated) {
@@ -214,12 +213,12 @@ SimResponse poll(const SimRequest& request, HandlerContext& context) {
           .begin_object()
           .key("Moderation Reasons")
           .begin_array()
-          .value("Derivative Works");
+          .str("Derivative Works");
       w.end_array().end_object().key("progress").null().end_object();
       return json_reply(w.take());
     case Moderation::kOutput:
       w.field("status", "Content Moderated").key("result").null();
-      w.key("details").begin_object().key("Moderation Reasons").begin_array().value("NSFW");
+      w.key("details").begin_object().key("Moderation Reasons").begin_array().str("NSFW");
       w.end_array().end_object().key("progress").null().end_object();
       return json_reply(w.take());
     case Moderation::kNone:
@@ -227,7 +226,7 @@ SimResponse poll(const SimRequest& request, HandlerContext& context) {
   }
   w.field("status", "Ready");
   write_result(w, request, *task);
-  w.key("progress").value(1).end_object();
+  w.key("progress").real(1).end_object();
   return json_reply(w.take());
 }
 

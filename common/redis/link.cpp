@@ -4,7 +4,7 @@
 
 #include <boost/asio/post.hpp>
 
-#include "common/backoff.h"
+#include "common/redis/backoff.h"
 
 namespace imagegen::redis::detail {
 namespace asio = boost::asio;
@@ -24,7 +24,12 @@ constexpr int kLogEveryNthFailure = 10;
 }  // namespace
 
 Link::Link(asio::io_context& io, RedisConfig config)
-    : io_(io), config_(std::move(config)), connect_timer_(io), retry_timer_(io), signal_(io) {}
+    : io_(io),
+      config_(std::move(config)),
+      connect_timer_(io),
+      retry_timer_(io),
+      signal_(io),
+      random_(std::random_device{}()) {}
 
 Link::~Link() { close(); }
 
@@ -202,8 +207,9 @@ void Link::schedule_retry(const std::string& error) {
 
 void Link::arm_retry() {
   set_state(State::kBackoff);
+  double draw = std::uniform_real_distribution<double>(0.0, 1.0)(random_);
   retry_timer_.expires_after(
-      backoff_delay(failures_, config_.reconnect_initial, config_.reconnect_max, unit_random()));
+      backoff_delay(failures_, config_.reconnect_initial, config_.reconnect_max, draw));
   retry_timer_.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
     auto self = weak.lock();
     if (!ec && self && self->state_ == State::kBackoff) self->begin_attempt();
