@@ -8,6 +8,7 @@
 #include <string>
 
 #include "api/request_validation.h"
+#include "api/responses.h"
 #include "tests/fuzz/fuzz_check.h"
 
 namespace {
@@ -24,7 +25,7 @@ const imagegen::Catalog& shipped_catalog() {
   return catalog;
 }
 
-void check(const std::variant<imagegen::api::GenerateRequest, imagegen::api::ApiResponse>& r) {
+void check(const std::variant<imagegen::api::GenerateRequest, imagegen::api::RequestError>& r) {
   if (const auto* req = std::get_if<imagegen::api::GenerateRequest>(&r)) {
     FUZZ_CHECK(req->model != nullptr);
     FUZZ_CHECK(req->count >= 1 && req->count <= 4);
@@ -36,7 +37,8 @@ void check(const std::variant<imagegen::api::GenerateRequest, imagegen::api::Api
     FUZZ_CHECK(!req->seed || req->model->seed);
     return;
   }
-  const auto& resp = std::get<imagegen::api::ApiResponse>(r);
+  // Validation names the error; the 400 a client sees is built from it.
+  const auto resp = imagegen::api::to_response(std::get<imagegen::api::RequestError>(r));
   FUZZ_CHECK(resp.status == 400);
   // The 400 body echoes client text (field values, model names): it must stay valid JSON.
   simdjson::dom::parser parser;
