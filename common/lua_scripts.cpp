@@ -96,7 +96,7 @@ local jid, status, delivered = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local results, err, now, entry, ttl, owner = ARGV[4], ARGV[5], ARGV[6], ARGV[7], tonumber(ARGV[8]), ARGV[9]
 local jkey = P_JOB .. jid
 local j = redis.call('HMGET', jkey, 'status', 'user', 'held', 'cpi', 'reply', 'charged', 'results',
-                     'error', 'hook')
+                     'error', 'hook', 'started')
 if entry ~= '' then
   redis.call('XACK', K_JOBS, GROUP, entry)
   redis.call('XDEL', K_JOBS, entry)
@@ -119,6 +119,11 @@ if capture > 0 then redis.call('HINCRBY', ukey, 'captured', capture) end
 err = string.gsub(err, '\n', ' ')
 redis.call('HSET', jkey, 'status', status, 'held', 0, 'charged', capture, 'refunded', refund,
            'results', results, 'error', err, 'finished', now)
+if not j[10] and status ~= 'cancelled' and status ~= 'expired' then
+  -- A worker ran it, but it finished before the worker's batched start mark: it started no
+  -- later than now, so startedAt is never missing on a job that ran.
+  redis.call('HSET', jkey, 'started', now)
+end
 redis.call('EXPIRE', jkey, ttl)
 redis.call('ZREM', K_DEADLINES, jid)
 if capture > 0 then

@@ -142,6 +142,8 @@ TEST_F(LuaScripts, FinalizeChargesExactlyTheDeliveredImages) {
   EXPECT_EQ(user_field("u1", "captured"), 24);
   EXPECT_EQ(ledger_length(), before + 2);  // one capture, one refund
   EXPECT_EQ(ctx_.command({"HGET", keys::job("j1"), "status"}).as_string(), "partial");
+  // Finished before any start mark: started no later than its settlement.
+  EXPECT_EQ(ctx_.command({"HGET", keys::job("j1"), "started"}).as_string(), "5");
   EXPECT_EQ(ctx_.command({"GET", std::string(keys::kInflight)}).as_int(), 0);
 }
 
