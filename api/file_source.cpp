@@ -47,7 +47,7 @@ asio::awaitable<T> off_loop(F f) {
   co_return std::move(*out);
 }
 
-FileRead read_now(const std::string& path, std::optional<ByteRange> range, bool stat_only) {
+FileRead read_now(const std::string& path) {
   FileRead out;
   int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) return out;
@@ -59,19 +59,14 @@ FileRead read_now(const std::string& path, std::optional<ByteRange> range, bool 
   out.found = true;
   out.size = static_cast<std::uint64_t>(st.st_size);
   out.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
-  if (!stat_only) {
-    const std::uint64_t first = range ? range->first : 0;
-    const std::uint64_t length = range ? std::min(range->length(), out.size - first) : out.size;
-    out.bytes.resize(length);
-    std::uint64_t done = 0;
-    while (done < length) {
-      ssize_t n =
-          ::pread(fd, out.bytes.data() + done, length - done, static_cast<off_t>(first + done));
-      if (n <= 0) break;
-      done += static_cast<std::uint64_t>(n);
-    }
-    if (done != length) out = FileRead{};  // truncated underneath us: treat as missing
+  out.bytes.resize(out.size);
+  std::uint64_t done = 0;
+  while (done < out.size) {
+    ssize_t n = ::pread(fd, out.bytes.data() + done, out.size - done, static_cast<off_t>(done));
+    if (n <= 0) break;
+    done += static_cast<std::uint64_t>(n);
   }
+  if (done != out.size) out = FileRead{};  // truncated underneath us: treat as missing
   ::close(fd);
   return out;
 }
@@ -124,11 +119,9 @@ Result<std::string> sign_now(const ApiConfig& c, const std::string& path) {
 }
 }  // namespace
 
-asio::awaitable<FileRead> read_stored_file(std::string root, std::string relative_path,
-                                           std::optional<ByteRange> range, bool stat_only) {
+asio::awaitable<FileRead> read_stored_file(std::string root, std::string relative_path) {
   std::string path = std::move(root) + "/" + relative_path;
-  co_return co_await off_loop<FileRead>(
-      [path = std::move(path), range, stat_only] { return read_now(path, range, stat_only); });
+  co_return co_await off_loop<FileRead>([path = std::move(path)] { return read_now(path); });
 }
 
 asio::awaitable<Result<std::string>> sign_supabase_url(const ApiConfig& config,

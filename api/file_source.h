@@ -17,13 +17,12 @@ struct FileRead {
   bool found = false;
   std::uint64_t size = 0;
   std::int64_t mtime_ns = 0;
-  std::string bytes;  // the requested range (or all), empty for a HEAD-like stat
+  std::string bytes;
 };
 
-// Reads `relative_path` under `root` (the path was validated by parse_file_path); with
-// `range`, only those bytes; `stat_only` reads none. Never follows a symlink at the last step.
-boost::asio::awaitable<FileRead> read_stored_file(std::string root, std::string relative_path,
-                                                  std::optional<ByteRange> range, bool stat_only);
+// Reads `relative_path` under `root` (the path was validated by parse_file_path), whole: the
+// size decides a Range, and images are small. Never follows a symlink at the last step.
+boost::asio::awaitable<FileRead> read_stored_file(std::string root, std::string relative_path);
 
 // The absolute signed URL of an object in Supabase Storage, or an error (unavailable).
 boost::asio::awaitable<Result<std::string>> sign_supabase_url(const ApiConfig& config,

@@ -147,16 +147,6 @@ redis.call('PUBLISH', P_DONE .. j[5], msg)
 return {'ok', msg}
 )lua";
 
-const std::string_view kStart = R"lua(
-local jkey = P_JOB .. ARGV[1]
-local s = redis.call('HGET', jkey, 'status')
-if s == 'queued' then
-  redis.call('HSET', jkey, 'status', 'running', 'worker', ARGV[2], 'started', ARGV[3])
-  return 'running'
-end
-return s or 'missing'
-)lua";
-
 const std::string_view kCreateUser = R"lua(
 local uid, tier, credits, now, keyhash = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4], ARGV[5]
 local ukey = P_USER .. uid

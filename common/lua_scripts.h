@@ -28,10 +28,6 @@ extern const std::string_view kAdmit;
 // See protocol/settlement.h.
 extern const std::string_view kSettle;
 
-// START: queued -> running (worker took it). ARGV: job_id, consumer, now_ms. Returns the status
-// the job has afterwards ("running", or a final status when it was settled first).
-extern const std::string_view kStart;
-
 // CREATE_USER: ARGV user_id, tier, credits, now_ms, api_key_sha256 ("" = none). Returns 1, or
 // 0 when the id exists.
 extern const std::string_view kCreateUser;

@@ -44,7 +44,7 @@ asio::awaitable<ApiResponse> get_file(ApiContext& ctx, const ApiRequest& request
   }
 
   const std::string root = ctx.config.storage.substr(std::string_view("local:").size());
-  FileRead read = co_await read_stored_file(root, file->relative_path, std::nullopt, false);
+  FileRead read = co_await read_stored_file(root, file->relative_path);
   if (!read.found) co_return not_found();
   const std::string etag = make_etag(read.size, read.mtime_ns);
   if (!request.if_none_match.empty() && etag_matches(request.if_none_match, etag)) {
@@ -64,7 +64,9 @@ asio::awaitable<ApiResponse> get_file(ApiContext& ctx, const ApiRequest& request
   }
   if (range.kind == RangeRequest::Kind::kPartial) {
     r.status = 206;
-    r.body = r.body.substr(range.range.first, range.range.length());
+    // In place: the image is not copied a second time for its slice.
+    r.body.resize(range.range.last + 1);
+    r.body.erase(0, range.range.first);
     r.headers.emplace_back("Content-Range", "bytes " + std::to_string(range.range.first) + "-" +
                                                 std::to_string(range.range.last) + "/" +
                                                 std::to_string(read.size));
