@@ -39,12 +39,6 @@ std::vector<std::string> AdminContext::scan(const std::string& pattern) {
   return out;
 }
 
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 std::string new_user_id() {
   std::string h = crypto::random_hex(16);
   h[12] = '4';  // version 4

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/redis/connection.h"
 #include "common/result.h"
 
@@ -77,7 +78,6 @@ Outcome usage_command(AdminContext& ctx, const CommandLine& cmd);
 Outcome queue_command(AdminContext& ctx, const CommandLine& cmd);
 Outcome model_command(AdminContext& ctx, const CommandLine& cmd);
 
-std::int64_t now_ms();
 std::string new_user_id();  // UUID v4 text
 
 }  // namespace imagegen::admin

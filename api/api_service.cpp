@@ -12,6 +12,7 @@
 #include "api/routes/models_route.h"
 #include "api/routes/static_assets.h"
 #include "api/routes/webhook_secret_route.h"
+#include "common/lifecycle/spawn.h"
 #include "common/redis_keys.h"
 
 namespace imagegen::api {
@@ -41,11 +42,8 @@ void ApiService::start() {
         ctx_.waiters.deliver(std::move(m.value()));
       });
   // A message published while the subscription was down is lost: re-read those jobs.
-  ctx_.subscriber->set_on_resubscribed([this] {
-    asio::co_spawn(ctx_.ioc, recheck_pending(), [](std::exception_ptr e) {
-      if (e) spdlog::error("re-reading pending jobs failed with an exception");
-    });
-  });
+  ctx_.subscriber->set_on_resubscribed(
+      [this] { lifecycle::spawn(ctx_.ioc, recheck_pending(), "re-reading pending jobs"); });
   ctx_.subscriber->subscribe(keys::done_channel(ctx_.reply_channel));
   redis_watch_ = std::make_unique<RedisWatch>(ctx_.ioc, ctx_.metrics.redis());
   redis_watch_->watch(ctx_.reply_channel + "-commands", ctx_.redis.get());

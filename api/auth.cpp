@@ -1,10 +1,9 @@
 #include "api/auth.h"
 
-#include <simdjson.h>
-
 #include <algorithm>
 
 #include "common/crypto.h"
+#include "common/jwt.h"
 
 namespace imagegen::api {
 
@@ -20,42 +19,20 @@ bool is_hex(std::string_view s) {
 Result<std::string> verify_jwt_hs256(std::string_view token, std::string_view secret,
                                      std::int64_t now_s) {
   if (secret.empty()) return denied("JWTs are not accepted: no IMAGEGEN_JWT_SECRET");
-  auto d1 = token.find('.');
-  auto d2 = d1 == std::string_view::npos ? d1 : token.find('.', d1 + 1);
-  if (d2 == std::string_view::npos || token.find('.', d2 + 1) != std::string_view::npos) {
-    return denied("not a JWT");
+  auto claims = jwt::verify_hs256(token, secret);
+  if (!claims) return claims.error();
+  if (claims->sub.empty()) return denied("JWT has no sub");
+  switch (jwt::check_time(*claims, now_s)) {
+    case jwt::TimeVerdict::kValid:
+      return std::move(claims->sub);
+    case jwt::TimeVerdict::kNoExpiry:
+      return denied("JWT has no exp");
+    case jwt::TimeVerdict::kExpired:
+      return denied("JWT expired");
+    case jwt::TimeVerdict::kNotYetValid:
+      return denied("JWT not valid yet");
   }
-  auto header = crypto::base64url_decode(token.substr(0, d1));
-  auto payload = crypto::base64url_decode(token.substr(d1 + 1, d2 - d1 - 1));
-  auto signature = crypto::base64url_decode(token.substr(d2 + 1));
-  if (!header || !payload || !signature) return denied("JWT is not base64url");
-
-  std::string expected = crypto::hmac_sha256(secret, token.substr(0, d2));
-  if (!crypto::constant_time_equal(expected, *signature)) return denied("JWT signature mismatch");
-
-  simdjson::dom::parser parser;
-  simdjson::dom::object h;
-  if (parser.parse(*header).get_object().get(h)) return denied("JWT header is not an object");
-  std::string_view alg;
-  if (h["alg"].get_string().get(alg) || alg != "HS256") return denied("JWT alg must be HS256");
-
-  simdjson::dom::parser payload_parser;
-  simdjson::dom::object p;
-  if (payload_parser.parse(*payload).get_object().get(p))
-    return denied("JWT payload is not an object");
-  std::string_view sub;
-  if (p["sub"].get_string().get(sub) || sub.empty()) return denied("JWT has no sub");
-  // exp/nbf are NumericDate: integer or fractional seconds.
-  double exp = 0;
-  simdjson::dom::element exp_el;
-  if (p["exp"].get(exp_el) || exp_el.get_double().get(exp)) return denied("JWT has no exp");
-  if (exp <= static_cast<double>(now_s)) return denied("JWT expired");
-  simdjson::dom::element nbf_el;
-  double nbf = 0;
-  if (!p["nbf"].get(nbf_el) && !nbf_el.get_double().get(nbf) && nbf > static_cast<double>(now_s)) {
-    return denied("JWT not valid yet");
-  }
-  return std::string(sub);
+  return denied("JWT refused");
 }
 
 Result<Credential> authenticate_header(std::string_view authorization, std::string_view jwt_secret,

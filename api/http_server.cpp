@@ -13,6 +13,7 @@
 
 #include "api/request_id.h"
 #include "api/router.h"
+#include "common/lifecycle/spawn.h"
 
 namespace imagegen::api {
 
@@ -232,9 +233,7 @@ HttpServer::HttpServer(asio::io_context& ioc, const ApiConfig& config, ApiServic
 }
 
 void HttpServer::start() {
-  asio::co_spawn(impl_->acceptor.get_executor(), impl_->accept_loop(), [](std::exception_ptr e) {
-    if (e) spdlog::error("api listener stopped with an exception");
-  });
+  lifecycle::spawn(impl_->acceptor.get_executor(), impl_->accept_loop(), "api listener");
 }
 
 void HttpServer::stop(std::function<void()> on_drained) {

@@ -20,6 +20,7 @@
 #include "api/queue_stats.h"
 #include "common/catalog.h"
 #include "common/catalog_path.h"
+#include "common/lifecycle/spawn.h"
 #include "common/logging.h"
 #include "common/metrics_server.h"
 #include "common/redis/redis_url.h"
@@ -38,7 +39,7 @@ struct Shard {
 int main(int argc, char** argv) {
   // Before any thread exists: libcurl's global state (the files route signs Supabase URLs).
   curl_global_init(CURL_GLOBAL_DEFAULT);
-  auto loaded = api::load_api_config(argc, argv, process_env());
+  auto loaded = api::load_api_config(argc, argv, process_env);
   if (!loaded) {
     std::cerr << "imagegen-api: " << loaded.error().message << "\n";
     return 2;
@@ -87,12 +88,10 @@ int main(int argc, char** argv) {
     stats_rc.name = "api-queue-stats";
     auto stats_redis = redis::Connection::create(shards[0]->ioc, stats_rc);
     bool stats_stopping = false;
-    asio::co_spawn(
+    lifecycle::spawn(
         shards[0]->ioc,
         api::poll_queue_stats(*stats_redis, metrics, std::chrono::seconds(2), stats_stopping),
-        [](std::exception_ptr e) {
-          if (e) spdlog::error("queue statistics poller stopped with an exception");
-        });
+        "queue statistics poller");
     std::unique_ptr<MetricsServer> metrics_server;
     if (config.metrics_port != 0) {
       metrics_server =

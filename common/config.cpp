@@ -24,7 +24,7 @@ std::string Options::flag_for(std::string_view env) {
 
 Result<Options::Parsed> Options::parse(int argc, const char* const* argv, const EnvLookup& env) {
   for (const auto& spec : specs_) {
-    if (const char* v = env(spec.env.c_str())) values_[spec.env] = v;
+    if (auto v = env(spec.env)) values_[spec.env] = std::move(*v);
   }
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
@@ -113,10 +113,6 @@ Result<double> Options::get_double(std::string_view env, double min, double max)
                                                   ".." + std::to_string(max));
   }
   return v;
-}
-
-EnvLookup process_env() {
-  return [](const char* name) -> const char* { return std::getenv(name); };
 }
 
 }  // namespace imagegen

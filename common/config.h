@@ -4,17 +4,15 @@
 // IMAGEGEN_API_PORT=9000 and --api-port=9000 (or --api-port 9000) mean the same; flags win.
 // Unknown flags and invalid values refuse to start with a one-line reason.
 #include <cstdint>
-#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/env.h"
 #include "common/result.h"
 
 namespace imagegen {
-
-using EnvLookup = std::function<const char*(const char*)>;
 
 struct OptionSpec {
   std::string env;            // IMAGEGEN_API_PORT, or a provider variable such as OPENAI_API_KEY
@@ -47,9 +45,6 @@ class Options {
   std::vector<OptionSpec> specs_;
   std::map<std::string, std::string, std::less<>> values_;
 };
-
-// Process environment lookup (std::getenv).
-EnvLookup process_env();
 
 // Parses a whole number; rejects signs where not allowed, junk and overflow.
 Result<std::int64_t> parse_int(std::string_view text, std::int64_t min, std::int64_t max);

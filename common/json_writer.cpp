@@ -1,5 +1,7 @@
 #include "common/json_writer.h"
 
+#include <charconv>
+
 namespace imagegen {
 
 void append_json_string(std::string& out, std::string_view s) {
@@ -82,9 +84,11 @@ JsonWriter& JsonWriter::value(std::string_view v) {
   append_json_string(out_, v);
   return *this;
 }
-JsonWriter& JsonWriter::value(std::int64_t v) {
+JsonWriter& JsonWriter::value(double v) {
   separate();
-  out_ += std::to_string(v);
+  char text[32];
+  const auto [end, ec] = std::to_chars(text, text + sizeof text, v);
+  out_.append(text, ec == std::errc{} ? end : text);
   return *this;
 }
 JsonWriter& JsonWriter::value(bool v) {

@@ -7,6 +7,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "common/lifecycle/spawn.h"
+
 namespace imagegen {
 
 namespace asio = boost::asio;
@@ -59,10 +61,8 @@ asio::awaitable<void> accept_loop(std::shared_ptr<MetricsServer::State> state) {
       if (ec == asio::error::operation_aborted || !state->acceptor.is_open()) co_return;
       continue;
     }
-    asio::co_spawn(state->acceptor.get_executor(), serve(std::move(socket), state),
-                   [](std::exception_ptr e) {
-                     if (e) spdlog::error("metrics connection failed with an exception");
-                   });
+    lifecycle::spawn(state->acceptor.get_executor(), serve(std::move(socket), state),
+                     "metrics connection");
   }
 }
 }  // namespace
@@ -76,9 +76,7 @@ MetricsServer::MetricsServer(asio::io_context& ioc, const std::string& host, std
   state_->acceptor.set_option(asio::socket_base::reuse_address(true));
   state_->acceptor.bind(ep);
   state_->acceptor.listen();
-  asio::co_spawn(ioc, accept_loop(state_), [](std::exception_ptr e) {
-    if (e) spdlog::error("metrics listener stopped with an exception");
-  });
+  lifecycle::spawn(ioc, accept_loop(state_), "metrics listener");
 }
 
 MetricsServer::~MetricsServer() { stop(); }

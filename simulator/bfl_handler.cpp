@@ -5,10 +5,10 @@
 #include <optional>
 #include <string>
 
+#include "common/json_writer.h"
 #include "simulator/directed_outcome.h"
 #include "simulator/family_common.h"
 #include "simulator/json_fields.h"
-#include "simulator/json_writer.h"
 
 namespace imagegen::sim {
 namespace {
@@ -46,8 +46,9 @@ std::string_view methods(std::string_view path) {
 // FastAPI's 422 for one field.
 SimResponse unprocessable(std::string_view field, std::string_view message, std::string_view type) {
   JsonWriter w;
-  w.begin_object().key("detail").begin_array().begin_object().key("loc").begin_array().str("body");
-  if (!field.empty()) w.str(field);
+  w.begin_object().key("detail").begin_array().begin_object().key("loc").begin_array().value(
+      "body");
+  if (!field.empty()) w.value(field);
   w.end_array().field("msg", message).field("type", type).end_object().end_array().end_object();
   return json_reply(w.take(), 422);
 }
@@ -157,11 +158,11 @@ SimResponse submit(const SimRequest& request, HandlerContext& context, const Flu
       .field("id", id)
       .field("polling_url", base_url(request) + "/v1/get_result?id=" + id)
       .key("cost")
-      .real(cost)
+      .value(cost)
       .key("input_mp")
-      .real(0)
+      .value(0)
       .key("output_mp")
-      .real(mp)
+      .value(mp)
       .end_object();
   return json_reply(w.take());
 }
@@ -173,11 +174,11 @@ void write_result(JsonWriter& w, const SimRequest& request, const SimTask& task)
       .field("seed", task.seed)
       .field("prompt", task.prompt)
       .key("start_time")
-      .real(static_cast<double>(task.created_unix_ms) / 1000.0)
+      .value(static_cast<double>(task.created_unix_ms) / 1000.0)
       .key("end_time")
-      .real(static_cast<double>(task.created_unix_ms) / 1000.0 + 1.5)
+      .value(static_cast<double>(task.created_unix_ms) / 1000.0 + 1.5)
       .key("duration")
-      .real(1.5)
+      .value(1.5)
       .end_object();
 }
 
@@ -203,7 +204,7 @@ SimResponse poll(const SimRequest& request, HandlerContext& context) {
   }
   if (!task->finished) {
     w.field("status", "Pending").key("result").null();
-    w.key("progress").real(static_cast<double>(task->polls) / (pending + 1)).end_object();
+    w.key("progress").value(static_cast<double>(task->polls) / (pending + 1)).end_object();
     return json_reply(w.take());
   }
   switch (task->directives.moderated) {
@@ -213,12 +214,12 @@ SimResponse poll(const SimRequest& request, HandlerContext& context) {
           .begin_object()
           .key("Moderation Reasons")
           .begin_array()
-          .str("Derivative Works");
+          .value("Derivative Works");
       w.end_array().end_object().key("progress").null().end_object();
       return json_reply(w.take());
     case Moderation::kOutput:
       w.field("status", "Content Moderated").key("result").null();
-      w.key("details").begin_object().key("Moderation Reasons").begin_array().str("NSFW");
+      w.key("details").begin_object().key("Moderation Reasons").begin_array().value("NSFW");
       w.end_array().end_object().key("progress").null().end_object();
       return json_reply(w.take());
     case Moderation::kNone:
@@ -226,7 +227,7 @@ SimResponse poll(const SimRequest& request, HandlerContext& context) {
   }
   w.field("status", "Ready");
   write_result(w, request, *task);
-  w.key("progress").real(1).end_object();
+  w.key("progress").value(1).end_object();
   return json_reply(w.take());
 }
 

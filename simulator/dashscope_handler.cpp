@@ -4,10 +4,10 @@
 #include <optional>
 #include <string>
 
+#include "common/json_writer.h"
 #include "simulator/directed_outcome.h"
 #include "simulator/family_common.h"
 #include "simulator/json_fields.h"
-#include "simulator/json_writer.h"
 #include "simulator/sim_ids.h"
 
 namespace imagegen::sim {
@@ -170,7 +170,7 @@ SimResponse sync_generate(const SimRequest& request, const WanRequest& wan,
   JsonWriter w;
   w.begin_object().key("output").begin_object();
   write_choices(w, request, tokens);
-  w.key("finished").boolean(true).end_object();
+  w.key("finished").value(true).end_object();
   write_usage(w, tokens.size(), wan.size);
   w.field("request_id", new_uuid()).end_object();
   return with_directed_delay(json_reply(w.take()), directives);
@@ -235,7 +235,7 @@ SimResponse poll(const SimRequest& request, HandlerContext& context, std::string
   }
   w.field("task_status", "SUCCEEDED");
   write_choices(w, request, task->result_tokens);
-  w.key("finished").boolean(true).key("task_metrics").begin_object().field("TOTAL", total);
+  w.key("finished").value(true).key("task_metrics").begin_object().field("TOTAL", total);
   w.field("SUCCEEDED", total).field("FAILED", 0).end_object().end_object();
   write_usage(w, task->result_tokens.size(), {task->width, task->height});
   w.end_object();

@@ -4,10 +4,11 @@
 #include <cstdio>
 #include <string>
 
+#include "common/json_writer.h"
+#include "common/padded_json.h"
 #include "simulator/directed_outcome.h"
 #include "simulator/directives.h"
 #include "simulator/image_sizes.h"
-#include "simulator/json_text.h"
 
 namespace imagegen::sim {
 namespace {

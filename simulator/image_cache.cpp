@@ -1,19 +1,9 @@
 #include "simulator/image_cache.h"
 
-#include <openssl/evp.h>
-
+#include "common/base64.h"
 #include "simulator/png_encoder.h"
 
 namespace imagegen::sim {
-
-std::string base64_encode(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');  // EVP_EncodeBlock writes a NUL too
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(bytes.data()),
-                                static_cast<int>(bytes.size()));
-  out.resize(static_cast<std::size_t>(n));
-  return out;
-}
 
 std::shared_ptr<const EncodedImage> ImageCache::png(std::uint32_t width, std::uint32_t height,
                                                     std::uint8_t variant) {

@@ -18,8 +18,6 @@ struct EncodedImage {
   std::string base64;  // the file as standard base64 with padding, no line breaks
 };
 
-std::string base64_encode(std::string_view bytes);
-
 class ImageCache {
  public:
   explicit ImageCache(std::size_t max_entries = 64) : max_entries_(max_entries) {}

@@ -1,7 +1,8 @@
 #pragma once
 // Kling's request auth: `Authorization: Bearer <JWT>`, HS256 over {"iss": access key, "exp",
-// "nbf"} signed with the secret key (docs/providers.md, kling). Verification here, minting for
-// tests and tools. Pure functions (OpenSSL HMAC), no clock of their own.
+// "nbf"} signed with the secret key (docs/providers.md, Kling). Kling's rules (the `iss` names the
+// access key, `exp` required) over the product's one HS256 code in common/jwt. Verification here,
+// minting for tests and tools. Pure functions, no clock of their own.
 #include <cstdint>
 #include <string>
 #include <string_view>

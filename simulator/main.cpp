@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <exception>
 
+#include "common/env.h"
 #include "simulator/image_sizes.h"
 #include "simulator/router.h"
 #include "simulator/sim_options.h"
@@ -43,11 +44,7 @@ void warm_image_cache(ImageCache& images) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  auto options =
-      parse_sim_options(argc, argv, [](std::string_view name) -> std::optional<std::string> {
-        const char* value = std::getenv(std::string(name).c_str());
-        return value ? std::optional<std::string>(value) : std::nullopt;
-      });
+  auto options = parse_sim_options(argc, argv, imagegen::process_env);
   if (!options) {
     std::fprintf(stderr, "imagegen-sim: %s\n", options.error().message.c_str());
     return 2;

@@ -3,10 +3,10 @@
 #include <optional>
 #include <string>
 
+#include "common/json_writer.h"
 #include "simulator/directed_outcome.h"
 #include "simulator/family_common.h"
 #include "simulator/json_fields.h"
-#include "simulator/json_writer.h"
 
 namespace imagegen::sim {
 namespace {
@@ -144,14 +144,14 @@ SimResponse poll(const SimRequest& request, HandlerContext& context, std::string
         .key("temporary_image_urls")
         .begin_array();
     for (std::size_t i = 1; i < task->result_tokens.size(); ++i)
-      w.str(file_url(request, task->result_tokens[i]));
+      w.value(file_url(request, task->result_tokens[i]));
     w.end_array().field("discord_image_url", "").field("task_progress", 100);
     w.key("actions")
         .begin_array()
-        .str("upscale1")
-        .str("upscale2")
-        .str("upscale3")
-        .str("upscale4")
+        .value("upscale1")
+        .value("upscale2")
+        .value("upscale3")
+        .value("upscale4")
         .end_array();
     w.end_object();
     no_error(w);

@@ -4,10 +4,12 @@
 #include <optional>
 #include <string>
 
+#include "common/json_writer.h"
+#include "common/padded_json.h"
 #include "simulator/directed_outcome.h"
 #include "simulator/directives.h"
+#include "simulator/family_common.h"
 #include "simulator/image_sizes.h"
-#include "simulator/json_text.h"
 
 namespace imagegen::sim {
 namespace {
@@ -323,14 +325,6 @@ SimResponse obey(const OpenAIBody& body, const Directives& directives, HandlerCo
   const auto image = directives.garbage ? ImageCache::garbage()
                                         : context.services.images.png(size.width, size.height);
   return generated(body, granted, *image, size, context.unix_seconds);
-}
-
-std::string_view bearer_token(const SimRequest& request) {
-  std::string_view header = find_header(request, "authorization");
-  if (!header.starts_with("Bearer ")) return {};
-  header.remove_prefix(7);
-  while (header.starts_with(' ')) header.remove_prefix(1);
-  return header;
 }
 
 OpenAIError status_default(int status) {

@@ -3,10 +3,10 @@
 #include <optional>
 #include <string>
 
+#include "common/json_writer.h"
 #include "simulator/directed_outcome.h"
 #include "simulator/family_common.h"
 #include "simulator/json_fields.h"
-#include "simulator/json_writer.h"
 #include "simulator/sim_ids.h"
 
 namespace imagegen::sim {
@@ -95,7 +95,7 @@ SimResponse moderated(const RiverflowRequest& request) {
       request.model +
           " requires moderation on Sourceful. Your input was flagged for \"violence\". No credits "
           "were charged.");
-  w.key("metadata").begin_object().key("reasons").begin_array().str("violence").end_array();
+  w.key("metadata").begin_object().key("reasons").begin_array().value("violence").end_array();
   w.field("flagged_input", std::string_view(request.prompt).substr(0, 100));
   w.field("provider_name", "Sourceful").field("model_slug", request.model).end_object();
   w.end_object().end_object();
@@ -135,7 +135,7 @@ SimResponse generated(const RiverflowRequest& request, const EncodedImage& image
   w.field("url", url).end_object().end_object().end_array();
   w.end_object().end_object().end_array();
   w.key("usage").begin_object().field("prompt_tokens", prompt_tokens).field("completion_tokens", 0);
-  w.field("total_tokens", prompt_tokens).key("cost").real(cost_of(request)).end_object();
+  w.field("total_tokens", prompt_tokens).key("cost").value(cost_of(request)).end_object();
   w.end_object();
   return json_reply(w.take());
 }

@@ -88,13 +88,14 @@
 #include <chrono>
 #include <string>
 
+#include "common/clock.h"
+#include "common/json_writer.h"
 #include "simulator/bfl_handler.h"
 #include "simulator/byteplus_handler.h"
 #include "simulator/dashscope_handler.h"
 #include "simulator/files_handler.h"
 #include "simulator/gemini_handler.h"
 #include "simulator/json_fields.h"
-#include "simulator/json_text.h"
 #include "simulator/kling_handler.h"
 #include "simulator/midjourney_handler.h"
 #include "simulator/openai_handler.h"
@@ -182,10 +183,7 @@ SimResponse Router::route(const SimRequest& request, simdjson::ondemand::parser&
     return response;
   }
   if (family->whole_run_faults && faults_.should_fail()) return family->error(500, {});
-  HandlerContext context{json, services_, std::chrono::steady_clock::now(),
-                         std::chrono::duration_cast<std::chrono::seconds>(
-                             std::chrono::system_clock::now().time_since_epoch())
-                             .count()};
+  HandlerContext context{json, services_, std::chrono::steady_clock::now(), unix_seconds()};
   return family->handle(request, context);
 }
 

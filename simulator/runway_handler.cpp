@@ -8,10 +8,11 @@
 #include <optional>
 #include <string>
 
+#include "common/clock.h"
+#include "common/json_writer.h"
 #include "simulator/directed_outcome.h"
 #include "simulator/family_common.h"
 #include "simulator/json_fields.h"
-#include "simulator/json_writer.h"
 
 namespace imagegen::sim {
 namespace {
@@ -51,8 +52,8 @@ class CancelLog {
   std::string json() const {
     std::lock_guard lock(mutex_);
     JsonWriter w;
-    w.begin_object().key("cancelled").num(count_).key("ids").begin_array();
-    for (const std::string& id : ids_) w.str(id);
+    w.begin_object().key("cancelled").value(count_).key("ids").begin_array();
+    for (const std::string& id : ids_) w.value(id);
     w.end_array().end_object();
     return w.take();
   }
@@ -86,7 +87,7 @@ SimResponse invalid(std::string_view field, std::string_view message) {
       .begin_object();
   w.key("path")
       .begin_array()
-      .str(field)
+      .value(field)
       .end_array()
       .field("message", message)
       .end_object()
@@ -143,17 +144,6 @@ std::optional<SimResponse> read_request(const std::string& text, Gen4Request& ou
   return std::nullopt;
 }
 
-std::string iso_time(std::int64_t unix_ms) {
-  const std::time_t seconds = unix_ms / 1000;
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char text[96];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(unix_ms % 1000));
-  return text;
-}
-
 SimResponse submit(const SimRequest& request, HandlerContext& context) {
   Gen4Request gen4;
   if (auto problem = read_request(request.body, gen4)) return std::move(*problem);
@@ -191,13 +181,13 @@ SimResponse poll(const SimRequest& request, HandlerContext& context, std::string
       });
   if (!task) return runway_error(404, "Task not found");
   JsonWriter w;
-  w.begin_object().field("id", id).field("createdAt", iso_time(task->created_unix_ms));
+  w.begin_object().field("id", id).field("createdAt", format_iso8601_ms(task->created_unix_ms));
   if (cancel_log().has(id)) {
     w.field("status", "CANCELLED");
   } else if (!task->finished) {
     const std::uint32_t stage = stage_of_poll(task->polls, pending, kStages);
     w.field("status", stage == 0 ? "PENDING" : stage == 1 ? "THROTTLED" : "RUNNING");
-    if (stage == 2) w.key("progress").real(0.5);
+    if (stage == 2) w.key("progress").value(0.5);
   } else if (task->directives.moderated == Moderation::kPrompt) {
     w.field("status", "FAILED")
         .field("failure", "Your prompt did not pass our content moderation.");
@@ -208,7 +198,7 @@ SimResponse poll(const SimRequest& request, HandlerContext& context, std::string
     w.field("failureCode", "SAFETY.OUTPUT.IMAGE");
   } else {
     w.field("status", "SUCCEEDED").key("output").begin_array();
-    w.str(file_url(request, task->result_tokens.front())).end_array();
+    w.value(file_url(request, task->result_tokens.front())).end_array();
   }
   w.end_object();
   return json_reply(w.take());

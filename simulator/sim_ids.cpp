@@ -6,14 +6,14 @@
 #include <random>
 
 namespace imagegen::sim {
-namespace {
 
-std::uint64_t mix(std::uint64_t x) {
+std::uint64_t mix64(std::uint64_t x) {
   x += 0x9e3779b97f4a7c15ull;
   x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
   x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
   return x ^ (x >> 31);
 }
+namespace {
 
 // Two distinct 64-bit values per call: a counter from a random start, mixed.
 std::pair<std::uint64_t, std::uint64_t> next_pair() {
@@ -21,7 +21,7 @@ std::pair<std::uint64_t, std::uint64_t> next_pair() {
       (std::uint64_t{std::random_device{}()} << 32) ^ std::random_device{}();
   static std::atomic<std::uint64_t> counter{0};
   const std::uint64_t n = counter.fetch_add(1, std::memory_order_relaxed);
-  return {mix(start + 2 * n), mix(start + 2 * n + 1)};
+  return {mix64(start + 2 * n), mix64(start + 2 * n + 1)};
 }
 
 }  // namespace

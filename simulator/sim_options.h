@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/env.h"
 #include "common/result.h"
 
 namespace imagegen::sim {
@@ -26,8 +27,6 @@ struct SimOptions {
   double storage_fail_rate = 0.0;  // 0..1, share of storage uploads answering 503
   bool help = false;
 };
-
-using EnvLookup = std::function<std::optional<std::string>(std::string_view name)>;
 
 // Parses argv (argv[0] is skipped) over the environment. Refuses unknown flags, missing and
 // out-of-range values; the error message is one line naming the flag or variable.

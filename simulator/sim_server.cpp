@@ -12,6 +12,8 @@
 #include <thread>
 #include <vector>
 
+#include "common/lifecycle/spawn.h"
+
 namespace imagegen::sim {
 namespace {
 
@@ -196,26 +198,10 @@ struct SimServer::Impl {
   std::optional<tcp::acceptor> acceptor;
   std::optional<asio::signal_set> signals;
   std::uint16_t port = 0;
-  std::atomic<std::uint64_t> coroutine_failures{0};
   std::atomic<bool> stop_requested{false};
   std::atomic<std::size_t> delayed{0};
 
   explicit Impl(Router& r) : router(r) {}
-
-  // Like co_spawn(detached), but an escaping exception (a bug) is logged and counted, not lost.
-  void spawn(Loop& loop, asio::awaitable<void> work) {
-    asio::co_spawn(loop.ioc, std::move(work), [this](std::exception_ptr failure) {
-      if (!failure) return;
-      coroutine_failures.fetch_add(1, std::memory_order_relaxed);
-      try {
-        std::rethrow_exception(failure);
-      } catch (const std::exception& e) {
-        spdlog::error("imagegen-sim: connection coroutine failed: {}", e.what());
-      } catch (...) {
-        spdlog::error("imagegen-sim: connection coroutine failed with a non-standard exception");
-      }
-    });
-  }
 
   // Runs on loops[0]. One acceptor hands connections to the loops in turn: the socket is created
   // on its target loop's io_context and its coroutine starts there, so a connection lives on one
@@ -236,7 +222,8 @@ struct SimServer::Impl {
       }
       beast::error_code ignored;
       socket.set_option(tcp::no_delay(true), ignored);
-      spawn(target, serve_connection(target, std::move(socket), router, delayed));
+      lifecycle::spawn(target.ioc, serve_connection(target, std::move(socket), router, delayed),
+                       "imagegen-sim connection");
     }
   }
 };
@@ -272,7 +259,7 @@ std::size_t SimServer::delayed_now() const {
 }
 
 void SimServer::run() {
-  impl_->spawn(*impl_->loops.front(), impl_->accept_loop());
+  lifecycle::spawn(impl_->loops.front()->ioc, impl_->accept_loop(), "imagegen-sim acceptor");
   std::vector<std::thread> others;
   for (std::size_t i = 1; i < impl_->loops.size(); ++i) {
     others.emplace_back([loop = impl_->loops[i].get()] { loop->ioc.run(); });

@@ -2,8 +2,8 @@
 
 #include <string>
 
+#include "common/json_writer.h"
 #include "simulator/family_common.h"
-#include "simulator/json_writer.h"
 
 namespace imagegen::sim {
 namespace {

@@ -5,10 +5,10 @@
 #include <optional>
 #include <string>
 
+#include "common/json_writer.h"
 #include "simulator/directed_outcome.h"
 #include "simulator/family_common.h"
 #include "simulator/json_fields.h"
-#include "simulator/json_writer.h"
 
 namespace imagegen::sim {
 namespace {

@@ -7,19 +7,13 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "common/clock.h"
+#include "common/lifecycle/spawn.h"
 #include "common/redis_keys.h"
 
 namespace imagegen::worker {
 
 namespace asio = boost::asio;
-
-namespace {
-std::int64_t unix_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-}  // namespace
 
 ServedFamilies served_families(const ProviderRegistry& registry) {
   ServedFamilies out;
@@ -53,15 +47,11 @@ Advertiser::Advertiser(asio::io_context& ioc, redis::Connection& redis,
       worker_(std::move(worker_name)),
       ttl_(ttl) {}
 
-void Advertiser::start() {
-  asio::co_spawn(ioc_, loop(), [](std::exception_ptr e) {
-    if (e) spdlog::error("availability advertisement stopped with an exception");
-  });
-}
+void Advertiser::start() { lifecycle::spawn(ioc_, loop(), "availability advertisement"); }
 
 asio::awaitable<bool> Advertiser::advertise() {
   bool ok = true;
-  for (auto& cmd : advertisement_commands(families_, worker_, unix_ms(), ttl_.count())) {
+  for (auto& cmd : advertisement_commands(families_, worker_, now_ms(), ttl_.count())) {
     auto r = co_await redis_.command(std::move(cmd), std::chrono::milliseconds(1000));
     ok = ok && r && !r->is_error();
   }

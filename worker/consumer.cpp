@@ -3,12 +3,13 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <chrono>
-#include <random>
 
+#include "common/backoff.h"
+#include "common/clock.h"
 #include "common/job_codec.h"
+#include "common/lifecycle/spawn.h"
 #include "common/lua_scripts.h"
 #include "common/protocol/job_status.h"
 #include "common/protocol/settlement.h"
@@ -22,21 +23,6 @@ namespace asio = boost::asio;
 using std::chrono::milliseconds;
 
 namespace {
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-void log_exception(std::exception_ptr e, const char* what) {
-  if (!e) return;
-  try {
-    std::rethrow_exception(e);
-  } catch (const std::exception& ex) {
-    spdlog::error("{} failed with an exception: {}", what, ex.what());
-  }
-}
-
 asio::awaitable<void> pause(asio::io_context& ioc, milliseconds d) {
   asio::steady_timer t(ioc, d);
   co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
@@ -48,11 +34,9 @@ std::vector<std::string> create_group_args() {
           "0",      "MKSTREAM"};
 }
 
-// Backoff with full jitter for Redis retries: 50 ms doubling to 2 s.
+// Redis retries: 50 ms doubling to 2 s, equal jitter. `attempt` counts from 0 here.
 milliseconds backoff(int attempt) {
-  thread_local std::mt19937 rng{std::random_device{}()};
-  std::int64_t cap = std::min<std::int64_t>(2000, 50LL << std::min(attempt, 6));
-  return milliseconds(std::uniform_int_distribution<std::int64_t>(cap / 2, cap)(rng));
+  return backoff_delay(attempt + 1, milliseconds(50), milliseconds(2000), unit_random());
 }
 }  // namespace
 
@@ -77,12 +61,10 @@ void Consumer::start() {
   commands_ = redis::Connection::create(ioc_, rc);
   rc.name = "worker-reader";
   reader_ = redis::Connection::create(ioc_, rc);
-  asio::co_spawn(ioc_, read_loop(), [](std::exception_ptr e) { log_exception(e, "read loop"); });
-  asio::co_spawn(ioc_, heartbeat_loop(),
-                 [](std::exception_ptr e) { log_exception(e, "heartbeat loop"); });
-  asio::co_spawn(ioc_, reclaim_loop(),
-                 [](std::exception_ptr e) { log_exception(e, "reclaim loop"); });
-  asio::co_spawn(ioc_, start_loop(), [](std::exception_ptr e) { log_exception(e, "start loop"); });
+  lifecycle::spawn(ioc_, read_loop(), "read loop");
+  lifecycle::spawn(ioc_, heartbeat_loop(), "heartbeat loop");
+  lifecycle::spawn(ioc_, reclaim_loop(), "reclaim loop");
+  lifecycle::spawn(ioc_, start_loop(), "start loop");
 }
 
 void Consumer::stop(std::function<void()> on_drained) {
@@ -177,8 +159,7 @@ bool Consumer::take(const std::string& entry_id, const redis::Reply& kv_reply) {
   if (!entries_in_flight_.insert(entry_id).second) return true;  // already running here
   ++in_flight_;
   metrics_.inflight_jobs_add(1);
-  asio::co_spawn(ioc_, process(entry_id, std::move(job.value())),
-                 [](std::exception_ptr e) { log_exception(e, "job"); });
+  lifecycle::spawn(ioc_, process(entry_id, std::move(job.value())), "job");
   return true;
 }
 

@@ -11,8 +11,8 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <random>
 
+#include "common/backoff.h"
 #include "common/job_codec.h"
 #include "common/redis_keys.h"
 #include "worker/consumer.h"
@@ -30,8 +30,7 @@ asio::awaitable<void> pause(asio::io_context& ioc, milliseconds d) {
 
 // Spreads the reclaimers of many workers so they do not all scan at once.
 milliseconds jittered(std::int64_t base_ms) {
-  thread_local std::mt19937 rng{std::random_device{}()};
-  return milliseconds(std::uniform_int_distribution<std::int64_t>(base_ms / 2, base_ms)(rng));
+  return backoff_delay(1, milliseconds(base_ms), milliseconds(base_ms), unit_random());
 }
 }  // namespace
 

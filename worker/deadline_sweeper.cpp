@@ -6,6 +6,8 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "common/clock.h"
+#include "common/lifecycle/spawn.h"
 #include "common/lua_scripts.h"
 #include "common/protocol/job_status.h"
 #include "common/protocol/settlement.h"
@@ -14,14 +16,6 @@
 namespace imagegen::worker {
 
 namespace asio = boost::asio;
-
-namespace {
-std::int64_t unix_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-}  // namespace
 
 DeadlineSweeper::DeadlineSweeper(asio::io_context& ioc, redis::RedisConfig redis,
                                  WorkerMetrics& metrics, SweeperOptions options)
@@ -34,11 +28,7 @@ DeadlineSweeper::DeadlineSweeper(asio::io_context& ioc, redis::RedisConfig redis
 
 DeadlineSweeper::~DeadlineSweeper() = default;
 
-void DeadlineSweeper::start() {
-  asio::co_spawn(ioc_, loop(), [](std::exception_ptr e) {
-    if (e) spdlog::error("deadline sweeper ended with an exception");
-  });
-}
+void DeadlineSweeper::start() { lifecycle::spawn(ioc_, loop(), "deadline sweeper"); }
 
 void DeadlineSweeper::stop() {
   stopping_ = true;
@@ -54,7 +44,7 @@ asio::awaitable<void> DeadlineSweeper::loop() {
 }
 
 asio::awaitable<void> DeadlineSweeper::sweep_once() {
-  const std::int64_t cutoff = unix_ms() - options_.grace.count();
+  const std::int64_t cutoff = now_ms() - options_.grace.count();
   std::vector<std::string> range = {"ZRANGEBYSCORE",
                                     std::string(keys::kDeadlines),
                                     "-inf",
@@ -72,7 +62,7 @@ asio::awaitable<void> DeadlineSweeper::sweep_once() {
     args.job_id = id;
     args.status = protocol::kExpired;
     args.error = "the job passed its deadline";
-    args.now_ms = unix_ms();
+    args.now_ms = now_ms();
     args.job_ttl_s = options_.job_ttl_s;
     auto r = co_await settle_.run(*redis_, keys::script_keys(), protocol::settle_argv(args),
                                   options_.redis_timeout);

@@ -2,12 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/deferred.hpp>
-#include <boost/asio/experimental/parallel_group.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
-
+#include "common/clock.h"
+#include "common/lifecycle/when_all.h"
 #include "common/protocol/job_status.h"
 
 namespace imagegen::worker {
@@ -20,12 +16,6 @@ struct JobRunner::StoreResult {
 };
 
 namespace {
-
-std::int64_t now_unix_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string exception_text(const std::exception_ptr& e) {
   try {
@@ -63,13 +53,12 @@ JobRunner::JobRunner(HttpClient& http, const ProviderRegistry& providers, Storag
 Clock::time_point JobRunner::deadline_for(const JobSpec& job) const {
   const auto now = Clock::now();
   if (job.deadline_ms <= 0) return now + options_.default_job_timeout;
-  return now + std::chrono::milliseconds(job.deadline_ms - now_unix_ms());
+  return now + std::chrono::milliseconds(job.deadline_ms - now_ms());
 }
 
 asio::awaitable<std::vector<CallOutcome>> JobRunner::call_all(
     const ProviderEntry& entry, const ModelInfo& model, const JobSpec& job,
     Clock::time_point deadline, const std::shared_ptr<CancelToken>& cancel) {
-  const auto ex = co_await asio::this_coro::executor;
   const std::vector<int> sizes =
       split_into_calls(job.count, entry.family->max_images_per_call(model));
   if (sizes.size() == 1) {
@@ -92,17 +81,12 @@ asio::awaitable<std::vector<CallOutcome>> JobRunner::call_all(
     }
     co_return one;
   }
-  using CallOp =
-      decltype(asio::co_spawn(ex, std::declval<asio::awaitable<CallOutcome>>(), asio::deferred));
-  std::vector<CallOp> ops;
+  std::vector<asio::awaitable<CallOutcome>> calls;
   for (int n : sizes) {
     const CallTarget target{*entry.family, entry.endpoint, model, job, cancel};
-    ops.push_back(asio::co_spawn(ex, caller_.call(target, n, deadline), asio::deferred));
+    calls.push_back(caller_.call(target, n, deadline));
   }
-  // A named group: GCC 12 double-destroys non-trivial temporaries inside co_await expressions.
-  auto group = asio::experimental::make_parallel_group(std::move(ops));
-  auto [order, errors, outcomes] =
-      co_await group.async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);
+  auto [outcomes, errors] = co_await lifecycle::when_all(std::move(calls));
   for (std::size_t i = 0; i < outcomes.size(); ++i) {
     if (!errors[i]) continue;
     // A bug, not an upstream failure: count the call's images as failed and say so loudly.
@@ -118,9 +102,10 @@ asio::awaitable<std::vector<CallOutcome>> JobRunner::call_all(
 }
 
 asio::awaitable<JobRunner::StoreResult> JobRunner::store_one(const JobSpec& job, int index,
-                                                             const ValidImage& image) {
+                                                             const ValidImage& image,
+                                                             Clock::time_point deadline) {
   Result<std::string> stored =
-      co_await storage_.store(job.user_id, job.job_id, index, image.image, image.info);
+      co_await storage_.store(job.user_id, job.job_id, index, image.image, image.info, deadline);
   metrics_.storage_write(stored ? "ok" : "error");
   if (!stored) {
     spdlog::warn(
@@ -138,13 +123,12 @@ asio::awaitable<JobRunner::StoreResult> JobRunner::store_one(const JobSpec& job,
 // stale higher-numbered copies are left behind; failures are rare and rewrites idempotent).
 asio::awaitable<void> JobRunner::store_all(const JobSpec& job, std::string_view provider,
                                            const std::vector<const ValidImage*>& images,
-                                           JobOutcome& out) {
-  const auto ex = co_await asio::this_coro::executor;
+                                           Clock::time_point deadline, JobOutcome& out) {
   if (images.size() == 1) {
     // One image: stored inline, no group.
     StoreResult r;
     try {
-      r = co_await store_one(job, 0, *images[0]);
+      r = co_await store_one(job, 0, *images[0], deadline);
     } catch (const std::exception& e) {
       r = StoreResult{false, e.what()};
     }
@@ -160,16 +144,11 @@ asio::awaitable<void> JobRunner::store_all(const JobSpec& job, std::string_view 
   std::vector<const ValidImage*> pending = images;
   while (!pending.empty()) {
     const int base = out.delivered();
-    using StoreOp =
-        decltype(asio::co_spawn(ex, std::declval<asio::awaitable<StoreResult>>(), asio::deferred));
-    std::vector<StoreOp> ops;
+    std::vector<asio::awaitable<StoreResult>> stores;
     for (std::size_t i = 0; i < pending.size(); ++i) {
-      ops.push_back(asio::co_spawn(ex, store_one(job, base + static_cast<int>(i), *pending[i]),
-                                   asio::deferred));
+      stores.push_back(store_one(job, base + static_cast<int>(i), *pending[i], deadline));
     }
-    auto group = asio::experimental::make_parallel_group(std::move(ops));
-    auto [order, errors, results] =
-        co_await group.async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);
+    auto [results, errors] = co_await lifecycle::when_all(std::move(stores));
     std::vector<const ValidImage*> redo;
     bool gap = false;
     for (std::size_t i = 0; i < pending.size(); ++i) {
@@ -204,7 +183,8 @@ asio::awaitable<JobOutcome> JobRunner::run_job(const JobSpec& job, const ModelIn
     co_return out;
   }
 
-  std::vector<CallOutcome> calls = co_await call_all(*entry, model, job, deadline_for(job), cancel);
+  const Clock::time_point deadline = deadline_for(job);
+  std::vector<CallOutcome> calls = co_await call_all(*entry, model, job, deadline, cancel);
   std::vector<const ValidImage*> images;
   for (const CallOutcome& c : calls) {
     for (const ValidImage& img : c.images) images.push_back(&img);
@@ -218,7 +198,7 @@ asio::awaitable<JobOutcome> JobRunner::run_job(const JobSpec& job, const ModelIn
     out.failed += static_cast<int>(images.size());
     out.last_error = "cancelled: job cancelled";
   } else {
-    co_await store_all(job, entry->family->name(), images, out);
+    co_await store_all(job, entry->family->name(), images, deadline, out);
   }
 
   metrics_.images(model.key, "delivered", out.delivered());

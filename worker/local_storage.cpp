@@ -91,11 +91,9 @@ Result<Ok> LocalStorage::sync_all() const {
   return Ok{};
 }
 
-boost::asio::awaitable<Result<std::string>> LocalStorage::store(const std::string& user_id,
-                                                                const std::string& job_id,
-                                                                int index,
-                                                                const GeneratedImage& image,
-                                                                const image::ImageInfo& info) {
+boost::asio::awaitable<Result<std::string>> LocalStorage::store(
+    const std::string& user_id, const std::string& job_id, int index, const GeneratedImage& image,
+    const image::ImageInfo& info, std::chrono::steady_clock::time_point) {
   auto rel = object_path(user_id, job_id, index, info.ext);
   if (!rel) co_return rel.error();
   Result<Ok> written = make_error(Errc::kInternal, "not written");

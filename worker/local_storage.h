@@ -27,11 +27,11 @@ class LocalStorage final : public Storage {
   ~LocalStorage() override;
 
   std::string_view name() const override { return "local"; }
-  // See Storage::store.
-  boost::asio::awaitable<Result<std::string>> store(const std::string& user_id,
-                                                    const std::string& job_id, int index,
-                                                    const GeneratedImage& image,
-                                                    const image::ImageInfo& info) override;
+  // See Storage::store. Runs write_file_atomically on the pool, resumes on the caller's executor.
+  // A local write does not wait on anything remote, so the deadline is not consulted.
+  boost::asio::awaitable<Result<std::string>> store(
+      const std::string& user_id, const std::string& job_id, int index, const GeneratedImage& image,
+      const image::ImageInfo& info, std::chrono::steady_clock::time_point deadline) override;
   const std::filesystem::path& root() const { return root_; }
   std::uint64_t sync_passes() const { return commit_->passes(); }
 

@@ -96,7 +96,7 @@ void run(const worker::WorkerConfig& config, const Catalog& catalog, worker::Wor
 }  // namespace
 
 int main(int argc, char** argv) {
-  auto loaded = worker::load_worker_config(argc, argv, imagegen::process_env());
+  auto loaded = worker::load_worker_config(argc, argv, imagegen::process_env);
   if (!loaded) {
     std::cerr << "imagegen-worker: " << loaded.error().message << "\n";
     return 2;

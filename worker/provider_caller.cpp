@@ -9,8 +9,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <random>
 
+#include "common/backoff.h"
 #include "worker/providers/http_headers.h"
 #include "worker/providers/upstream_errors.h"
 
@@ -70,10 +70,7 @@ ProviderError status_error(const HttpResponse& r) {
 }
 
 ProviderCaller::Random default_random() {
-  return [] {
-    thread_local std::mt19937_64 gen{std::random_device{}()};
-    return std::uniform_real_distribution<double>(0.0, 1.0)(gen);
-  };
+  return [] { return unit_random(); };
 }
 
 void abandon(CallOutcome& out, int images) {

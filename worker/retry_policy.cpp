@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/backoff.h"
+
 namespace imagegen::worker {
 namespace {
 
@@ -17,16 +19,6 @@ bool never_retried(ProviderErrorKind kind) {
   }
 }
 
-std::chrono::milliseconds backoff(int attempt, double unit_random, const RetryPolicy& p) {
-  // base * 2^(attempt-1), computed without overflow by stopping at the cap.
-  std::int64_t ceiling = p.base_delay.count();
-  for (int i = 1; i < attempt && ceiling < p.max_delay.count(); ++i) ceiling *= 2;
-  ceiling = std::min(ceiling, p.max_delay.count());
-  const double r = std::clamp(unit_random, 0.0, 1.0);
-  const auto jittered = static_cast<std::int64_t>(r * static_cast<double>(ceiling));
-  return std::chrono::milliseconds(std::min(jittered, std::max<std::int64_t>(ceiling - 1, 0)));
-}
-
 }  // namespace
 
 RetryDecision decide_retry(ProviderErrorKind kind,
@@ -36,7 +28,8 @@ RetryDecision decide_retry(ProviderErrorKind kind,
   if (never_retried(kind)) return {false, {}, "not_retryable"};
   if (attempt >= policy.max_attempts) return {false, {}, "attempts_exhausted"};
   const auto delay = retry_after ? std::max(*retry_after, std::chrono::milliseconds(0))
-                                 : backoff(attempt, unit_random, policy);
+                                 : backoff_delay(attempt, policy.base_delay, policy.max_delay,
+                                                 unit_random, Jitter::kFull);
   if (delay + policy.min_attempt_time > time_left) return {false, {}, "deadline"};
   return {true, delay, "retry"};
 }

@@ -4,6 +4,7 @@
 // "filePath"): {userId}/generated/generated_{jobId}_{index}.{png|jpg|webp}, relative to the root or
 // bucket.
 #include <boost/asio/awaitable.hpp>
+#include <chrono>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -26,12 +27,12 @@ class Storage {
   // Idempotent: storing the same (user, job, index) again replaces the object, so a retried job
   // never leaves duplicates. Readers never see a half-written object.
   // Fails with kInvalidArgument for ids that are not safe path segments, kUnavailable when the
-  // backend refuses the write. Cancelled by: nothing; completes on the caller's executor.
+  // backend refuses the write, kTimeout when `deadline` (the job's) passes first: a backend that
+  // waits on the network never waits past it. Completes on the caller's executor.
   // `image` must stay alive until the returned awaitable completes.
-  virtual boost::asio::awaitable<Result<std::string>> store(const std::string& user_id,
-                                                            const std::string& job_id, int index,
-                                                            const GeneratedImage& image,
-                                                            const image::ImageInfo& info) = 0;
+  virtual boost::asio::awaitable<Result<std::string>> store(
+      const std::string& user_id, const std::string& job_id, int index, const GeneratedImage& image,
+      const image::ImageInfo& info, std::chrono::steady_clock::time_point deadline) = 0;
 };
 
 // The object path for one image; kInvalidArgument when an id is empty, too long, or holds

@@ -6,8 +6,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <random>
 
+#include "common/backoff.h"
 #include "worker/providers/http_headers.h"
 #include "worker/providers/upstream_errors.h"
 
@@ -35,23 +35,22 @@ SupabaseStorage::SupabaseStorage(HttpClient& http, SupabaseStorageOptions option
   while (!options_.settings.url.empty() && options_.settings.url.back() == '/') {
     options_.settings.url.pop_back();
   }
-  if (!random_) {
-    random_ = [] {
-      thread_local std::mt19937_64 gen{std::random_device{}()};
-      return std::uniform_real_distribution<double>(0.0, 1.0)(gen);
-    };
-  }
+  if (!random_) random_ = unit_random;
 }
 
 asio::awaitable<Result<std::string>> SupabaseStorage::store(const std::string& user_id,
                                                             const std::string& job_id, int index,
                                                             const GeneratedImage& image,
-                                                            const image::ImageInfo& info) {
+                                                            const image::ImageInfo& info,
+                                                            SteadyClock::time_point job_deadline) {
   auto object = object_path(user_id, job_id, index, info.ext);
   if (!object) co_return object.error();
-  const auto deadline = SteadyClock::now() + options_.total_timeout;
+  const auto deadline = std::min(SteadyClock::now() + options_.total_timeout, job_deadline);
   for (int attempt = 1;; ++attempt) {
     const auto left = std::chrono::duration_cast<milliseconds>(deadline - SteadyClock::now());
+    if (left <= milliseconds::zero()) {
+      co_return make_error(Errc::kTimeout, "supabase upload: the job's deadline has passed");
+    }
     const milliseconds timeout = std::min(left, options_.attempt_timeout);
     HttpRequest req = supabase_upload_request(options_.settings, *object, info.mime, image.bytes);
     Result<HttpResponse> resp = co_await http_.fetch(std::move(req), timeout);

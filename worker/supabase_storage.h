@@ -19,7 +19,8 @@ struct SupabaseStorageOptions {
   RetryPolicy retry{4, std::chrono::milliseconds(200), std::chrono::milliseconds(3000),
                     std::chrono::milliseconds(100)};
   std::chrono::milliseconds attempt_timeout{30'000};  // one upload
-  std::chrono::milliseconds total_timeout{90'000};    // all attempts of one image
+  // All attempts of one image, and never past the job's deadline (see store).
+  std::chrono::milliseconds total_timeout{90'000};
 };
 
 // The upload request for one object (pure; the key goes in two headers, never in logs).
@@ -33,13 +34,12 @@ class SupabaseStorage final : public Storage {
   SupabaseStorage(HttpClient& http, SupabaseStorageOptions options, Random random = nullptr);
 
   std::string_view name() const override { return "supabase"; }
-  // See Storage::store. Fails with kUnavailable when Supabase refuses the upload (4xx other
-  // than 408/429) or every retry failed within total_timeout. Cancelled by: nothing but the
-  // timeouts above.
-  boost::asio::awaitable<Result<std::string>> store(const std::string& user_id,
-                                                    const std::string& job_id, int index,
-                                                    const GeneratedImage& image,
-                                                    const image::ImageInfo& info) override;
+  // See Storage::store. Bounded by min(now + total_timeout, deadline). Fails with kUnavailable
+  // when Supabase refuses the upload (4xx other than 408/429) or every retry failed in time,
+  // kTimeout when the bound has passed before an upload could start.
+  boost::asio::awaitable<Result<std::string>> store(
+      const std::string& user_id, const std::string& job_id, int index, const GeneratedImage& image,
+      const image::ImageInfo& info, std::chrono::steady_clock::time_point deadline) override;
 
  private:
   HttpClient& http_;

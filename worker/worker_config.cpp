@@ -126,8 +126,7 @@ Result<WorkerConfigLoad> load_worker_config(int argc, const char* const* argv,
   }
   for (const auto& var : provider_vars) {
     // Only what was set: the registry applies its own defaults and IMAGEGEN_PROVIDER_BASE_URL.
-    if (env(var.c_str()) != nullptr || o.get(var) != o.default_of(var))
-      c.provider_env[var] = o.get(var);
+    if (env(var).has_value() || o.get(var) != o.default_of(var)) c.provider_env[var] = o.get(var);
   }
   auto allow_private = o.get_int("IMAGEGEN_WEBHOOK_ALLOW_PRIVATE", 0, 1);
   if (!allow_private) return allow_private.error();

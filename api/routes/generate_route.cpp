@@ -12,6 +12,7 @@
 #include "api/prefer.h"
 #include "api/request_validation.h"
 #include "api/responses.h"
+#include "common/clock.h"
 #include "common/crypto.h"
 #include "common/protocol/job_status.h"
 #include "common/redis_keys.h"
@@ -23,12 +24,6 @@ using std::chrono::milliseconds;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-std::int64_t unix_ms() {
-  return std::chrono::duration_cast<milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 // How long this request waits for its job: the seed's bound, or min(wait=N, that bound), or
 // nothing for respond-async.
 milliseconds wait_bound(const Preferences& p, const ApiConfig& c) {
@@ -74,7 +69,7 @@ asio::awaitable<ApiResponse> expire_or_collect(ApiContext& ctx, const JobSpec& j
   args.job_id = job.job_id;
   args.status = protocol::kExpired;
   args.error = "timed out waiting for the provider";
-  args.now_ms = unix_ms();
+  args.now_ms = now_ms();
   args.job_ttl_s = ctx.config.job_ttl_s;
   auto settled = co_await settle(ctx, args);
   if (!settled || settled->outcome == protocol::SettleReply::Outcome::kMissing) {
@@ -114,7 +109,7 @@ asio::awaitable<ApiResponse> wait_for_job(ApiContext& ctx, JobWaiters::Waiter& w
 }  // namespace
 
 asio::awaitable<ApiResponse> generate_image(ApiContext& ctx, ApiRequest& request) {
-  const std::int64_t now = unix_ms();
+  const std::int64_t now = now_ms();
   // 1. The token's shape and any JWT are checked locally: no Redis for junk.
   auto credential = authenticate_header(request.authorization, ctx.config.jwt_secret, now / 1000);
   if (!credential) {

@@ -3,6 +3,7 @@
 #include "api/caller.h"
 #include "api/job_store.h"
 #include "api/responses.h"
+#include "common/clock.h"
 #include "common/protocol/job_status.h"
 #include "common/protocol/job_view.h"
 
@@ -11,12 +12,6 @@ namespace imagegen::api {
 namespace asio = boost::asio;
 
 namespace {
-std::int64_t unix_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 // The job's hash if it belongs to `user`; a 404 or 503 otherwise.
 asio::awaitable<std::variant<JobFields, ApiResponse>> owned_job(ApiContext& ctx,
                                                                 const std::string& user,
@@ -52,7 +47,7 @@ asio::awaitable<ApiResponse> cancel_job(ApiContext& ctx, const ApiRequest& reque
   args.job_id = job_id;
   args.status = protocol::kCancelled;
   args.error = "cancelled by the client";
-  args.now_ms = unix_ms();
+  args.now_ms = now_ms();
   args.job_ttl_s = ctx.config.job_ttl_s;
   args.owner = user;  // another user's job looks missing
   auto settled = co_await settle(ctx, args);

@@ -4,7 +4,7 @@
 
 #include <boost/asio/post.hpp>
 
-#include "common/redis/backoff.h"
+#include "common/backoff.h"
 
 namespace imagegen::redis::detail {
 namespace asio = boost::asio;
@@ -24,12 +24,7 @@ constexpr int kLogEveryNthFailure = 10;
 }  // namespace
 
 Link::Link(asio::io_context& io, RedisConfig config)
-    : io_(io),
-      config_(std::move(config)),
-      connect_timer_(io),
-      retry_timer_(io),
-      signal_(io),
-      random_(std::random_device{}()) {}
+    : io_(io), config_(std::move(config)), connect_timer_(io), retry_timer_(io), signal_(io) {}
 
 Link::~Link() { close(); }
 
@@ -207,9 +202,8 @@ void Link::schedule_retry(const std::string& error) {
 
 void Link::arm_retry() {
   set_state(State::kBackoff);
-  double draw = std::uniform_real_distribution<double>(0.0, 1.0)(random_);
   retry_timer_.expires_after(
-      backoff_delay(failures_, config_.reconnect_initial, config_.reconnect_max, draw));
+      backoff_delay(failures_, config_.reconnect_initial, config_.reconnect_max, unit_random()));
   retry_timer_.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
     auto self = weak.lock();
     if (!ec && self && self->state_ == State::kBackoff) self->begin_attempt();

@@ -8,7 +8,6 @@
 #include <chrono>
 #include <functional>
 #include <memory>
-#include <random>
 #include <string>
 
 #include "common/redis/connection_stats.h"
@@ -89,7 +88,6 @@ class Link : public std::enable_shared_from_this<Link> {
   boost::asio::steady_timer retry_timer_;
   StateSignal signal_;
   ConnectionStats stats_;
-  std::minstd_rand random_;
 };
 
 }  // namespace imagegen::redis::detail

@@ -6,6 +6,7 @@
 #include "api/auth.h"
 #include "api/request_validation.h"
 #include "api/responses.h"
+#include "common/base64.h"
 #include "common/crypto.h"
 #include "common/job_codec.h"
 #include "common/protocol/completion.h"
@@ -35,10 +36,10 @@ BENCHMARK(BM_AuthenticateApiKey);
 
 void BM_AuthenticateJwt(benchmark::State& state) {
   std::string input =
-      crypto::base64url_encode(R"({"alg":"HS256","typ":"JWT"})") + "." +
-      crypto::base64url_encode(R"({"sub":"user-1","exp":4102444800,"role":"authenticated"})");
+      base64url_encode(R"({"alg":"HS256","typ":"JWT"})") + "." +
+      base64url_encode(R"({"sub":"user-1","exp":4102444800,"role":"authenticated"})");
   const std::string header =
-      "Bearer " + input + "." + crypto::base64url_encode(crypto::hmac_sha256("secret", input));
+      "Bearer " + input + "." + base64url_encode(crypto::hmac_sha256("secret", input));
   for (auto _ : state)
     benchmark::DoNotOptimize(api::authenticate_header(header, "secret", 1800000000));
 }

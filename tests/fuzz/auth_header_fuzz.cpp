@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "api/auth.h"
+#include "common/base64.h"
 #include "common/crypto.h"
 #include "tests/fuzz/fuzz_check.h"
 
@@ -47,11 +48,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto nl = in.find('\n');
   std::string_view header = in.substr(0, nl);
   std::string_view payload = nl == std::string_view::npos ? std::string_view() : in.substr(nl + 1);
-  std::string signing_input = imagegen::crypto::base64url_encode(header) + "." +
-                              imagegen::crypto::base64url_encode(payload);
+  std::string signing_input =
+      imagegen::base64url_encode(header) + "." + imagegen::base64url_encode(payload);
   std::string jwt =
       signing_input + "." +
-      imagegen::crypto::base64url_encode(imagegen::crypto::hmac_sha256(kSecret, signing_input));
+      imagegen::base64url_encode(imagegen::crypto::hmac_sha256(kSecret, signing_input));
   auto r = imagegen::api::authenticate_header("Bearer " + jwt, kSecret, kNow);
   check(r);
   if (r) FUZZ_CHECK(r->kind == imagegen::api::Credential::Kind::kUser);

@@ -53,9 +53,10 @@ constexpr IntOption kInts[] = {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   Input in = split(std::string_view(reinterpret_cast<const char*>(data), size));
-  imagegen::EnvLookup env = [&in](const char* name) -> const char* {
-    auto it = in.env.find(name);
-    return it == in.env.end() ? nullptr : it->second.c_str();
+  imagegen::EnvLookup env = [&in](std::string_view name) -> std::optional<std::string> {
+    auto it = in.env.find(std::string(name));
+    if (it == in.env.end() || it->second.empty()) return std::nullopt;
+    return it->second;
   };
   std::vector<const char*> argv = {"fuzz"};
   for (const auto& a : in.args) argv.push_back(a.c_str());

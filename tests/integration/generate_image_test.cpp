@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/base64.h"
 #include "common/crypto.h"
 #include "common/image/image_probe.h"
 #include "tests/integration/stack.h"
@@ -97,12 +98,11 @@ TEST_F(GenerateImage, DefaultModelIsNanoBanana) {
 
 TEST_F(GenerateImage, JwtAuthenticatesItsSubject) {
   auto user = stack().create_user("free", 100);
-  std::string header = crypto::base64url_encode(R"({"alg":"HS256","typ":"JWT"})");
-  std::string payload =
-      crypto::base64url_encode(R"({"sub":")" + user.user_id + R"(","exp":4102444800})");
+  std::string header = base64url_encode(R"({"alg":"HS256","typ":"JWT"})");
+  std::string payload = base64url_encode(R"({"sub":")" + user.user_id + R"(","exp":4102444800})");
   std::string jwt =
       header + "." + payload + "." +
-      crypto::base64url_encode(crypto::hmac_sha256("integration-secret", header + "." + payload));
+      base64url_encode(crypto::hmac_sha256("integration-secret", header + "." + payload));
   auto r = stack().post_generate(jwt, R"({"prompt":"via jwt"})");
   expect_images(r, user.user_id, "via jwt", "gemini", 1, 1024, 1024);
 }

@@ -8,7 +8,7 @@
 #include <set>
 #include <sstream>
 
-#include "common/crypto.h"
+#include "common/jwt.h"
 #include "tests/integration/stack.h"
 #include "tests/support/wait_for.h"
 
@@ -35,12 +35,7 @@ std::vector<std::string> lines_of(const std::string& text) {
 }
 
 std::string jwt_for(const std::string& user_id) {
-  const std::string header = crypto::base64url_encode(R"({"alg":"HS256","typ":"JWT"})");
-  const std::string payload =
-      crypto::base64url_encode(R"({"sub":")" + user_id + R"(","exp":4102444800})");
-  return header + "." + payload + "." +
-         crypto::base64url_encode(
-             crypto::hmac_sha256("integration-secret", header + "." + payload));
+  return jwt::sign_hs256(R"({"sub":")" + user_id + R"(","exp":4102444800})", "integration-secret");
 }
 
 // Every log line of `text` parsed, or a failure naming the first one that is not a JSON object

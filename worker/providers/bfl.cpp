@@ -2,8 +2,8 @@
 
 #include <cmath>
 
+#include "common/json_writer.h"
 #include "worker/providers/family_util.h"
-#include "worker/providers/json_writer.h"
 #include "worker/providers/upstream_errors.h"
 
 namespace imagegen::worker {
@@ -48,12 +48,12 @@ std::string request_body(const ModelInfo& model, const JobSpec& job, int) {
   const PixelSize size = bfl_dimensions(job.aspect_ratio, job.resolution);
   JsonWriter w;
   w.begin_object();
-  w.key("prompt").string(job.prompt);
-  w.key("width").number(size.width);
-  w.key("height").number(size.height);
-  if (model.seed && job.seed) w.key("seed").number(*job.seed);
+  w.key("prompt").value(job.prompt);
+  w.key("width").value(size.width);
+  w.key("height").value(size.height);
+  if (model.seed && job.seed) w.key("seed").value(*job.seed);
   // BFL defaults to jpeg; we store what we were given, so ask for the lossless one.
-  w.key("output_format").string("png");
+  w.key("output_format").value("png");
   w.end_object();
   return w.take();
 }

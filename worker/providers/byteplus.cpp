@@ -3,9 +3,10 @@
 #include <algorithm>
 #include <array>
 
+#include "common/base64.h"
+#include "common/json_writer.h"
 #include "worker/providers/family_util.h"
 #include "worker/providers/images_envelope.h"
-#include "worker/providers/json_writer.h"
 #include "worker/providers/upstream_errors.h"
 
 namespace imagegen::worker {
@@ -70,14 +71,14 @@ HttpRequest BytePlusFamily::build_request(const ModelInfo& model, const JobSpec&
   const PixelSize size = byteplus_size(job.aspect_ratio, job.resolution, !has_1k);
   JsonWriter w;
   w.begin_object();
-  w.key("model").string(model.upstream_id);
-  w.key("prompt").string(job.prompt);
-  w.key("size").string(std::to_string(size.width) + "x" + std::to_string(size.height));
+  w.key("model").value(model.upstream_id);
+  w.key("prompt").value(job.prompt);
+  w.key("size").value(std::to_string(size.width) + "x" + std::to_string(size.height));
   // "auto" lets the model pick how many images to make; we need exactly one per call.
-  w.key("sequential_image_generation").string("disabled");
-  w.key("response_format").string("b64_json");
-  w.key("watermark").boolean(false);  // upstream default is true
-  w.key("stream").boolean(false);
+  w.key("sequential_image_generation").value("disabled");
+  w.key("response_format").value("b64_json");
+  w.key("watermark").value(false);  // upstream default is true
+  w.key("stream").value(false);
   w.end_object();
 
   HttpRequest req;

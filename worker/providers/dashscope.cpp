@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <array>
 
+#include "common/json_writer.h"
 #include "worker/providers/family_util.h"
-#include "worker/providers/json_writer.h"
 #include "worker/providers/upstream_errors.h"
 
 namespace imagegen::worker {
@@ -95,20 +95,20 @@ std::string request_body(const ModelInfo& model, const JobSpec& job, int images_
   const PixelSize size = dashscope_size(job.aspect_ratio);
   JsonWriter w;
   w.begin_object();
-  w.key("model").string(model.upstream_id);
+  w.key("model").value(model.upstream_id);
   w.key("input").begin_object().key("messages").begin_array().begin_object();
-  w.key("role").string("user");
-  w.key("content").begin_array().begin_object().key("text").string(job.prompt).end_object();
+  w.key("role").value("user");
+  w.key("content").begin_array().begin_object().key("text").value(job.prompt).end_object();
   w.end_array().end_object().end_array().end_object();
   w.key("parameters").begin_object();
   if (model.negative_prompt && !job.negative_prompt.empty()) {
-    w.key("negative_prompt").string(job.negative_prompt);
+    w.key("negative_prompt").value(job.negative_prompt);
   }
-  w.key("size").string(std::to_string(size.width) + "*" + std::to_string(size.height));
-  w.key("n").number(std::clamp(images_in_call, 1, kMaxN));  // upstream default is 4, all billed
-  w.key("prompt_extend").boolean(false);  // default true: slower, rewrites the prompt
-  w.key("watermark").boolean(false);
-  if (model.seed && job.seed) w.key("seed").number(*job.seed);
+  w.key("size").value(std::to_string(size.width) + "*" + std::to_string(size.height));
+  w.key("n").value(std::clamp(images_in_call, 1, kMaxN));  // upstream default is 4, all billed
+  w.key("prompt_extend").value(false);  // default true: slower, rewrites the prompt
+  w.key("watermark").value(false);
+  if (model.seed && job.seed) w.key("seed").value(*job.seed);
   w.end_object();
   w.end_object();
   return w.take();

@@ -4,7 +4,7 @@
 #include <cctype>
 #include <charconv>
 
-#include "worker/providers/base64.h"
+#include "common/base64.h"
 #include "worker/providers/http_headers.h"
 #include "worker/providers/upstream_errors.h"
 

@@ -5,9 +5,9 @@
 #include <array>
 #include <charconv>
 
-#include "worker/providers/base64.h"
+#include "common/base64.h"
+#include "common/json_writer.h"
 #include "worker/providers/http_headers.h"
-#include "worker/providers/json_writer.h"
 #include "worker/providers/upstream_errors.h"
 
 namespace imagegen::worker {
@@ -82,20 +82,20 @@ HttpRequest GeminiFamily::build_request(const ModelInfo& model, const JobSpec& j
   }
   JsonWriter w;
   w.begin_object().key("contents").begin_array().begin_object();
-  w.key("role").string("user").key("parts").begin_array();
-  w.begin_object().key("text").string(text).end_object();
+  w.key("role").value("user").key("parts").begin_array();
+  w.begin_object().key("text").value(text).end_object();
   w.end_array().end_object().end_array();
   w.key("generationConfig").begin_object();
-  w.key("responseModalities").begin_array().string("IMAGE").end_array();
+  w.key("responseModalities").begin_array().value("IMAGE").end_array();
   w.key("imageConfig").begin_object();
-  if (!job.aspect_ratio.empty()) w.key("aspectRatio").string(job.aspect_ratio);
+  if (!job.aspect_ratio.empty()) w.key("aspectRatio").value(job.aspect_ratio);
   // gemini-2.5-flash-image is 1K-only and rejects or ignores imageSize: send it only to models
   // that offer a choice of resolutions.
   if (model.resolutions.size() > 1 && !job.resolution.empty()) {
-    w.key("imageSize").string(job.resolution);
+    w.key("imageSize").value(job.resolution);
   }
   w.end_object();
-  if (model.seed && job.seed) w.key("seed").number(*job.seed);
+  if (model.seed && job.seed) w.key("seed").value(*job.seed);
   w.end_object().end_object();
 
   HttpRequest req;

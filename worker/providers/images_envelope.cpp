@@ -1,6 +1,6 @@
 #include "worker/providers/images_envelope.h"
 
-#include "worker/providers/base64.h"
+#include "common/base64.h"
 #include "worker/providers/family_util.h"
 #include "worker/providers/upstream_errors.h"
 

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
+#include "common/json_writer.h"
 #include "worker/providers/family_util.h"
-#include "worker/providers/json_writer.h"
 #include "worker/providers/upstream_errors.h"
 
 namespace imagegen::worker {
@@ -53,14 +53,14 @@ namespace {
 std::string request_body(const ModelInfo& model, const JobSpec& job, int images_in_call) {
   JsonWriter w;
   w.begin_object();
-  w.key("model_name").string(model.upstream_id);
-  w.key("prompt").string(job.prompt);
+  w.key("model_name").value(model.upstream_id);
+  w.key("prompt").value(job.prompt);
   if (model.negative_prompt && !job.negative_prompt.empty()) {
-    w.key("negative_prompt").string(job.negative_prompt);
+    w.key("negative_prompt").value(job.negative_prompt);
   }
-  w.key("resolution").string(job.resolution == "2K" ? "2k" : "1k");
-  w.key("n").number(std::clamp(images_in_call, 1, kMaxN));
-  w.key("aspect_ratio").string(kling_aspect_ratio(job.aspect_ratio));
+  w.key("resolution").value(job.resolution == "2K" ? "2k" : "1k");
+  w.key("n").value(std::clamp(images_in_call, 1, kMaxN));
+  w.key("aspect_ratio").value(kling_aspect_ratio(job.aspect_ratio));
   w.end_object();
   return w.take();
 }
@@ -87,9 +87,9 @@ ProviderError task_failure(const HttpResponse& r, JsonElement doc, std::string_v
 
 }  // namespace
 
-AsyncTaskFamily kling_family(KlingTokenCache::UnixSeconds now) {
+AsyncTaskFamily kling_family(jwt::IssuerTokenCache::UnixSeconds now) {
   // The cache is shared by copies of the family: one token per key pair, reused until near expiry.
-  auto tokens = std::make_shared<KlingTokenCache>(std::move(now));
+  auto tokens = std::make_shared<jwt::IssuerTokenCache>(std::move(now));
   AsyncTaskSpec s;
   s.name = "kling";
   s.max_images = kMaxN;

@@ -1,7 +1,7 @@
 #include "worker/providers/midjourney.h"
 
+#include "common/json_writer.h"
 #include "worker/providers/family_util.h"
-#include "worker/providers/json_writer.h"
 #include "worker/providers/upstream_errors.h"
 
 namespace imagegen::worker {
@@ -92,11 +92,11 @@ namespace {
 std::string request_body(const ModelInfo& model, const JobSpec& job, int) {
   JsonWriter w;
   w.begin_object();
-  w.key("model").string("midjourney");
-  w.key("task_type").string("imagine");
+  w.key("model").value("midjourney");
+  w.key("task_type").value("imagine");
   w.key("input").begin_object();
-  w.key("prompt").string(midjourney_prompt(model, job));
-  w.key("process_mode").string("fast");
+  w.key("prompt").value(midjourney_prompt(model, job));
+  w.key("process_mode").value("fast");
   w.end_object();
   w.end_object();
   return w.take();

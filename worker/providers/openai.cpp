@@ -2,9 +2,10 @@
 
 #include <algorithm>
 
+#include "common/base64.h"
+#include "common/json_writer.h"
 #include "worker/providers/family_util.h"
 #include "worker/providers/images_envelope.h"
-#include "worker/providers/json_writer.h"
 #include "worker/providers/upstream_errors.h"
 
 namespace imagegen::worker {
@@ -53,11 +54,11 @@ HttpRequest OpenAiFamily::build_request(const ModelInfo& model, const JobSpec& j
   }
   JsonWriter w;
   w.begin_object();
-  w.key("model").string(model.upstream_id);
-  w.key("prompt").string(prompt);
-  w.key("n").number(std::clamp(images_in_call, 1, kMaxN));
-  w.key("size").string(openai_size_for(job.aspect_ratio));
-  w.key("output_format").string("png");
+  w.key("model").value(model.upstream_id);
+  w.key("prompt").value(prompt);
+  w.key("n").value(std::clamp(images_in_call, 1, kMaxN));
+  w.key("size").value(openai_size_for(job.aspect_ratio));
+  w.key("output_format").value("png");
   w.end_object();
 
   HttpRequest req;

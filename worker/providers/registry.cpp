@@ -65,12 +65,6 @@ const std::vector<ProviderEnvSpec>& provider_env_specs() {
   return kSpecs;
 }
 
-std::optional<std::string> process_env(std::string_view name) {
-  const char* v = std::getenv(std::string(name).c_str());
-  if (v == nullptr || *v == '\0') return std::nullopt;
-  return std::string(v);
-}
-
 ProviderRegistry ProviderRegistry::from_env(const EnvLookup& env) {
   ProviderRegistry reg;
   const auto global = env("IMAGEGEN_PROVIDER_BASE_URL");

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/env.h"
 #include "worker/providers/provider.h"
 
 namespace imagegen::worker {
@@ -32,11 +33,6 @@ struct ProviderEnvSpec {
 
 // The families implemented in this build, with their environment variables.
 const std::vector<ProviderEnvSpec>& provider_env_specs();
-
-using EnvLookup = std::function<std::optional<std::string>(std::string_view name)>;
-
-// getenv; empty values count as unset.
-std::optional<std::string> process_env(std::string_view name);
 
 class ProviderRegistry {
  public:

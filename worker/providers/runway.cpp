@@ -1,7 +1,7 @@
 #include "worker/providers/runway.h"
 
+#include "common/json_writer.h"
 #include "worker/providers/family_util.h"
-#include "worker/providers/json_writer.h"
 #include "worker/providers/upstream_errors.h"
 
 namespace imagegen::worker {
@@ -45,10 +45,10 @@ namespace {
 std::string request_body(const ModelInfo& model, const JobSpec& job, int) {
   JsonWriter w;
   w.begin_object();
-  w.key("model").string(model.upstream_id);
-  w.key("promptText").string(job.prompt);
-  w.key("ratio").string(runway_ratio(job.aspect_ratio));
-  if (model.seed && job.seed) w.key("seed").number(*job.seed);
+  w.key("model").value(model.upstream_id);
+  w.key("promptText").value(job.prompt);
+  w.key("ratio").value(runway_ratio(job.aspect_ratio));
+  if (model.seed && job.seed) w.key("seed").value(*job.seed);
   w.end_object();
   return w.take();
 }

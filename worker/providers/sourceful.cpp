@@ -1,7 +1,7 @@
 #include "worker/providers/sourceful.h"
 
+#include "common/json_writer.h"
 #include "worker/providers/family_util.h"
-#include "worker/providers/json_writer.h"
 #include "worker/providers/upstream_errors.h"
 
 namespace imagegen::worker {
@@ -48,15 +48,15 @@ HttpRequest SourcefulFamily::build_request(const ModelInfo& model, const JobSpec
                                            const ProviderEndpoint& endpoint) const {
   JsonWriter w;
   w.begin_object();
-  w.key("model").string(model.upstream_id);
+  w.key("model").value(model.upstream_id);
   w.key("messages").begin_array().begin_object();
-  w.key("role").string("user").key("content").string(job.prompt);
+  w.key("role").value("user").key("content").value(job.prompt);
   w.end_object().end_array();
   // Image-only models answer nothing without modalities: ["image"].
-  w.key("modalities").begin_array().string("image").end_array();
+  w.key("modalities").begin_array().value("image").end_array();
   w.key("image_config").begin_object();
-  w.key("aspect_ratio").string(job.aspect_ratio.empty() ? "1:1" : job.aspect_ratio);
-  w.key("image_size").string(job.resolution.empty() ? "1K" : job.resolution);
+  w.key("aspect_ratio").value(job.aspect_ratio.empty() ? "1:1" : job.aspect_ratio);
+  w.key("image_size").value(job.resolution.empty() ? "1K" : job.resolution);
   w.end_object();
   w.end_object();
 

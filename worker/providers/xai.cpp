@@ -2,9 +2,10 @@
 
 #include <algorithm>
 
+#include "common/base64.h"
+#include "common/json_writer.h"
 #include "worker/providers/family_util.h"
 #include "worker/providers/images_envelope.h"
-#include "worker/providers/json_writer.h"
 #include "worker/providers/upstream_errors.h"
 
 namespace imagegen::worker {
@@ -59,13 +60,13 @@ HttpRequest XaiFamily::build_request(const ModelInfo& model, const JobSpec& job,
                                      const ProviderEndpoint& endpoint) const {
   JsonWriter w;
   w.begin_object();
-  w.key("model").string(model.upstream_id);
-  w.key("prompt").string(job.prompt);
-  w.key("n").number(std::clamp(images_in_call, 1, kMaxN));
-  w.key("response_format").string("b64_json");
-  w.key("aspect_ratio").string(xai_aspect_ratio(job.aspect_ratio));
+  w.key("model").value(model.upstream_id);
+  w.key("prompt").value(job.prompt);
+  w.key("n").value(std::clamp(images_in_call, 1, kMaxN));
+  w.key("response_format").value("b64_json");
+  w.key("aspect_ratio").value(xai_aspect_ratio(job.aspect_ratio));
   // Never size/quality/style: xAI answers 400 "Argument not supported".
-  w.key("resolution").string(job.resolution == "2K" ? "2k" : "1k");
+  w.key("resolution").value(job.resolution == "2K" ? "2k" : "1k");
   w.end_object();
 
   HttpRequest req;

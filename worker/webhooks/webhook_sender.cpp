@@ -5,8 +5,10 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <random>
 
+#include "common/backoff.h"
+#include "common/clock.h"
+#include "common/lifecycle/spawn.h"
 #include "common/lua_scripts.h"
 #include "common/protocol/job_view.h"
 #include "common/redis_keys.h"
@@ -20,17 +22,6 @@ namespace asio = boost::asio;
 using std::chrono::milliseconds;
 
 namespace {
-std::int64_t unix_ms() {
-  return std::chrono::duration_cast<milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-double random01() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
-}
-
 HttpClientOptions client_options(const SenderOptions& o) {
   HttpClientOptions h;
   h.max_response_bytes = o.max_response_bytes;
@@ -92,11 +83,7 @@ WebhookSender::WebhookSender(asio::io_context& ioc, redis::RedisConfig redis,
 
 WebhookSender::~WebhookSender() = default;
 
-void WebhookSender::start() {
-  asio::co_spawn(ioc_, loop(), [](std::exception_ptr e) {
-    if (e) spdlog::error("webhook loop ended with an exception");
-  });
-}
+void WebhookSender::start() { lifecycle::spawn(ioc_, loop(), "webhook loop"); }
 
 void WebhookSender::stop() {
   stopping_ = true;
@@ -116,8 +103,8 @@ asio::awaitable<void> WebhookSender::loop() {
 
 asio::awaitable<int> WebhookSender::claim_batch() {
   const int n = options_.max_in_flight - in_flight_;
-  std::vector<std::string> args = {std::to_string(unix_ms()),
-                                   std::to_string(options_.lease.count()), std::to_string(n)};
+  std::vector<std::string> args = {std::to_string(now_ms()), std::to_string(options_.lease.count()),
+                                   std::to_string(n)};
   // One fresh secret per slot, for users who never asked for theirs (made on first use).
   for (int i = 0; i < n; ++i) args.push_back(webhook::new_webhook_secret());
   auto r =
@@ -160,7 +147,7 @@ asio::awaitable<void> WebhookSender::deliver(std::shared_ptr<Claim> claim) {
     co_await record(*claim, Verdict::kFailed, std::nullopt, why);
     co_return;
   }
-  const std::int64_t ts = unix_ms() / 1000;
+  const std::int64_t ts = now_ms() / 1000;
   auto request = delivery_request(url, claim->job_id, ts,
                                   protocol::job_body(claim->job_id, claim->fields, catalog_), *key);
   request.max_response_bytes = options_.max_response_bytes;
@@ -187,10 +174,10 @@ asio::awaitable<void> WebhookSender::deliver(std::shared_ptr<Claim> claim) {
 // Bounded retries; if Redis stays away the lease brings the delivery back to some worker.
 asio::awaitable<void> WebhookSender::record(const Claim& claim, Verdict verdict,
                                             std::optional<int> status, const std::string& error) {
-  const std::int64_t now = unix_ms();
+  const std::int64_t now = now_ms();
   const std::int64_t next =
       verdict == Verdict::kRetry
-          ? now + retry_delay(claim.attempt, options_.retry, random01()).count()
+          ? now + retry_delay(claim.attempt, options_.retry, unit_random()).count()
           : 0;
   std::vector<std::string> args = {claim.job_id,
                                    std::to_string(claim.attempt),

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/base64.h"
 #include "common/crypto.h"
 
 namespace imagegen::api {
@@ -11,8 +12,8 @@ constexpr std::int64_t kNow = 1'800'000'000;
 
 std::string make_jwt(const std::string& header, const std::string& payload,
                      const std::string& secret) {
-  std::string input = crypto::base64url_encode(header) + "." + crypto::base64url_encode(payload);
-  return input + "." + crypto::base64url_encode(crypto::hmac_sha256(secret, input));
+  std::string input = base64url_encode(header) + "." + base64url_encode(payload);
+  return input + "." + base64url_encode(crypto::hmac_sha256(secret, input));
 }
 
 const std::string kHeader = R"({"alg":"HS256","typ":"JWT"})";

@@ -9,9 +9,10 @@ namespace {
 
 EnvLookup env_of(std::map<std::string, std::string> vars) {
   auto shared = std::make_shared<std::map<std::string, std::string>>(std::move(vars));
-  return [shared](const char* name) -> const char* {
-    auto it = shared->find(name);
-    return it == shared->end() ? nullptr : it->second.c_str();
+  return [shared](std::string_view name) -> std::optional<std::string> {
+    auto it = shared->find(std::string(name));
+    if (it == shared->end() || it->second.empty()) return std::nullopt;
+    return it->second;
   };
 }
 

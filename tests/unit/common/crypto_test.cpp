@@ -9,15 +9,15 @@ TEST(Crypto, Sha256KnownAnswer) {
   EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
-TEST(Crypto, Base64UrlRoundTripsAllLengths) {
-  std::string data;
-  for (int i = 0; i < 40; ++i) {
-    data.push_back(static_cast<char>(i * 37));
-    auto enc = base64url_encode(data);
-    EXPECT_EQ(enc.find('='), std::string::npos);
-    EXPECT_EQ(base64url_decode(enc), data);
+TEST(Crypto, HmacSha256KnownAnswer) {
+  // RFC 4231 test case 2.
+  const std::string mac = hmac_sha256("Jefe", "what do ya want for nothing?");
+  std::string hex;
+  for (unsigned char c : mac) {
+    hex += "0123456789abcdef"[c >> 4];
+    hex += "0123456789abcdef"[c & 0xF];
   }
-  EXPECT_EQ(base64url_decode("a+b/"), std::nullopt);  // standard alphabet is not base64url
+  EXPECT_EQ(hex, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
 
 TEST(Crypto, ApiKeysAreDistinctAndWellFormed) {
@@ -31,6 +31,8 @@ TEST(Crypto, ConstantTimeEqual) {
   EXPECT_TRUE(constant_time_equal("abc", "abc"));
   EXPECT_FALSE(constant_time_equal("abc", "abd"));
   EXPECT_FALSE(constant_time_equal("abc", "ab"));
+  EXPECT_TRUE(constant_time_equal("", ""));
+  EXPECT_FALSE(constant_time_equal(std::string_view("a\0b", 3), std::string_view("a\0c", 3)));
 }
 
 }  // namespace

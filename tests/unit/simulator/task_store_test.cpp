@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include "simulator/json_writer.h"
 #include "simulator/result_files.h"
 
 namespace imagegen::sim {
@@ -85,13 +84,6 @@ TEST(SimResultFiles, ServableThenExpiredThenForgotten) {
   EXPECT_EQ(files.find(token, t0 + 100ms, file), FileState::kExpired);
   EXPECT_EQ(files.find(token, t0 + 200ms, file), FileState::kUnknown);
   EXPECT_EQ(files.find(files.add(1, 1, FileKind::kExpired, t0), t0, file), FileState::kExpired);
-}
-
-TEST(SimJsonWriter, PlacesCommasAndEscapes) {
-  JsonWriter w;
-  w.begin_object().field("a", 1).key("b").begin_array().str("x\"y").null().real(0.15).end_array();
-  w.key("c").begin_object().end_object().key("d").boolean(false).end_object();
-  EXPECT_EQ(w.take(), R"({"a":1,"b":["x\"y",null,0.15],"c":{},"d":false})");
 }
 
 }  // namespace

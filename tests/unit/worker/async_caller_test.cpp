@@ -308,7 +308,8 @@ TEST(AsyncCaller, KlingSignsSubmitAndPollAndDownloadsEveryImage) {
       h.call(kling, m, ProviderEndpoint{base, "sim-kling-access", "sim-kling-secret"}, 3);
   ASSERT_EQ(out.images.size(), 3u) << out.last_error;
   const std::string bearer =
-      "Bearer " + mint_kling_jwt("sim-kling-access", "sim-kling-secret", 1'700'000'000);
+      "Bearer " +
+      jwt::mint_issuer_token("sim-kling-access", "sim-kling-secret", 1'700'000'000, 1800);
   EXPECT_EQ(server.requests()[0].header("authorization"), bearer);
   EXPECT_EQ(server.requests()[1].header("authorization"), bearer);
   EXPECT_EQ(server.requests()[2].header("authorization"), "");

@@ -41,7 +41,8 @@ asio::awaitable<void> store_into(Storage& s, std::string user, std::string job, 
     out.emplace(info.error());
     co_return;
   }
-  out.emplace(co_await s.store(user, job, index, img, *info));
+  out.emplace(co_await s.store(user, job, index, img, *info,
+                               std::chrono::steady_clock::now() + std::chrono::minutes(1)));
 }
 
 Result<std::string> run_store(LocalStorage& s, const std::string& user, const std::string& job,

@@ -30,10 +30,11 @@ TEST(SupabaseUpload, RequestShape) {
 }
 
 asio::awaitable<void> store_into(Storage& s, std::string user, std::string job, int index,
-                                 GeneratedImage img, std::optional<Result<std::string>>& out) {
+                                 GeneratedImage img, std::optional<Result<std::string>>& out,
+                                 std::chrono::steady_clock::time_point deadline) {
   auto info = image::probe_image(img.bytes);
   EXPECT_TRUE(info.ok());
-  Result<std::string> r = co_await s.store(user, job, index, img, *info);
+  Result<std::string> r = co_await s.store(user, job, index, img, *info, deadline);
   out = std::move(r);
 }
 
@@ -42,9 +43,11 @@ struct Harness {
   HttpClient http{io};
   std::optional<Result<std::string>> result;
 
-  void store(SupabaseStorage& storage, const std::string& jpeg, int index = 1) {
+  void store(SupabaseStorage& storage, const std::string& jpeg, int index = 1,
+             std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::now() +
+                                                              std::chrono::minutes(5)) {
     testing::run_until_done(io, store_into(storage, "user-1", "job-9", index,
-                                           GeneratedImage{jpeg, "image/jpeg"}, result));
+                                           GeneratedImage{jpeg, "image/jpeg"}, result, deadline));
   }
   static SupabaseStorageOptions options(const std::string& base) {
     SupabaseStorageOptions o;
@@ -114,6 +117,42 @@ TEST(SupabaseStorage, ClientErrorsAreNotRetried) {
   EXPECT_NE(h.result->error().message.find("Bucket not found"), std::string::npos);
   EXPECT_EQ(h.result->error().message.find("srk"), std::string::npos);
   EXPECT_EQ(server.requests().size(), 1u);
+}
+
+TEST(SupabaseStorage, NeverUploadsPastTheJobDeadline) {
+  Harness h;
+  testing::TestHttpServer server(h.io, [](const TestRequest&) {
+    return TestReply{200, {}, "{}", false};
+  });
+  SupabaseStorage storage(h.http, Harness::options(server.base_url()), [] { return 0.5; });
+  // The job's deadline has passed: its own 90 s budget does not let it try anyway.
+  h.store(storage, testing::make_png(4, 4), 0, std::chrono::steady_clock::now());
+  ASSERT_TRUE(h.result);
+  ASSERT_FALSE(h.result->ok());
+  EXPECT_EQ(h.result->error().code, Errc::kTimeout);
+  EXPECT_EQ(server.requests().size(), 0u);
+}
+
+TEST(SupabaseStorage, RetriesStopAtTheJobDeadline) {
+  Harness h;
+  int calls = 0;
+  testing::TestHttpServer server(h.io, [&](const TestRequest&) {
+    ++calls;
+    return TestReply{503, {}, "unavailable", false};
+  });
+  SupabaseStorageOptions o = Harness::options(server.base_url());
+  o.retry.max_attempts = 1000;  // only the deadline can end this
+  o.retry.base_delay = std::chrono::milliseconds(400);
+  o.retry.max_delay = std::chrono::milliseconds(400);
+  o.retry.min_attempt_time = std::chrono::milliseconds(0);
+  // Full jitter at draw 0.999 waits ~400 ms; a 600 ms deadline leaves room for at most two tries.
+  SupabaseStorage storage(h.http, o, [] { return 0.999; });
+  h.store(storage, testing::make_png(4, 4), 0,
+          std::chrono::steady_clock::now() + std::chrono::milliseconds(600));
+  ASSERT_TRUE(h.result);
+  EXPECT_FALSE(h.result->ok());
+  EXPECT_GE(calls, 1);
+  EXPECT_LE(calls, 2);
 }
 
 }  // namespace

@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "common/base64.h"
 #include "common/catalog.h"
 #include "common/job_spec.h"
-#include "worker/providers/base64.h"
 
 namespace imagegen::testing {
 
@@ -76,7 +76,7 @@ inline std::string gemini_image_body(const std::string& image_bytes,
                                      const std::string& mime = "image/png") {
   return R"({"candidates":[{"content":{"role":"model","parts":[{"text":"Here you go"},)"
          R"({"inlineData":{"mimeType":")" +
-         mime + R"(","data":")" + worker::base64_encode(image_bytes) +
+         mime + R"(","data":")" + imagegen::base64_encode(image_bytes) +
          R"("}}]},"finishReason":"STOP","index":0}],"usageMetadata":{"totalTokenCount":1300}})";
 }
 
@@ -84,7 +84,7 @@ inline std::string openai_images_body(const std::vector<std::string>& images) {
   std::string body = R"({"created":1700000000,"data":[)";
   for (std::size_t i = 0; i < images.size(); ++i) {
     if (i) body += ",";
-    body += R"({"b64_json":")" + worker::base64_encode(images[i]) + R"("})";
+    body += R"({"b64_json":")" + imagegen::base64_encode(images[i]) + R"("})";
   }
   body += R"(],"output_format":"png","size":"1024x1024","usage":{"total_tokens":100}})";
   return body;

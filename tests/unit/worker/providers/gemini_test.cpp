@@ -2,9 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "common/base64.h"
 #include "tests/unit/worker/providers/provider_test_util.h"
 #include "tests/unit/worker/test_fixtures.h"
-#include "worker/providers/base64.h"
 
 namespace imagegen::worker {
 namespace {

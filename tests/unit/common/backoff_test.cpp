@@ -1,8 +1,8 @@
-#include "common/redis/backoff.h"
+#include "common/backoff.h"
 
 #include <gtest/gtest.h>
 
-namespace imagegen::redis {
+namespace imagegen {
 namespace {
 
 using std::chrono::milliseconds;
@@ -34,5 +34,35 @@ TEST(Backoff, ToleratesOddSettings) {
   EXPECT_EQ(backoff_delay(0, milliseconds(80), milliseconds(1000), 0.999999), milliseconds(80));
 }
 
+TEST(Backoff, FullJitterSpansZeroToJustUnderTheCeiling) {
+  EXPECT_EQ(backoff_delay(1, milliseconds(200), milliseconds(5000), 0.0, Jitter::kFull),
+            milliseconds(0));
+  EXPECT_EQ(backoff_delay(3, milliseconds(200), milliseconds(5000), 0.5, Jitter::kFull),
+            milliseconds(400));
+  EXPECT_EQ(backoff_delay(3, milliseconds(200), milliseconds(5000), 0.999999, Jitter::kFull),
+            milliseconds(799));
+  EXPECT_EQ(backoff_delay(3, milliseconds(200), milliseconds(5000), 1.0, Jitter::kFull),
+            milliseconds(799));  // a draw of exactly 1 still stays below the ceiling
+  EXPECT_EQ(backoff_delay(40, milliseconds(200), milliseconds(5000), 1.0, Jitter::kFull),
+            milliseconds(4999));
+}
+
+TEST(Backoff, ClampsDrawsOutsideTheUnitInterval) {
+  EXPECT_EQ(backoff_delay(3, milliseconds(50), milliseconds(2000), -3.0), milliseconds(100));
+  EXPECT_EQ(backoff_delay(3, milliseconds(50), milliseconds(2000), 7.0), milliseconds(200));
+}
+
+TEST(Backoff, UnitRandomStaysInTheUnitInterval) {
+  bool varied = false;
+  const double first = unit_random();
+  for (int i = 0; i < 1000; ++i) {
+    const double r = unit_random();
+    ASSERT_GE(r, 0.0);
+    ASSERT_LT(r, 1.0);
+    varied = varied || r != first;
+  }
+  EXPECT_TRUE(varied);
+}
+
 }  // namespace
-}  // namespace imagegen::redis
+}  // namespace imagegen

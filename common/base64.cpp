@@ -1,11 +1,11 @@
-#include "worker/providers/base64.h"
+#include "common/base64.h"
 
 #include <openssl/evp.h>
 
 #include <array>
 #include <climits>
 
-namespace imagegen::worker {
+namespace imagegen {
 namespace {
 
 constexpr std::array<bool, 256> make_alphabet() {
@@ -64,4 +64,24 @@ std::string base64_encode(std::string_view in) {
   return out;
 }
 
-}  // namespace imagegen::worker
+std::string base64url_encode(std::string_view in) {
+  std::string out = base64_encode(in);
+  while (!out.empty() && out.back() == '=') out.pop_back();
+  for (char& c : out) {
+    if (c == '+') c = '-';
+    if (c == '/') c = '_';
+  }
+  return out;
+}
+
+std::optional<std::string> base64url_decode(std::string_view in) {
+  std::string standard(in);
+  for (char& c : standard) {
+    if (c == '+' || c == '/') return std::nullopt;  // the standard alphabet is not base64url
+    if (c == '-') c = '+';
+    if (c == '_') c = '/';
+  }
+  return base64_decode(standard);
+}
+
+}  // namespace imagegen

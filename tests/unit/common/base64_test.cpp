@@ -1,8 +1,8 @@
-#include "worker/providers/base64.h"
+#include "common/base64.h"
 
 #include <gtest/gtest.h>
 
-namespace imagegen::worker {
+namespace imagegen {
 namespace {
 
 TEST(Base64Decode, DecodesPaddedInput) {
@@ -55,5 +55,25 @@ TEST(Base64Decode, RejectsBadPadding) {
   EXPECT_FALSE(base64_decode("aGVsb"));
 }
 
+// Moved from the crypto tests with base64url itself.
+TEST(Base64Url, RoundTripsAllLengths) {
+  std::string data;
+  for (int i = 0; i < 40; ++i) {
+    data.push_back(static_cast<char>(i * 37));
+    auto enc = base64url_encode(data);
+    EXPECT_EQ(enc.find('='), std::string::npos);
+    EXPECT_EQ(base64url_decode(enc), data);
+  }
+  EXPECT_EQ(base64url_decode("a+b/"), std::nullopt);  // standard alphabet is not base64url
+}
+
+TEST(Base64Url, UsesTheUrlSafeAlphabet) {
+  EXPECT_EQ(base64url_encode("\xfb\xff"), "-_8");
+  EXPECT_EQ(base64url_decode("-_8"), "\xfb\xff");
+  EXPECT_EQ(base64url_decode("-_8="), "\xfb\xff");  // padding tolerated when correct
+  EXPECT_FALSE(base64url_decode("-_8=="));
+  EXPECT_FALSE(base64url_decode("a"));
+}
+
 }  // namespace
-}  // namespace imagegen::worker
+}  // namespace imagegen
