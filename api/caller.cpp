@@ -3,15 +3,14 @@
 #include "api/auth.h"
 #include "api/job_store.h"
 #include "api/responses.h"
+#include "common/clock.h"
 
 namespace imagegen::api {
 
 boost::asio::awaitable<std::variant<std::string, ApiResponse>> authenticate_caller(
     ApiContext& ctx, const ApiRequest& request) {
-  const auto now_s = std::chrono::duration_cast<std::chrono::seconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
-  auto credential = authenticate_header(request.authorization, ctx.config.jwt_secret, now_s);
+  auto credential =
+      authenticate_header(request.authorization, ctx.config.jwt_secret, unix_seconds());
   if (!credential) co_return unauthorized();
   auto user = co_await resolve_user(ctx, *credential);
   if (!user) co_return unavailable("Service temporarily unavailable", 1);

@@ -5,6 +5,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "common/clock.h"
 #include "common/config.h"
 #include "common/redis_keys.h"
 
@@ -82,9 +83,7 @@ asio::awaitable<void> poll_queue_stats(redis::Connection& redis, ApiMetrics& met
     const auto stats = redis.stats();
     metrics.redis().sample("api-queue-stats", stats, ok && redis.is_connected());
     if (ok) {
-      const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                           std::chrono::system_clock::now().time_since_epoch())
-                           .count();
+      const auto now = now_ms();
       auto read = read_queue_stats(replies);
       if (read.stats.lag > 0 && !read.last_delivered_id.empty()) {
         // The oldest job no worker has taken is the first entry after the last delivered one.

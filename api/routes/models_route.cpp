@@ -1,9 +1,8 @@
 #include "api/routes/models_route.h"
 
-#include <chrono>
-
 #include "api/responses.h"
 #include "api/routes/http_cache.h"
+#include "common/clock.h"
 #include "common/json_writer.h"
 #include "common/redis_keys.h"
 
@@ -84,12 +83,10 @@ boost::asio::awaitable<ApiResponse> get_models(ApiContext& ctx, const ApiRequest
   if (ctx.config.require_worker) {
     // A family is served while some worker's advertisement expires in the future (the same
     // test as the admission script's).
-    const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                            std::chrono::system_clock::now().time_since_epoch())
-                            .count();
+    const auto now = now_ms();
     for (const auto& family : families) {
-      std::vector<std::string> zcount = {"ZCOUNT", keys::serves(family),
-                                         "(" + std::to_string(now_ms), "+inf"};
+      std::vector<std::string> zcount = {"ZCOUNT", keys::serves(family), "(" + std::to_string(now),
+                                         "+inf"};
       auto n = co_await ctx.redis->command(std::move(zcount), ctx.redis_timeout());
       if (!n || n->is_error()) co_return unavailable("Service temporarily unavailable", 1);
       if (n->as_int().value_or(0) > 0) served.insert(family);

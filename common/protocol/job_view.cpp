@@ -1,7 +1,6 @@
 #include "common/protocol/job_view.h"
 
-#include <ctime>
-
+#include "common/clock.h"
 #include "common/config.h"
 #include "common/job_codec.h"
 #include "common/json_writer.h"
@@ -24,7 +23,7 @@ std::optional<std::int64_t> number(const JobFields& f, const char* name) {
 void time_field(JsonWriter& w, std::string_view key, std::optional<std::int64_t> ms) {
   w.key(key);
   if (ms && *ms > 0) {
-    w.value(iso8601_ms(*ms));
+    w.value(format_iso8601_ms(*ms));
   } else {
     w.null();
   }
@@ -33,17 +32,6 @@ void time_field(JsonWriter& w, std::string_view key, std::optional<std::int64_t>
 
 std::string file_url(std::string_view file_path) {
   return std::string("/api/v1/files/") += file_path;
-}
-
-std::string iso8601_ms(std::int64_t unix_ms) {
-  std::time_t secs = static_cast<std::time_t>(unix_ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[96];  // room for any int the compiler can imagine in each field
-  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(unix_ms % 1000));
-  return buf;
 }
 
 std::string job_body(std::string_view job_id, const JobFields& f, const Catalog& catalog) {

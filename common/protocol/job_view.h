@@ -19,9 +19,6 @@ using JobFields = std::unordered_map<std::string, std::string>;
 // the event has not happened.
 std::string job_body(std::string_view job_id, const JobFields& fields, const Catalog& catalog);
 
-// "2026-12-01T01:23:45.678Z" for unix milliseconds.
-std::string iso8601_ms(std::int64_t unix_ms);
-
 // The public URL of a stored file (results[].url).
 std::string file_url(std::string_view file_path);
 

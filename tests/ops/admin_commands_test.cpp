@@ -206,7 +206,7 @@ TEST_F(AdminCommands, QueueBeforeAnyWorker) {
 
 TEST_F(AdminCommands, QueueDepthLagAgesConsumersDeadLetters) {
   const std::string stream(keys::kJobsStream);
-  const std::int64_t now = admin::now_ms();
+  const std::int64_t now = now_ms();
   // Three jobs admitted a minute ago; a worker took one; one was dead-lettered.
   for (int i = 0; i < 3; ++i) {
     cmd({"XADD", stream, std::to_string(now - 60000 + i) + "-0", "id", "j" + std::to_string(i)});
@@ -245,7 +245,7 @@ TEST_F(AdminCommands, ModelListDisableEnable) {
   const std::string gemini = catalog.find("nano-banana")->provider;
   const std::string openai = catalog.find("gpt-image-1")->provider;
   ASSERT_NE(gemini, openai);
-  const std::int64_t now = admin::now_ms();
+  const std::int64_t now = now_ms();
   cmd({"ZADD", admin::serves_key(gemini), std::to_string(now + 60000), "worker-a"});
   cmd({"ZADD", admin::serves_key(openai), std::to_string(now - 1000), "worker-gone"});
 
