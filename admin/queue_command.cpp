@@ -35,7 +35,7 @@ Outcome queue_command(AdminContext& ctx, const CommandLine& cmd) {
   const std::string stream(keys::kJobsStream);
   const std::string group(keys::kWorkersGroup);
   QueueStatus q;
-  q.depth = ctx.command({"GET", std::string(keys::kInflight)}).as_int().value_or(0);
+  q.depth = ctx.command({"ZCARD", std::string(keys::kDeadlines)}).as_int().value_or(0);
   q.stream_length = ctx.command({"XLEN", stream}).as_int().value_or(0);
   q.dead_letters = ctx.command({"XLEN", std::string(keys::kDeadLetterStream)}).as_int().value_or(0);
   std::string last_delivered;

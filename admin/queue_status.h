@@ -15,7 +15,7 @@ struct QueueConsumer {
 };
 
 struct QueueStatus {
-  std::int64_t depth = 0;          // admitted, not finished (imagegen:inflight)
+  std::int64_t depth = 0;          // admitted, not finished (size of imagegen:deadlines)
   std::int64_t stream_length = 0;  // entries in imagegen:jobs
   std::int64_t lag = 0;            // entries no worker has read yet
   std::int64_t pending = 0;        // read by a worker, not acknowledged

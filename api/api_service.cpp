@@ -96,7 +96,7 @@ asio::awaitable<void> ApiService::recheck_pending() {
 }
 
 asio::awaitable<ApiResponse> ApiService::readyz() {
-  std::vector<std::string> args = {"GET", std::string(keys::kInflight)};
+  std::vector<std::string> args = {"PING"};
   auto pong = co_await ctx_.redis->command(std::move(args), std::chrono::milliseconds(500));
   if (!pong || pong->is_error() || !ctx_.subscriber->is_subscribed()) {
     co_return unavailable("Redis is not reachable", 1);

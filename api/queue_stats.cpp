@@ -29,7 +29,7 @@ std::vector<std::vector<std::string>> queue_stats_commands() {
       {"XLEN", jobs},
       {"XINFO", "GROUPS", jobs},
       {"XLEN", std::string(keys::kDeadLetterStream)},
-      {"GET", std::string(keys::kInflight)},
+      {"ZCARD", std::string(keys::kDeadlines)},
       {"HGET", std::string(keys::kStats), "granted"},
   };
 }

@@ -7,12 +7,15 @@ namespace imagegen::lua {
 std::string with_prelude(std::string_view body) {
   // KEYS in keys::ScriptKey order; the consumer group is not a key, so it is spliced in here.
   std::string s =
-      "local K_JOBS, K_LEDGER, K_INFLIGHT, P_USER, P_APIKEY, P_JOB, P_IDEM, P_RATE, P_DONE, "
+      "local K_JOBS, K_LEDGER, P_USER, P_APIKEY, P_JOB, P_IDEM, P_RATE, P_DONE, "
       "K_DISABLED, P_SERVES, K_DEADLINES, K_HOOKS, K_STATS, K_CANCEL, K_DLQ, P_USERKEYS = "
       "unpack(KEYS)\n"
       "local GROUP = '";
   s += keys::kWorkersGroup;
   s += "'\n";
+  // Credits are integers; a Lua number prints as 1e+15 past 14 digits, so every amount written
+  // back to Redis goes through this.
+  s += "local function int(n) return string.format('%d', n) end\n";
   s += body;
   return s;
 }
@@ -36,7 +39,7 @@ else
   uid = ident
 end
 local ukey = P_USER .. uid
-local u = redis.call('HMGET', ukey, 'tier', 'balance')
+local u = redis.call('HMGET', ukey, 'tier', 'balance', 'held')
 if not u[1] then return {'unauthorized'} end
 local ikey
 if idem_key ~= '' then
@@ -63,88 +66,102 @@ if rate_limit > 0 then
   end
 end
 if max_depth > 0 then
-  local depth = tonumber(redis.call('GET', K_INFLIGHT) or '0')
-  if depth >= max_depth then return {'overloaded', uid} end
+  -- Every unfinished job has exactly one deadline entry: their number is the queue depth.
+  if redis.call('ZCARD', K_DEADLINES) >= max_depth then return {'overloaded', uid} end
 end
 local balance = tonumber(u[2])
-if balance < cost then return {'insufficient', uid, tostring(balance)} end
+if balance < cost then return {'insufficient', uid, int(balance)} end
+-- The job id is 96 random bits from the api: no existence check.
 local jid = ARGV[16]
 local jkey = P_JOB .. jid
-if redis.call('EXISTS', jkey) == 1 then return redis.error_reply('job id exists') end
-redis.call('HINCRBY', ukey, 'balance', -cost)
-redis.call('HINCRBY', ukey, 'held', cost)
+redis.call('HSET', ukey, 'balance', int(balance - cost), 'held', int((tonumber(u[3]) or 0) + cost))
 local fields = {}
 for i = 15, #ARGV do fields[#fields + 1] = ARGV[i] end
 redis.call('HSET', jkey, 'user', uid, 'status', 'queued', 'held', cost, unpack(fields))
-redis.call('EXPIRE', jkey, ttl)
+-- Set once, here: every job is settled by its deadline at the latest (the sweeper), and stays
+-- readable for the TTL after that. SETTLE does not touch the expiry.
+redis.call('EXPIRE', jkey, ttl + math.max(0, math.ceil((deadline - now) / 1000)))
 redis.call('XADD', K_JOBS, '*', 'user', uid, unpack(fields))
-redis.call('INCR', K_INFLIGHT)
 redis.call('ZADD', K_DEADLINES, deadline, jid)
-redis.call('HINCRBY', K_STATS, 'reserved', cost)
 redis.call('XADD', K_LEDGER, '*', 't', 'hold', 'u', uid, 'j', jid, 'n', cost, 'ts', now)
 if ikey then redis.call('HSET', ikey, 'job', jid, 'hash', body_hash); redis.call('PEXPIRE', ikey, 86400000) end
-return {'ok', uid, tostring(balance - cost)}
+return {'ok', uid, int(balance - cost)}
 )lua";
 
-// ARGV (protocol/settlement.cpp builds it): 1 job id, 2 status, 3 delivered, 4 results json,
-// 5 error, 6 now_ms, 7 stream entry id ("" = none), 8 job ttl s, 9 owner ("" = anyone; the
-// cancel route passes the caller so another user's job looks missing).
-// Returns {"ok", message} | {"already", message} | {"missing"}; message is the completion
-// message (protocol/completion.h), for "already" built from what the first settlement stored.
+// ARGV (protocol/settlement.cpp builds it): one or more jobs, 9 values each: job id, status,
+// delivered, results json, error, now_ms, stream entry id ("" = none), job ttl s (unused: ADMIT
+// set the expiry), owner ("" = anyone; the cancel route passes the caller so another user's job
+// looks missing). A worker settles every job of one group-commit pass in one call.
+// Returns two values per job, in order: "ok" | "already" | "missing", and the completion
+// message (protocol/completion.h; for "already" built from what the first settlement stored;
+// "" for "missing").
 const std::string_view kSettle = R"lua(
-local jid, status, delivered = ARGV[1], ARGV[2], tonumber(ARGV[3])
-local results, err, now, entry, ttl, owner = ARGV[4], ARGV[5], ARGV[6], ARGV[7], tonumber(ARGV[8]), ARGV[9]
-local jkey = P_JOB .. jid
-local j = redis.call('HMGET', jkey, 'status', 'user', 'held', 'cpi', 'reply', 'charged', 'results',
-                     'error', 'hook', 'started')
-if entry ~= '' then
-  redis.call('XACK', K_JOBS, GROUP, entry)
-  redis.call('XDEL', K_JOBS, entry)
-end
-if not j[1] or (owner ~= '' and owner ~= j[2]) then return {'missing'} end
-local ukey = P_USER .. j[2]
-local function message(st, charged, bal, e, res)
+local out, acks, done_ids = {}, {}, {}
+local function message(jid, st, charged, bal, e, res)
   return jid .. '\n' .. st .. '\n' .. charged .. '\n' .. bal .. '\n' .. e .. '\n' .. res
 end
-if j[1] ~= 'queued' and j[1] ~= 'running' then
-  local bal = redis.call('HGET', ukey, 'balance') or '0'
-  return {'already', message(j[1], j[6] or '0', bal, j[8] or '', j[7] or '[]')}
+local function settle(a)
+  local jid, status, delivered = ARGV[a], ARGV[a + 1], tonumber(ARGV[a + 2])
+  local results, err, now, entry, owner = ARGV[a + 3], ARGV[a + 4], ARGV[a + 5], ARGV[a + 6], ARGV[a + 8]
+  if entry ~= '' then acks[#acks + 1] = entry end
+  local jkey = P_JOB .. jid
+  local j = redis.call('HMGET', jkey, 'status', 'user', 'held', 'cpi', 'reply', 'charged',
+                       'results', 'error', 'hook', 'started')
+  if not j[1] or (owner ~= '' and owner ~= j[2]) then return 'missing', '' end
+  local ukey = P_USER .. j[2]
+  if j[1] ~= 'queued' and j[1] ~= 'running' then
+    local bal = redis.call('HGET', ukey, 'balance') or '0'
+    return 'already', message(jid, j[1], j[6] or '0', bal, j[8] or '', j[7] or '[]')
+  end
+  local held = tonumber(j[3])
+  local capture = math.min(held, delivered * tonumber(j[4]))
+  local refund = held - capture
+  local u = redis.call('HMGET', ukey, 'balance', 'held', 'captured')
+  local bal = int((tonumber(u[1]) or 0) + refund)
+  redis.call('HSET', ukey, 'balance', bal, 'held', int((tonumber(u[2]) or 0) - held),
+             'captured', int((tonumber(u[3]) or 0) + capture))
+  err = string.gsub(err, '\n', ' ')
+  local f = {'status', status, 'held', 0, 'charged', capture, 'refunded', refund,
+             'results', results, 'error', err, 'finished', now}
+  if not j[10] and status ~= 'cancelled' and status ~= 'expired' then
+    -- A worker ran it, but it finished before the worker's batched start mark: it started no
+    -- later than now, so startedAt is never missing on a job that ran.
+    f[#f + 1] = 'started'
+    f[#f + 1] = now
+  end
+  if j[9] and j[9] ~= '' then
+    -- A webhook is owed: its first attempt is due now; workers claim it from this set.
+    f[#f + 1] = 'hook_state'
+    f[#f + 1] = 'pending'
+    f[#f + 1] = 'hook_attempts'
+    f[#f + 1] = 0
+    redis.call('ZADD', K_HOOKS, now, jid)
+  end
+  redis.call('HSET', jkey, unpack(f))
+  done_ids[#done_ids + 1] = jid
+  if capture > 0 then
+    redis.call('XADD', K_LEDGER, '*', 't', 'capture', 'u', j[2], 'j', jid, 'n', capture, 'ts', now)
+  end
+  if refund > 0 then
+    redis.call('XADD', K_LEDGER, '*', 't', 'refund', 'u', j[2], 'j', jid, 'n', refund, 'ts', now)
+  end
+  if status == 'cancelled' then redis.call('PUBLISH', K_CANCEL, jid) end
+  local msg = message(jid, status, capture, bal, err, results)
+  redis.call('PUBLISH', P_DONE .. j[5], msg)
+  return 'ok', msg
 end
-local held = tonumber(j[3])
-local capture = math.min(held, delivered * tonumber(j[4]))
-local refund = held - capture
-redis.call('HINCRBY', ukey, 'held', -held)
-if refund > 0 then redis.call('HINCRBY', ukey, 'balance', refund) end
-if capture > 0 then redis.call('HINCRBY', ukey, 'captured', capture) end
-err = string.gsub(err, '\n', ' ')
-redis.call('HSET', jkey, 'status', status, 'held', 0, 'charged', capture, 'refunded', refund,
-           'results', results, 'error', err, 'finished', now)
-if not j[10] and status ~= 'cancelled' and status ~= 'expired' then
-  -- A worker ran it, but it finished before the worker's batched start mark: it started no
-  -- later than now, so startedAt is never missing on a job that ran.
-  redis.call('HSET', jkey, 'started', now)
+for a = 1, #ARGV - 8, 9 do
+  local outcome, msg = settle(a)
+  out[#out + 1] = outcome
+  out[#out + 1] = msg
 end
-redis.call('EXPIRE', jkey, ttl)
-redis.call('ZREM', K_DEADLINES, jid)
-if capture > 0 then
-  redis.call('HINCRBY', K_STATS, 'captured', capture)
-  redis.call('XADD', K_LEDGER, '*', 't', 'capture', 'u', j[2], 'j', jid, 'n', capture, 'ts', now)
+-- One command each for the whole batch.
+if #acks > 0 then
+  redis.call('XACK', K_JOBS, GROUP, unpack(acks))
+  redis.call('XDEL', K_JOBS, unpack(acks))
 end
-if refund > 0 then
-  redis.call('HINCRBY', K_STATS, 'refunded', refund)
-  redis.call('XADD', K_LEDGER, '*', 't', 'refund', 'u', j[2], 'j', jid, 'n', refund, 'ts', now)
-end
-if j[9] and j[9] ~= '' then
-  -- A webhook is owed: its first attempt is due now; workers claim it from this set.
-  redis.call('HSET', jkey, 'hook_state', 'pending', 'hook_attempts', 0)
-  redis.call('ZADD', K_HOOKS, now, jid)
-end
-redis.call('DECR', K_INFLIGHT)
-if status == 'cancelled' then redis.call('PUBLISH', K_CANCEL, jid) end
-local bal = redis.call('HGET', ukey, 'balance')
-local msg = message(status, capture, bal, err, results)
-redis.call('PUBLISH', P_DONE .. j[5], msg)
-return {'ok', msg}
+if #done_ids > 0 then redis.call('ZREM', K_DEADLINES, unpack(done_ids)) end
+return out
 )lua";
 
 const std::string_view kCreateUser = R"lua(
@@ -200,10 +217,13 @@ end
 redis.call('HSET', jkey, 'status', 'queued', 'held', cost, 'charged', 0, 'error', '', 'results', '[]',
            'deadline', deadline)
 redis.call('HDEL', jkey, 'finished')
+-- SETTLE leaves the expiry alone, so the record must outlive its new deadline: what it had left
+-- (a week if it had expired and was written again just now), counted from that deadline.
+local left = redis.call('TTL', jkey)
+if left < 0 then left = 7 * 24 * 3600 end
+redis.call('EXPIRE', jkey, left + math.ceil((tonumber(deadline) - tonumber(now)) / 1000))
 redis.call('XADD', K_JOBS, '*', unpack(fields))
-redis.call('INCR', K_INFLIGHT)
 redis.call('ZADD', K_DEADLINES, deadline, jid)
-redis.call('HINCRBY', K_STATS, 'reserved', cost)
 redis.call('XADD', K_LEDGER, '*', 't', 'hold', 'u', uid, 'j', jid, 'n', cost, 'ts', now)
 redis.call('XDEL', K_DLQ, entry)
 return {'ok', jid}

@@ -14,7 +14,6 @@ namespace imagegen::keys {
 inline constexpr std::string_view kJobsStream = "imagegen:jobs";
 inline constexpr std::string_view kWorkersGroup = "workers";
 inline constexpr std::string_view kLedgerStream = "imagegen:ledger";
-inline constexpr std::string_view kInflight = "imagegen:inflight";
 inline constexpr std::string_view kDeadLetterStream = "imagegen:dlq";
 inline constexpr std::string_view kUserPrefix = "imagegen:user:";
 inline constexpr std::string_view kApiKeyPrefix = "imagegen:apikey:";
@@ -29,11 +28,13 @@ inline constexpr std::string_view kDisabledModels = "imagegen:models:disabled";
 // Per provider family, a sorted set of worker names scored by the unix ms their advertisement
 // expires; a family is served while some score is in the future.
 inline constexpr std::string_view kServesPrefix = "imagegen:serves:";
-// Every unfinished job scored by its deadline (unix ms): the sweeper expires the overdue ones.
+// Every unfinished job scored by its deadline (unix ms): the sweeper expires the overdue ones,
+// and its size is the queue depth (IMAGEGEN_MAX_QUEUE_DEPTH, the queue metrics).
 inline constexpr std::string_view kDeadlines = "imagegen:deadlines";
 // Webhook deliveries scored by when their next attempt is due (unix ms).
 inline constexpr std::string_view kWebhooksDue = "imagegen:webhooks:due";
-// Service-wide totals the scripts keep (credits granted, captured, refunded, reserved).
+// Service-wide totals the scripts keep: `granted` (credits ever granted, for the metric of the
+// same name). Reserved, captured and refunded are counted by the process that moved them.
 inline constexpr std::string_view kStats = "imagegen:stats";
 // Channel that tells workers a job was cancelled (payload: the job id).
 inline constexpr std::string_view kCancelChannel = "imagegen:cancel";
@@ -55,7 +56,6 @@ inline std::string serves(std::string_view family) { return std::string(kServesP
 enum class ScriptKey {
   kJobs = 1,
   kLedger,
-  kInflight,
   kUserPrefix,
   kApiKeyPrefix,
   kJobPrefix,
@@ -73,12 +73,12 @@ enum class ScriptKey {
 };
 inline const std::vector<std::string>& script_keys() {
   static const std::vector<std::string> k = {
-      std::string(kJobsStream),        std::string(kLedgerStream),  std::string(kInflight),
-      std::string(kUserPrefix),        std::string(kApiKeyPrefix),  std::string(kJobPrefix),
-      std::string(kIdempotencyPrefix), std::string(kRatePrefix),    std::string(kDonePrefix),
-      std::string(kDisabledModels),    std::string(kServesPrefix),  std::string(kDeadlines),
-      std::string(kWebhooksDue),       std::string(kStats),         std::string(kCancelChannel),
-      std::string(kDeadLetterStream),  std::string(kUserKeysPrefix)};
+      std::string(kJobsStream),    std::string(kLedgerStream),  std::string(kUserPrefix),
+      std::string(kApiKeyPrefix),  std::string(kJobPrefix),     std::string(kIdempotencyPrefix),
+      std::string(kRatePrefix),    std::string(kDonePrefix),    std::string(kDisabledModels),
+      std::string(kServesPrefix),  std::string(kDeadlines),     std::string(kWebhooksDue),
+      std::string(kStats),         std::string(kCancelChannel), std::string(kDeadLetterStream),
+      std::string(kUserKeysPrefix)};
   return k;
 }
 

@@ -59,6 +59,7 @@ void Consumer::start() {
   rc.url = *url;
   rc.name = "worker-commands";
   commands_ = redis::Connection::create(ioc_, rc);
+  settler_.emplace(ioc_, *commands_, finalize_, milliseconds(config_.redis_timeout_ms));
   rc.name = "worker-reader";
   reader_ = redis::Connection::create(ioc_, rc);
   lifecycle::spawn(ioc_, read_loop(), "read loop");
@@ -77,6 +78,7 @@ void Consumer::stop(std::function<void()> on_drained) {
 void Consumer::shutdown() {
   slot_signal_.cancel();
   reader_.reset();
+  settler_.reset();
   commands_.reset();
 }
 
@@ -256,12 +258,8 @@ asio::awaitable<void> Consumer::finalize(const std::string& entry_id, const JobS
   args.job_ttl_s = config_.job_ttl_s;
   for (int attempt = 0;; ++attempt) {
     args.now_ms = now_ms();
-    auto r = co_await finalize_.run(*commands_, keys::script_keys(), protocol::settle_argv(args),
-                                    milliseconds(config_.redis_timeout_ms));
-    auto reply = r && !r->is_error()
-                     ? protocol::decode_settle_reply(r->strings())
-                     : Result<protocol::SettleReply>(
-                           make_error(Errc::kUnavailable, r ? r->as_string() : r.error().message));
+    // Batched with every other job of this thread settling now (worker/settle_batcher.h).
+    auto reply = co_await settler_->settle(args);
     if (reply) {
       if (reply->outcome == protocol::SettleReply::Outcome::kSettled) {
         const std::int64_t charged = reply->completion.charged;

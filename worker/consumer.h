@@ -9,6 +9,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -19,6 +20,7 @@
 #include "common/redis/script.h"
 #include "worker/cancel_listener.h"
 #include "worker/job_runner.h"
+#include "worker/settle_batcher.h"
 #include "worker/worker_config.h"
 #include "worker/worker_metrics.h"
 
@@ -72,6 +74,7 @@ class Consumer {
   std::unique_ptr<redis::Connection> reader_;  // XREADGROUP BLOCK holds its connection: its own
   redis::Script start_many_;
   redis::Script finalize_;
+  std::optional<SettleBatcher> settler_;  // on commands_, from start() to shutdown()
   boost::asio::steady_timer slot_signal_;
   const int slots_;
   std::atomic<int> in_flight_{0};  // written on this io_context's thread only

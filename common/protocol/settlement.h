@@ -25,12 +25,19 @@ struct SettleArgs {
 };
 
 std::vector<std::string> settle_argv(const SettleArgs& a);
+// Several jobs in one SETTLE call (a worker's group-commit pass): their arguments one after
+// another; the reply holds one outcome per job, in the same order.
+std::vector<std::string> settle_argv(std::span<const SettleArgs> batch);
 
 struct SettleReply {
   enum class Outcome { kSettled, kAlreadyFinal, kMissing } outcome = Outcome::kMissing;
   Completion completion;  // kSettled: this settlement; kAlreadyFinal: the first one
 };
 
+// The reply for one job: the first (outcome, message) pair.
 Result<SettleReply> decode_settle_reply(std::span<const std::string> reply);
+// The reply for `jobs` jobs: exactly that many pairs, or an error for the whole reply.
+Result<std::vector<SettleReply>> decode_settle_replies(std::span<const std::string> reply,
+                                                       std::size_t jobs);
 
 }  // namespace imagegen::protocol

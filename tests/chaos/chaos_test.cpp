@@ -81,7 +81,7 @@ TEST(Chaos, KilledWorkersLoseNoJobAndChargeNothingTwice) {
       [&] {
         auto p = stack.redis().command({"XPENDING", "imagegen:jobs", "workers"});
         return !p.elements().empty() && p.elements()[0].as_int() == 0 &&
-               stack.redis().command({"GET", "imagegen:inflight"}).as_int().value_or(0) == 0;
+               stack.redis().command({"ZCARD", "imagegen:deadlines"}).as_int().value_or(0) == 0;
       },
       60s));
   EXPECT_EQ(stack.user_number(user.user_id, "held"), 0);

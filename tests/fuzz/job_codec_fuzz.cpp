@@ -67,6 +67,10 @@ void protocol_replies(std::string_view in) {
   if (settle && settle->outcome != imagegen::protocol::SettleReply::Outcome::kMissing) {
     FUZZ_CHECK(!settle->completion.status.empty());
   }
+  // A batch reply: either exactly one result per job or an error.
+  const std::size_t jobs = parts.size() / 2;
+  auto batch = imagegen::protocol::decode_settle_replies(parts, jobs);
+  if (batch) FUZZ_CHECK(batch->size() == jobs);
 }
 
 void job_fields(std::string_view in) {

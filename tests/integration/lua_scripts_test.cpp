@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "admin/admin_context.h"
 #include "common/job_codec.h"
 #include "common/protocol/admission.h"
@@ -92,6 +94,18 @@ class LuaScripts : public ::testing::Test {
   std::int64_t user_field(const std::string& uid, const std::string& field) {
     return ctx_.command({"HGET", keys::user(uid), field}).as_int().value_or(-999);
   }
+  // The sum of the ledger's entries of one type ("hold", "capture", "refund", "grant").
+  std::int64_t ledger_total(const std::string& type) {
+    std::int64_t sum = 0;
+    const auto ledger = ctx_.command({"XRANGE", std::string(keys::kLedgerStream), "-", "+"});
+    for (const auto& e : ledger.elements()) {
+      auto f = e.elements()[1].strings();
+      std::map<std::string, std::string> m;
+      for (std::size_t i = 0; i + 1 < f.size(); i += 2) m[f[i]] = f[i + 1];
+      if (m["t"] == type) sum += std::stoll(m["n"]);
+    }
+    return sum;
+  }
   std::int64_t ledger_length() {
     return ctx_.command({"XLEN", std::string(keys::kLedgerStream)}).as_int().value_or(-1);
   }
@@ -144,7 +158,7 @@ TEST_F(LuaScripts, FinalizeChargesExactlyTheDeliveredImages) {
   EXPECT_EQ(ctx_.command({"HGET", keys::job("j1"), "status"}).as_string(), "partial");
   // Finished before any start mark: started no later than its settlement.
   EXPECT_EQ(ctx_.command({"HGET", keys::job("j1"), "started"}).as_string(), "5");
-  EXPECT_EQ(ctx_.command({"GET", std::string(keys::kInflight)}).as_int(), 0);
+  EXPECT_EQ(ctx_.command({"ZCARD", std::string(keys::kDeadlines)}).as_int(), 0);
 }
 
 TEST_F(LuaScripts, SecondFinalizationChangesNothing) {
@@ -159,7 +173,7 @@ TEST_F(LuaScripts, SecondFinalizationChangesNothing) {
   EXPECT_EQ(user_field("u1", "balance"), 80);
   EXPECT_EQ(user_field("u1", "captured"), 20);
   EXPECT_EQ(ledger_length(), ledger);
-  EXPECT_EQ(ctx_.command({"GET", std::string(keys::kInflight)}).as_int(), 0);
+  EXPECT_EQ(ctx_.command({"ZCARD", std::string(keys::kDeadlines)}).as_int(), 0);
 }
 
 TEST_F(LuaScripts, ExpiryRefundsEverything) {
@@ -256,10 +270,72 @@ TEST_F(LuaScripts, SettlementSchedulesTheWebhookAndKeepsTotals) {
   ASSERT_EQ(finalize("j1", "partial", 1)[0], "ok");
   EXPECT_EQ(ctx_.command({"ZSCORE", std::string(keys::kWebhooksDue), "j1"}).as_string(), "5");
   EXPECT_EQ(ctx_.command({"HGET", keys::job("j1"), "hook_state"}).as_string(), "pending");
-  EXPECT_EQ(ctx_.command({"HGET", std::string(keys::kStats), "reserved"}).as_int(), 20);
-  EXPECT_EQ(ctx_.command({"HGET", std::string(keys::kStats), "captured"}).as_int(), 10);
-  EXPECT_EQ(ctx_.command({"HGET", std::string(keys::kStats), "refunded"}).as_int(), 10);
+  EXPECT_EQ(ledger_total("hold"), 20);
+  EXPECT_EQ(ledger_total("capture"), 10);
+  EXPECT_EQ(ledger_total("refund"), 10);
+  EXPECT_EQ(ledger_total("grant"), 100);
   EXPECT_EQ(ctx_.command({"HGET", std::string(keys::kStats), "granted"}).as_int(), 100);
+}
+
+TEST_F(LuaScripts, OneCallSettlesABatchAndAnswersEachJobInOrder) {
+  create_user("u1", "pro", 100, "");
+  ASSERT_EQ(admit("user", "u1", "pro", 20, "j1", 2, 10)[0], "ok");
+  ASSERT_EQ(admit("user", "u1", "pro", 10, "j2", 1, 10)[0], "ok");
+  ASSERT_EQ(ctx_.command({"ZCARD", std::string(keys::kDeadlines)}).as_int(), 2);
+  std::vector<protocol::SettleArgs> batch(3);
+  batch[0].job_id = "j1";
+  batch[0].status = "succeeded";
+  batch[0].delivered = 2;
+  batch[1].job_id = "nope";  // never admitted
+  batch[1].status = "failed";
+  batch[2].job_id = "j2";
+  batch[2].status = "failed";
+  for (auto& a : batch) a.now_ms = 7;
+  const auto raw = ctx_.script(lua::kSettle, protocol::settle_argv(batch)).strings();
+  auto replies = protocol::decode_settle_replies(raw, batch.size());
+  ASSERT_TRUE(replies.ok()) << replies.error().message;
+  using Outcome = protocol::SettleReply::Outcome;
+  EXPECT_EQ((*replies)[0].outcome, Outcome::kSettled);
+  EXPECT_EQ((*replies)[0].completion.charged, 20);
+  EXPECT_EQ((*replies)[1].outcome, Outcome::kMissing);
+  EXPECT_EQ((*replies)[2].outcome, Outcome::kSettled);
+  EXPECT_EQ((*replies)[2].completion.charged, 0);
+  // Each job's message carries the balance after its own settlement, in order.
+  EXPECT_EQ((*replies)[0].completion.balance, 70);
+  EXPECT_EQ((*replies)[2].completion.balance, 80);
+  EXPECT_EQ(user_field("u1", "balance"), 80);
+  EXPECT_EQ(user_field("u1", "held"), 0);
+  EXPECT_EQ(user_field("u1", "captured"), 20);
+  EXPECT_EQ(ctx_.command({"ZCARD", std::string(keys::kDeadlines)}).as_int(), 0);
+  // Again: nothing moves, each answer is the first one.
+  auto again = protocol::decode_settle_replies(
+      ctx_.script(lua::kSettle, protocol::settle_argv(batch)).strings(), batch.size());
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ((*again)[0].outcome, Outcome::kAlreadyFinal);
+  EXPECT_EQ((*again)[2].outcome, Outcome::kAlreadyFinal);
+  EXPECT_EQ(user_field("u1", "balance"), 80);
+}
+
+TEST_F(LuaScripts, LargeBalancesStayExactIntegers) {
+  // 10^15 credits: a Lua number would print as 1e+15, which HINCRBY and the audit cannot read.
+  create_user("u1", "pro", 1000000000000000, "");
+  ASSERT_EQ(admit("user", "u1", "pro", 20, "j1", 2, 10)[0], "ok");
+  EXPECT_EQ(ctx_.command({"HGET", keys::user("u1"), "balance"}).as_string(), "999999999999980");
+  ASSERT_EQ(finalize("j1", "partial", 1)[0], "ok");
+  EXPECT_EQ(ctx_.command({"HGET", keys::user("u1"), "balance"}).as_string(), "999999999999990");
+  EXPECT_EQ(ctx_.command({"HGET", keys::user("u1"), "held"}).as_string(), "0");
+  EXPECT_EQ(ctx_.command({"HGET", keys::user("u1"), "captured"}).as_string(), "10");
+}
+
+TEST_F(LuaScripts, TheJobRecordOutlivesItsDeadlineByTheTtl) {
+  create_user("u1", "pro", 100, "");
+  ASSERT_EQ(admit("user", "u1", "pro", 10, "j1", 1, 10)[0], "ok");
+  // Admitted at 1 s with its deadline at 5 s and a 600 s TTL: 600 + 4 s.
+  const auto ttl = ctx_.command({"TTL", keys::job("j1")}).as_int().value_or(-1);
+  EXPECT_GT(ttl, 600);
+  EXPECT_LE(ttl, 605);
+  ASSERT_EQ(finalize("j1", "succeeded", 1)[0], "ok");
+  EXPECT_GT(ctx_.command({"TTL", keys::job("j1")}).as_int().value_or(-1), 600);
 }
 
 }  // namespace

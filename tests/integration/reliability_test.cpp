@@ -191,7 +191,7 @@ TEST(RedisOutage, TenSecondsDownUnderLoadLosesNoHeldCredit) {
   ASSERT_TRUE(wait_for(
       [&] {
         return stack.user_number(user.user_id, "held") == 0 &&
-               stack.redis().command({"GET", "imagegen:inflight"}).as_int().value_or(0) == 0;
+               stack.redis().command({"ZCARD", "imagegen:deadlines"}).as_int().value_or(0) == 0;
       },
       60s));
   std::string audit = stack.admin("audit");

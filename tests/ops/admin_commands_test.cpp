@@ -214,7 +214,10 @@ TEST_F(AdminCommands, QueueDepthLagAgesConsumersDeadLetters) {
   cmd({"XGROUP", "CREATE", stream, std::string(keys::kWorkersGroup), "0"});
   cmd({"XREADGROUP", "GROUP", std::string(keys::kWorkersGroup), "worker-7", "COUNT", "1", "STREAMS",
        stream, ">"});
-  cmd({"SET", std::string(keys::kInflight), "3"});
+  for (int i = 0; i < 3; ++i) {  // three unfinished jobs: three deadlines
+    cmd({"ZADD", std::string(keys::kDeadlines), std::to_string(now + 60000),
+         "j" + std::to_string(i)});
+  }
   cmd({"XADD", std::string(keys::kDeadLetterStream), "*", "id", "j9"});
 
   Outcome o = run({"queue"}, true);

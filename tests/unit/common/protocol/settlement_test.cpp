@@ -45,6 +45,39 @@ TEST(SettleReply, DecodesTheThreeOutcomes) {
   EXPECT_EQ(missing->outcome, SettleReply::Outcome::kMissing);
 }
 
+TEST(SettleArgv, PutsABatchOneJobAfterAnother) {
+  SettleArgs a, b;
+  a.job_id = "j1";
+  a.status = "succeeded";
+  b.job_id = "j2";
+  b.status = "failed";
+  std::vector<SettleArgs> batch = {a, b};
+  auto v = settle_argv(batch);
+  ASSERT_EQ(v.size(), 18u);
+  EXPECT_EQ(v[0], "j1");
+  EXPECT_EQ(v[1], "succeeded");
+  EXPECT_EQ(v[9], "j2");
+  EXPECT_EQ(v[10], "failed");
+  EXPECT_EQ(settle_argv(a), std::vector<std::string>(v.begin(), v.begin() + 9));
+}
+
+TEST(SettleReply, DecodesOnePairPerJobOfABatch) {
+  using V = std::vector<std::string>;
+  auto r = decode_settle_replies(V{"ok", "j1\nsucceeded\n24\n76\n\n[\"a.png\"]", "missing", "",
+                                   "already", "j3\nexpired\n0\n100\ntimed out\n[]"},
+                                 3);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_EQ(r->size(), 3u);
+  EXPECT_EQ((*r)[0].outcome, SettleReply::Outcome::kSettled);
+  EXPECT_EQ((*r)[0].completion.job_id, "j1");
+  EXPECT_EQ((*r)[1].outcome, SettleReply::Outcome::kMissing);
+  EXPECT_EQ((*r)[2].outcome, SettleReply::Outcome::kAlreadyFinal);
+  EXPECT_EQ((*r)[2].completion.status, "expired");
+  // A reply that does not match the batch is refused as a whole.
+  EXPECT_FALSE(decode_settle_replies(V{"ok", "j1\nsucceeded\n0\n0\n\n[]"}, 2).ok());
+  EXPECT_FALSE(decode_settle_replies(V{"missing", "", "bogus", ""}, 2).ok());
+}
+
 TEST(SettleReply, RefusesWhatTheScriptNeverSends) {
   using V = std::vector<std::string>;
   EXPECT_FALSE(decode_settle_reply(V{}).ok());
