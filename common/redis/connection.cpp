@@ -39,6 +39,7 @@ struct PendingCommand {
   asio::any_io_executor executor;  // the caller's (the awaiting coroutine's)
   CommandHandler handler;
   bool done = false;
+  std::uint64_t replies_at_send = 0;  // Impl::replies when it was sent
 };
 
 bool is_command(const std::string& arg, std::string_view name) {
@@ -67,11 +68,12 @@ struct Connection::Impl {
   void start_command(const std::shared_ptr<Impl>& self, std::vector<std::string> args,
                      std::chrono::milliseconds timeout, asio::any_io_executor executor,
                      CommandHandler handler);
-  void on_timeout(std::chrono::milliseconds timeout);
+  void on_timeout(const PendingCommand& op, std::chrono::milliseconds timeout);
 
   std::shared_ptr<detail::Link> link;
   std::function<void()> on_connected;
   std::uint64_t timeouts = 0;
+  std::uint64_t replies = 0;  // replies read on this connection, all of them
 };
 
 void Connection::Impl::start_command(const std::shared_ptr<Impl>& self,
@@ -79,16 +81,19 @@ void Connection::Impl::start_command(const std::shared_ptr<Impl>& self,
                                      std::chrono::milliseconds timeout,
                                      asio::any_io_executor executor, CommandHandler handler) {
   auto op = std::make_shared<PendingCommand>(link->io(), std::move(executor), std::move(handler));
+  op->replies_at_send = replies;
   if (link->state() != detail::Link::State::kClosed) link->start();
   detail::HiredisAsio* context = link->sendable();
-  bool sent = context != nullptr && context->send(args, [op](std::optional<Reply> reply) {
+  auto counted = [op, weak = std::weak_ptr<Impl>(self)](std::optional<Reply> reply) {
     if (reply) {
+      if (auto impl = weak.lock()) ++impl->replies;
       op->finish(std::move(*reply));
     } else {
       op->finish(make_error(Errc::kUnavailable,
                             "redis connection closed before the reply; the command may have run"));
     }
-  });
+  };
+  bool sent = context != nullptr && context->send(args, std::move(counted));
   if (!sent) {
     op->finish(make_error(Errc::kUnavailable, link->unavailable_reason()));
     return;
@@ -99,12 +104,18 @@ void Connection::Impl::start_command(const std::shared_ptr<Impl>& self,
         if (ec || op->done) return;
         op->finish(make_error(Errc::kTimeout,
                               "redis: no reply within " + std::to_string(timeout.count()) + " ms"));
-        if (auto impl = weak.lock()) impl->on_timeout(timeout);
+        if (auto impl = weak.lock()) impl->on_timeout(*op, timeout);
       });
 }
 
-void Connection::Impl::on_timeout(std::chrono::milliseconds timeout) {
+void Connection::Impl::on_timeout(const PendingCommand& op, std::chrono::milliseconds timeout) {
   ++timeouts;
+  // Replies come back in order. If some arrived since this command was sent, the connection is
+  // alive and only slow (a backlog in a loaded Redis or process): this command alone fails, its
+  // late reply is dropped, and the commands behind it keep their chance. Reopening would fail
+  // every one of them at once. No reply at all for the whole deadline: it is stuck (a blocking
+  // command, a hung or unreachable Redis), and it is reopened.
+  if (replies != op.replies_at_send) return;
   if (link->config().reconnect_on_timeout) {
     link->drop("a command got no reply within " + std::to_string(timeout.count()) + " ms");
   }

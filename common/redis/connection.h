@@ -45,9 +45,11 @@ class Connection {
   // is_error(), not an Error. Fails with:
   //   kUnavailable     Redis is known to be down (returned at once, the command was not sent),
   //                    or the connection broke or was closed before the reply (it may have run);
-  //   kTimeout         no reply within `timeout` (it may have run); the late reply is dropped,
-  //                    and by default (RedisConfig::reconnect_on_timeout) the connection is
-  //                    reopened, which fails the other outstanding commands with kUnavailable.
+  //   kTimeout         no reply within `timeout` (it may have run); the late reply is dropped.
+  //                    If no reply at all came on the connection meanwhile, it is stuck, and by
+  //                    default (RedisConfig::reconnect_on_timeout) it is reopened, which fails
+  //                    the other outstanding commands with kUnavailable; if replies did come, it
+  //                    is only slow, and the others keep waiting for their own deadlines.
   //                    A timeout <= 0 fails at once without sending anything;
   //   kInvalidArgument an empty command, or one that changes the connection's protocol
   //                    (SUBSCRIBE and friends, MONITOR: use a Subscriber).

@@ -17,9 +17,10 @@ struct RedisConfig {
   // Pause before reconnect attempt n (n >= 1): min(max, initial * 2^(n-1)), with jitter.
   std::chrono::milliseconds reconnect_initial{50};
   std::chrono::milliseconds reconnect_max{2000};
-  // When a command misses its deadline the connection is closed and reopened: replies come
-  // back in order, so everything behind a late reply is stuck too, and closing makes Redis
-  // abandon a blocking command (BLPOP, XREADGROUP BLOCK) whose late reply we would drop.
+  // When a command misses its deadline and no reply at all came meanwhile, the connection is
+  // closed and reopened: replies come back in order, so everything behind a stuck reply is
+  // stuck too, and closing makes Redis abandon a blocking command (BLPOP, XREADGROUP BLOCK)
+  // whose late reply we would drop. A connection that is answering is only slow: kept.
   bool reconnect_on_timeout = true;
 };
 

@@ -1,6 +1,8 @@
 // Connection against a real redis-server: commands, pipelining, errors, timeouts, handshake.
 #include "common/redis/connection.h"
 
+#include <optional>
+
 #include "tests/unit/redis/live_redis.h"
 
 namespace imagegen::redis {
@@ -165,6 +167,39 @@ TEST_F(ConnectionTest, MissedDeadlineResumesWithTimeoutAndTheConnectionRecovers)
   ASSERT_TRUE(support::wait_for([&] { return !server_runs("blpop"); }, 2s));
   server_.command({"LPUSH", "list", "item"});
   EXPECT_EQ(server_.command({"LLEN", "list"}).as_int(), 1);
+}
+
+// A loaded Redis answers late but answers: the command that missed its deadline fails alone,
+// and the commands queued behind it on the same connection still get their replies.
+TEST_F(ConnectionTest, ASlowButAnsweringConnectionIsKeptOnTimeout) {
+  auto conn = connect();
+  std::optional<Result<Reply>> first, late, after;
+  auto send = [&](std::optional<Result<Reply>>& out, std::vector<std::string> args,
+                  std::chrono::milliseconds timeout) {
+    asio::co_spawn(
+        io_,
+        [&out, &conn, args, timeout]() -> asio::awaitable<void> {
+          out = co_await conn->command(args, timeout);
+        },
+        rethrow);
+  };
+  send(first, {"BLPOP", "a", "0"}, 10s);
+  send(late, {"BLPOP", "b", "0"}, 1500ms);  // answered only once "b" gets an item
+  send(after, {"PING"}, 10s);               // queued behind both
+  // The first answers well inside the second's deadline: the connection shows it is alive.
+  ASSERT_TRUE(run_until([&] { return server_runs("blpop"); }, 5s));
+  server_.command({"LPUSH", "a", "x"});
+  ASSERT_TRUE(run_until([&] { return first && late; }, 5s));
+  ASSERT_TRUE(*first) << (*first).error().message;
+  ASSERT_FALSE(*late);
+  EXPECT_EQ((*late).error().code, Errc::kTimeout);
+  EXPECT_FALSE(after) << "the PING waits behind the late BLPOP, on the same connection";
+  server_.command({"LPUSH", "b", "y"});  // the late reply arrives and is dropped
+  ASSERT_TRUE(run_until([&] { return after.has_value(); }, 5s));
+  ASSERT_TRUE(*after) << (*after).error().message;
+  EXPECT_EQ((*after)->as_string(), "PONG");
+  EXPECT_EQ(conn->stats().disconnects, 0u);
+  EXPECT_EQ(conn->stats().timeouts, 1u);
 }
 
 TEST_F(ConnectionTest, KeepsTheConnectionOnTimeoutWhenConfiguredTo) {
