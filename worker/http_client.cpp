@@ -76,6 +76,7 @@ class HttpTransfer final : public detail::CurlTransfer {
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
                      static_cast<long>(std::max<std::int64_t>(1, connect_ms)));
     curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(e, CURLOPT_BUFFERSIZE, options.receive_buffer_bytes);
     // Over TLS curl negotiates HTTP/2; wait for a connection that can multiplex this request
     // instead of opening one more (plain http stays HTTP/1.1 with keep-alive reuse).
     if (request_.url.starts_with("https://")) curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);

@@ -39,6 +39,11 @@ struct HttpClientOptions {
   long max_cached_connections = 8192;
   // Connections to one host at once (0 = no limit); more requests wait inside curl.
   long max_host_connections = 0;
+  // curl's receive buffer, which every transfer holds from start to end (CURLOPT_BUFFERSIZE;
+  // curl's default is 16 KiB). A slow generation keeps its transfer open for seconds, so with
+  // thousands in flight this buffer is most of the worker's memory (8,000 at once: 128 MB at
+  // 16 KiB, 64 MB at 8 KiB); a larger body just takes more reads.
+  long receive_buffer_bytes = 8192;
 };
 
 class HttpClient {
