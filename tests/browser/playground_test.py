@@ -22,7 +22,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "ops"))
-from ops_stack import free_port, tcp_open, wait_until  # noqa: E402
+from ops_stack import free_port, stop_processes, tcp_open, wait_until  # noqa: E402
 
 PROVIDER_KEYS = ["GEMINI_API_KEY", "OPENAI_API_KEY", "BFL_API_KEY", "MIDJOURNEY_API_KEY",
                  "RUNWAY_API_KEY", "XAI_API_KEY", "BYTEPLUS_API_KEY", "OPENROUTER_API_KEY",
@@ -89,15 +89,7 @@ class Product:
         return json.loads(out.stdout)
 
     def stop(self):
-        for _, p in reversed(self.procs):
-            if p.poll() is None:
-                p.terminate()
-        for name, p in reversed(self.procs):
-            try:
-                p.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait(timeout=5)
+        stop_processes(self.procs, 10)
 
     def logs(self):
         out = []
