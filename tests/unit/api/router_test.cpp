@@ -18,7 +18,9 @@ void expect_routes(const std::vector<RouteCase>& cases) {
   for (const RouteCase& c : cases) {
     const auto m = match_route(c.method, c.path);
     EXPECT_EQ(m.route, c.route) << c.method << " " << c.path;
-    if (c.param != nullptr) EXPECT_EQ(m.param, c.param) << c.method << " " << c.path;
+    if (c.param != nullptr) {
+      EXPECT_EQ(m.param, c.param) << c.method << " " << c.path;
+    }
   }
 }
 
