@@ -10,11 +10,9 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 
 from selenium import webdriver
@@ -23,33 +21,13 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "ops"))
+from ops_stack import free_port, stop_processes, tcp_open, wait_until  # noqa: E402
+
 PROVIDER_KEYS = ["GEMINI_API_KEY", "OPENAI_API_KEY", "BFL_API_KEY", "MIDJOURNEY_API_KEY",
                  "RUNWAY_API_KEY", "XAI_API_KEY", "BYTEPLUS_API_KEY", "OPENROUTER_API_KEY",
                  "DASHSCOPE_API_KEY"]
 UNAUTHORIZED = "Unauthorized: Invalid or expired token"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until(what, predicate, seconds):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    raise RuntimeError(f"timed out after {seconds} s waiting for {what}")
-
-
-def listening(port):
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-            return True
-    except OSError:
-        return False
 
 
 def http_get(url, headers=None):
@@ -90,7 +68,7 @@ class Product:
     def start(self):
         self.spawn("redis", ["redis-server", "--port", str(self.redis_port), "--bind", "127.0.0.1",
                              "--dir", f"{self.work}/redis", "--save", "", "--appendonly", "no"])
-        wait_until("redis-server", lambda: listening(self.redis_port), 20)
+        wait_until(lambda: tcp_open(self.redis_port), 20, "redis-server")
         self.spawn("sim", [f"{self.bin_dir}/imagegen-sim", "--port", str(self.sim_port)])
         # The api reads the stored images back for /api/v1/files/, so both get the storage.
         self.env["IMAGEGEN_STORAGE"] = f"local:{self.work}/images"
@@ -98,8 +76,8 @@ class Product:
         self.spawn("api", [f"{self.bin_dir}/imagegen-api"],
                    {"IMAGEGEN_API_HOST": "127.0.0.1", "IMAGEGEN_API_PORT": str(self.api_port),
                     "IMAGEGEN_METRICS_PORT": str(free_port())})
-        wait_until("imagegen-sim", lambda: listening(self.sim_port), 20)
-        wait_until("imagegen-api /readyz", lambda: http_get(self.url("/readyz"))[0] == 200, 20)
+        wait_until(lambda: tcp_open(self.sim_port), 20, "imagegen-sim")
+        wait_until(lambda: http_get(self.url("/readyz"))[0] == 200, 20, "imagegen-api /readyz")
 
     def url(self, path):
         return f"http://127.0.0.1:{self.api_port}{path}"
@@ -111,15 +89,7 @@ class Product:
         return json.loads(out.stdout)
 
     def stop(self):
-        for _, p in reversed(self.procs):
-            if p.poll() is None:
-                p.terminate()
-        for name, p in reversed(self.procs):
-            try:
-                p.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait(timeout=5)
+        stop_processes(self.procs, 10)
 
     def logs(self):
         out = []

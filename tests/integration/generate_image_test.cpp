@@ -1,8 +1,15 @@
 // POST /api/v1/generate-image end to end: real redis-server, imagegen-sim, worker and api.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "common/base64.h"
@@ -21,6 +28,18 @@ std::string read_file(const std::string& path) {
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+// An ISO-8601 UTC time with milliseconds ("2026-12-01T04:43:00.123Z"); nullopt for anything else.
+std::optional<std::chrono::system_clock::time_point> parse_utc_ms(const std::string& text) {
+  std::tm tm{};
+  const char* rest = ::strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
+  if (rest == nullptr || std::strlen(rest) != 5 || rest[0] != '.' || rest[4] != 'Z' ||
+      !std::all_of(rest + 1, rest + 4, [](unsigned char c) { return std::isdigit(c); })) {
+    return std::nullopt;
+  }
+  return std::chrono::system_clock::from_time_t(::timegm(&tm)) +
+         std::chrono::milliseconds(std::atoi(rest + 1));
 }
 
 // One stack for the whole suite: starting it costs a second; tests use their own users.
@@ -185,6 +204,27 @@ TEST_F(GenerateImage, JobsAreVisibleToTheirOwnerOnly) {
   EXPECT_EQ(stack().get("/api/v1/jobs/" + job_id, other.api_key).status, 404);
   EXPECT_EQ(stack().get("/api/v1/jobs/ffffffffffffffffffffffff", owner.api_key).status, 404);
   EXPECT_EQ(stack().get("/api/v1/jobs/" + job_id).status, 401);
+}
+
+// The job's times are UTC instants in milliseconds: created within a minute of the request (a
+// clock or time-zone slip shows as hours), started and finished not before it.
+TEST_F(GenerateImage, JobTimesAreUtcAndWithinAMinuteOfTheRequest) {
+  auto user = stack().create_user("free", 100);
+  const auto sent = std::chrono::system_clock::now();
+  auto r = stack().post_generate(user.api_key, R"({"prompt":"timed"})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto job = stack().get("/api/v1/jobs/" + json_string(r.body, "/jobId"), user.api_key);
+  ASSERT_EQ(job.status, 200) << job.body;
+  const auto created = parse_utc_ms(json_string(job.body, "/createdAt"));
+  ASSERT_TRUE(created) << job.body;
+  EXPECT_LT(std::chrono::abs(*created - sent), std::chrono::seconds(60)) << job.body;
+  for (const char* field : {"/startedAt", "/finishedAt"}) {
+    const std::string text = json_string(job.body, field);
+    if (text.empty()) continue;  // absent (or null)
+    const auto at = parse_utc_ms(text);
+    ASSERT_TRUE(at) << field << " in " << job.body;
+    EXPECT_GE(*at, *created) << field << " in " << job.body;
+  }
 }
 
 TEST_F(GenerateImage, RoutesAndMethods) {

@@ -10,24 +10,13 @@
 #include "common/protocol/admission.h"
 #include "common/protocol/settlement.h"
 #include "common/redis_keys.h"
-#include "tests/support/redis_server.h"
+#include "tests/support/admin_redis_test.h"
 
 namespace imagegen {
 namespace {
 
-class LuaScripts : public ::testing::Test {
+class LuaScripts : public testing::AdminRedisTest {
  protected:
-  void SetUp() override {
-    server_ = std::make_unique<testing::RedisServer>();
-    redis::RedisConfig rc;
-    rc.url = redis::parse_redis_url(server_->url()).value();
-    ctx_.redis = redis::Connection::create(ctx_.ioc, rc);
-  }
-  void TearDown() override {
-    ctx_.redis.reset();
-    server_.reset();
-  }
-
   void create_user(const std::string& uid, const std::string& tier, std::int64_t credits,
                    const std::string& key_hash) {
     auto r = ctx_.script(lua::kCreateUser, {uid, tier, std::to_string(credits), "1", key_hash});
@@ -109,9 +98,6 @@ class LuaScripts : public ::testing::Test {
   std::int64_t ledger_length() {
     return ctx_.command({"XLEN", std::string(keys::kLedgerStream)}).as_int().value_or(-1);
   }
-
-  std::unique_ptr<testing::RedisServer> server_;
-  admin::AdminContext ctx_;
 };
 
 TEST_F(LuaScripts, ReserveNeverGoesNegative) {

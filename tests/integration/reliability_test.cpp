@@ -19,6 +19,25 @@ std::int64_t pending_entries(Stack& stack) {
   return r.elements().empty() ? -1 : r.elements()[0].as_int().value_or(-1);
 }
 
+// POSTs `body` to generate-image from another thread; get() waits for the answer.
+std::future<HttpResult> post_in_background(Stack& stack, const std::string& api_key,
+                                           const std::string& body) {
+  return std::async(std::launch::async,
+                    [&stack, api_key, body] { return stack.post_generate(api_key, body); });
+}
+
+// Posts `body` and, once worker 0 holds the job (pending entry, running status), kills it with
+// SIGKILL and starts another worker; returns the api's answer.
+HttpResult generate_through_a_worker_crash(Stack& stack, const std::string& api_key,
+                                           const std::string& body) {
+  auto request = post_in_background(stack, api_key, body);
+  EXPECT_TRUE(wait_for([&] { return pending_entries(stack) == 1; }, 10s))
+      << "worker 0 never held the job";
+  stack.worker(0).kill(SIGKILL);
+  stack.start_worker();
+  return request.get();
+}
+
 TEST(Idempotency, SameKeySameBodyReturnsTheFirstOutcomeAndChargesOnce) {
   Stack stack;
   auto user = stack.create_user("pro", 100);
@@ -61,15 +80,9 @@ TEST(CrashedWorker, ItsJobIsReclaimedAndChargedOnce) {
   o.worker_env["IMAGEGEN_RECLAIM_IDLE_MS"] = "600";
   Stack stack(o);
   auto user = stack.create_user("pro", 100);
-  auto request = std::async(std::launch::async, [&] {
-    return stack.post_generate(
-        user.api_key, R"({"prompt":"survive a crash [sim:delay=1500]","model":"gpt-image-1"})");
-  });
-  // Worker 0 has the job (pending entry, running status) when it dies.
-  ASSERT_TRUE(wait_for([&] { return pending_entries(stack) == 1; }, 10s));
-  stack.worker(0).kill(SIGKILL);
-  stack.start_worker();
-  auto r = request.get();
+  auto r = generate_through_a_worker_crash(
+      stack, user.api_key,
+      R"({"prompt":"survive a crash [sim:delay=1500]","model":"gpt-image-1"})");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(stack.user_number(user.user_id, "captured"), 12);
   EXPECT_EQ(stack.user_number(user.user_id, "balance"), 88);
@@ -83,14 +96,8 @@ TEST(CrashedWorker, PastMaxDeliveriesTheJobIsDeadLetteredAndRefunded) {
   o.worker_env["IMAGEGEN_MAX_DELIVERIES"] = "1";
   Stack stack(o);
   auto user = stack.create_user("pro", 100);
-  auto request = std::async(std::launch::async, [&] {
-    return stack.post_generate(user.api_key,
-                               R"({"prompt":"poison [sim:delay=1500]","model":"gpt-image-1"})");
-  });
-  ASSERT_TRUE(wait_for([&] { return pending_entries(stack) == 1; }, 10s));
-  stack.worker(0).kill(SIGKILL);
-  stack.start_worker();
-  auto r = request.get();
+  auto r = generate_through_a_worker_crash(
+      stack, user.api_key, R"({"prompt":"poison [sim:delay=1500]","model":"gpt-image-1"})");
   EXPECT_EQ(r.status, 500) << r.body;
   EXPECT_EQ(stack.user_number(user.user_id, "balance"), 100);
   EXPECT_EQ(stack.user_number(user.user_id, "held"), 0);
@@ -219,10 +226,8 @@ TEST(RedisOutage, AStalledRedisGives503AndLosesNoCredit) {
 TEST(GracefulShutdown, ApiAnswersWhatItHoldsThenExitsZero) {
   Stack stack;
   auto user = stack.create_user("pro", 100);
-  auto request = std::async(std::launch::async, [&] {
-    return stack.post_generate(user.api_key,
-                               R"({"prompt":"finish me [sim:delay=1000]","model":"gpt-image-1"})");
-  });
+  auto request = post_in_background(
+      stack, user.api_key, R"({"prompt":"finish me [sim:delay=1000]","model":"gpt-image-1"})");
   ASSERT_TRUE(wait_for([&] { return stack.user_number(user.user_id, "held") == 12; }, 10s));
   stack.api().kill(SIGTERM);
   auto r = request.get();
@@ -234,10 +239,8 @@ TEST(GracefulShutdown, ApiAnswersWhatItHoldsThenExitsZero) {
 TEST(GracefulShutdown, WorkerFinishesItsJobThenExitsZero) {
   Stack stack;
   auto user = stack.create_user("pro", 100);
-  auto request = std::async(std::launch::async, [&] {
-    return stack.post_generate(user.api_key,
-                               R"({"prompt":"drain me [sim:delay=1000]","model":"gpt-image-1"})");
-  });
+  auto request = post_in_background(
+      stack, user.api_key, R"({"prompt":"drain me [sim:delay=1000]","model":"gpt-image-1"})");
   ASSERT_TRUE(wait_for([&] { return pending_entries(stack) == 1; }, 10s));
   stack.worker(0).kill(SIGTERM);
   auto r = request.get();

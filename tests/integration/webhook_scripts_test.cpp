@@ -7,26 +7,19 @@
 
 #include "admin/admin_context.h"
 #include "common/redis_keys.h"
-#include "tests/support/redis_server.h"
+#include "tests/support/admin_redis_test.h"
 
 namespace imagegen {
 namespace {
 
-class WebhookScripts : public ::testing::Test {
+class WebhookScripts : public testing::AdminRedisTest {
  protected:
   void SetUp() override {
-    server_ = std::make_unique<testing::RedisServer>();
-    redis::RedisConfig rc;
-    rc.url = redis::parse_redis_url(server_->url()).value();
-    ctx_.redis = redis::Connection::create(ctx_.ioc, rc);
+    AdminRedisTest::SetUp();
     ctx_.command({"HSET", "imagegen:user:u1", "tier", "pro", "balance", "0"});
     ctx_.command({"HSET", "imagegen:job:j1", "user", "u1", "status", "succeeded", "hook",
                   "http://example.com/h", "hook_state", "pending", "hook_attempts", "0"});
     ctx_.command({"ZADD", "imagegen:webhooks:due", "1000", "j1"});
-  }
-  void TearDown() override {
-    ctx_.redis.reset();
-    server_.reset();
   }
 
   // Claimed job ids at `now`.
@@ -51,8 +44,6 @@ class WebhookScripts : public ::testing::Test {
     return ctx_.command({"HGET", "imagegen:job:j1", f}).as_string();
   }
 
-  std::unique_ptr<testing::RedisServer> server_;
-  admin::AdminContext ctx_;
   std::int64_t last_attempt_ = 0;
   std::string last_secret_;
 };

@@ -6,7 +6,7 @@
 #include "admin/model_availability.h"
 #include "common/catalog.h"
 #include "common/redis_keys.h"
-#include "tests/support/redis_server.h"
+#include "tests/support/admin_redis_test.h"
 
 namespace imagegen {
 namespace {
@@ -14,19 +14,8 @@ namespace {
 using admin::CommandLine;
 using admin::Outcome;
 
-class AdminCommands : public ::testing::Test {
+class AdminCommands : public testing::AdminRedisTest {
  protected:
-  void SetUp() override {
-    server_ = std::make_unique<testing::RedisServer>();
-    redis::RedisConfig rc;
-    rc.url = redis::parse_redis_url(server_->url()).value();
-    ctx_.redis = redis::Connection::create(ctx_.ioc, rc);
-  }
-  void TearDown() override {
-    ctx_.redis.reset();
-    server_.reset();
-  }
-
   // Runs one command line as imagegen-admin would dispatch it.
   Outcome run(std::vector<std::string> words, bool json = false,
               std::optional<std::string> since = std::nullopt) {
@@ -107,9 +96,6 @@ class AdminCommands : public ::testing::Test {
     EXPECT_FALSE(r.is_error()) << r.as_string();
     return r;
   }
-
-  std::unique_ptr<testing::RedisServer> server_;
-  admin::AdminContext ctx_;
 };
 
 TEST_F(AdminCommands, UserListShowsEveryUserOnce) {

@@ -47,6 +47,20 @@ def http(method, url, body=None, headers=None, timeout=60):
         return e.code, e.read().decode("utf-8", "replace")
 
 
+def stop_processes(procs, timeout_s):
+    """SIGTERM to each (name, Popen) still running, the last started first; SIGKILL to any that
+    has not exited timeout_s later."""
+    for _, p in reversed(procs):
+        if p.poll() is None:
+            p.send_signal(signal.SIGTERM)
+    for _, p in reversed(procs):
+        try:
+            p.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait(timeout=5)
+
+
 def tcp_open(port):
     with socket.socket() as s:
         s.settimeout(0.5)
@@ -148,15 +162,7 @@ class Stack:
             return ""
 
     def stop(self, keep_logs=False):
-        for _, p in reversed(self.procs):
-            if p.poll() is None:
-                p.send_signal(signal.SIGTERM)
-        for _, p in reversed(self.procs):
-            try:
-                p.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait(timeout=5)
+        stop_processes(self.procs, 15)
         self.procs = []
         if keep_logs:
             print(f"logs kept in {self.dir}")

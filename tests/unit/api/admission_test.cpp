@@ -2,13 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/repo_catalog.h"
+
 namespace imagegen::api {
 namespace {
 
-const Catalog& catalog() {
-  static Catalog c = Catalog::load_file(IMAGEGEN_SOURCE_DIR "/config/models.json").value();
-  return c;
-}
+const Catalog& catalog() { return testing::repo_catalog(); }
 
 TEST(PlanAdmission, SynchronousJobsEndWithTheWaitAsyncOnesWithTheirDeadline) {
   ApiConfig config;

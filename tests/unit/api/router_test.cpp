@@ -2,26 +2,42 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 namespace imagegen::api {
 namespace {
 
+struct RouteCase {
+  const char* method;
+  const char* path;
+  Route route;
+  const char* param = nullptr;  // checked when set
+};
+
+void expect_routes(const std::vector<RouteCase>& cases) {
+  for (const RouteCase& c : cases) {
+    const auto m = match_route(c.method, c.path);
+    EXPECT_EQ(m.route, c.route) << c.method << " " << c.path;
+    if (c.param != nullptr) {
+      EXPECT_EQ(m.param, c.param) << c.method << " " << c.path;
+    }
+  }
+}
+
 TEST(Router, MatchesEveryRouteAndItsParameter) {
-  EXPECT_EQ(match_route("POST", "/api/v1/generate-image").route, Route::kGenerate);
-  auto job = match_route("GET", "/api/v1/jobs/abc123");
-  EXPECT_EQ(job.route, Route::kJob);
-  EXPECT_EQ(job.param, "abc123");
-  auto cancel = match_route("POST", "/api/v1/jobs/abc123/cancel");
-  EXPECT_EQ(cancel.route, Route::kJobCancel);
-  EXPECT_EQ(cancel.param, "abc123");
-  auto file = match_route("GET", "/api/v1/files/u1/generated/generated_j_0.png");
-  EXPECT_EQ(file.route, Route::kFiles);
-  EXPECT_EQ(file.param, "u1/generated/generated_j_0.png");
-  EXPECT_EQ(match_route("GET", "/api/v1/models").route, Route::kModels);
-  EXPECT_EQ(match_route("GET", "/api/v1/webhooks/secret").route, Route::kWebhookSecret);
-  EXPECT_EQ(match_route("GET", "/openapi.json").route, Route::kOpenApi);
-  EXPECT_EQ(match_route("GET", "/").route, Route::kPlayground);
-  EXPECT_EQ(match_route("GET", "/healthz").route, Route::kHealthz);
-  EXPECT_EQ(match_route("GET", "/readyz").route, Route::kReadyz);
+  expect_routes({
+      {"POST", "/api/v1/generate-image", Route::kGenerate},
+      {"GET", "/api/v1/jobs/abc123", Route::kJob, "abc123"},
+      {"POST", "/api/v1/jobs/abc123/cancel", Route::kJobCancel, "abc123"},
+      {"GET", "/api/v1/files/u1/generated/generated_j_0.png", Route::kFiles,
+       "u1/generated/generated_j_0.png"},
+      {"GET", "/api/v1/models", Route::kModels},
+      {"GET", "/api/v1/webhooks/secret", Route::kWebhookSecret},
+      {"GET", "/openapi.json", Route::kOpenApi},
+      {"GET", "/", Route::kPlayground},
+      {"GET", "/healthz", Route::kHealthz},
+      {"GET", "/readyz", Route::kReadyz},
+  });
 }
 
 TEST(Router, WrongMethodIs405WithAllow) {
@@ -35,11 +51,13 @@ TEST(Router, WrongMethodIs405WithAllow) {
 }
 
 TEST(Router, UnknownPathsAndEmptyParametersAre404) {
-  EXPECT_EQ(match_route("GET", "/nope").route, Route::kNotFound);
-  EXPECT_EQ(match_route("GET", "/api/v1/jobs/").route, Route::kNotFound);
-  EXPECT_EQ(match_route("GET", "/api/v1/jobs/a/b").route, Route::kNotFound);
-  EXPECT_EQ(match_route("POST", "/api/v1/jobs//cancel").route, Route::kNotFound);
-  EXPECT_EQ(match_route("GET", "/api/v1/generate-image/x").route, Route::kNotFound);
+  expect_routes({
+      {"GET", "/nope", Route::kNotFound},
+      {"GET", "/api/v1/jobs/", Route::kNotFound},
+      {"GET", "/api/v1/jobs/a/b", Route::kNotFound},
+      {"POST", "/api/v1/jobs//cancel", Route::kNotFound},
+      {"GET", "/api/v1/generate-image/x", Route::kNotFound},
+  });
 }
 
 TEST(Router, RouteNamesAreAFixedSet) {

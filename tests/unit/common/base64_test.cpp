@@ -2,21 +2,25 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <utility>
+#include <vector>
+
 namespace imagegen {
 namespace {
 
-TEST(Base64Decode, DecodesPaddedInput) {
-  EXPECT_EQ(base64_decode("aGVsbG8="), "hello");
-  EXPECT_EQ(base64_decode("aGVsbG8h"), "hello!");
-  EXPECT_EQ(base64_decode("aGk="), "hi");
-  EXPECT_EQ(base64_decode("aA=="), "h");
-  EXPECT_EQ(base64_decode(""), "");
+// Each encoded text and the bytes it decodes to.
+void expect_decodes(const std::vector<std::pair<std::string, std::string>>& cases) {
+  for (const auto& [encoded, decoded] : cases)
+    EXPECT_EQ(base64_decode(encoded), decoded) << encoded;
 }
 
-TEST(Base64Decode, AcceptsMissingPadding) {
-  EXPECT_EQ(base64_decode("aGVsbG8"), "hello");
-  EXPECT_EQ(base64_decode("aA"), "h");
+TEST(Base64Decode, DecodesPaddedInput) {
+  expect_decodes(
+      {{"aGVsbG8=", "hello"}, {"aGVsbG8h", "hello!"}, {"aGk=", "hi"}, {"aA==", "h"}, {"", ""}});
 }
+
+TEST(Base64Decode, AcceptsMissingPadding) { expect_decodes({{"aGVsbG8", "hello"}, {"aA", "h"}}); }
 
 TEST(Base64Decode, KeepsZeroBytesThatAreData) {
   const std::string raw("\0\0\x01\xff\0", 5);

@@ -6,21 +6,21 @@ namespace imagegen {
 namespace {
 
 JobSpec sample() {
-  JobSpec s;
-  s.job_id = "abc123";
-  s.user_id = "u-1";
-  s.model = "gpt-image-1";
-  s.prompt = "a fox\nwith \"quotes\" and unicode \xc3\xa9";
-  s.negative_prompt = "blur";
-  s.seed = 4294967295u;
-  s.aspect_ratio = "16:9";
-  s.resolution = "1K";
-  s.count = 3;
-  s.cost_per_image = 12;
-  s.reply_channel = "host-1-0";
-  s.created_ms = 1700000000000;
-  s.deadline_ms = 1700000120000;
-  return s;
+  return JobSpec{.job_id = "abc123",
+                 .user_id = "u-1",
+                 .model = "gpt-image-1",
+                 .prompt = "a fox\nwith \"quotes\" and unicode \xc3\xa9",
+                 .negative_prompt = "blur",
+                 .seed = 4294967295u,
+                 .aspect_ratio = "16:9",
+                 .resolution = "1K",
+                 .count = 3,
+                 .cost_per_image = 12,
+                 .reply_channel = "host-1-0",
+                 .created_ms = 1700000000000,
+                 .deadline_ms = 1700000120000,
+                 .request_id = "",
+                 .webhook_url = ""};
 }
 
 std::map<std::string, std::string, std::less<>> as_map(const FieldList& f,

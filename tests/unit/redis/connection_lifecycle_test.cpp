@@ -7,7 +7,17 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-class ConnectionLifecycleTest : public LiveRedisTest {};
+class ConnectionLifecycleTest : public LiveRedisTest {
+ protected:
+  // No timer or socket wait was left behind: the loop runs out of work at once.
+  void expect_no_work_left() {
+    io_.restart();
+    const auto start = Clock::now();
+    io_.run_for(2s);
+    EXPECT_TRUE(io_.stopped());
+    EXPECT_LT(Clock::now() - start, 1s);
+  }
+};
 
 TEST_F(ConnectionLifecycleTest, FailsFastDuringAnOutageAndRecoversByItself) {
   auto conn = Connection::create(io_, server_.config());
@@ -86,12 +96,7 @@ TEST_F(ConnectionLifecycleTest, DestroyingWithCommandsOutstandingResumesThemWith
   }
   // The socket was closed, so Redis dropped the blocked client.
   EXPECT_TRUE(support::wait_for([&] { return !server_runs("blpop"); }, 2s));
-  // No timer or socket wait was left behind: the loop runs out of work at once.
-  io_.restart();
-  auto start = Clock::now();
-  io_.run_for(2s);
-  EXPECT_TRUE(io_.stopped());
-  EXPECT_LT(Clock::now() - start, 1s);
+  expect_no_work_left();
 }
 
 TEST_F(ConnectionLifecycleTest, DestroyingWhileConnectingIsClean) {
@@ -114,12 +119,7 @@ TEST_F(ConnectionLifecycleTest, DestroyingWhileConnectingIsClean) {
   ASSERT_TRUE(run_until([&] { return result.has_value(); }, 2s));
   ASSERT_FALSE(*result);
   EXPECT_EQ(result->error().code, Errc::kUnavailable);
-  // No timer or socket wait was left behind: the loop runs out of work at once.
-  io_.restart();
-  auto start = Clock::now();
-  io_.run_for(2s);
-  EXPECT_TRUE(io_.stopped());
-  EXPECT_LT(Clock::now() - start, 1s);
+  expect_no_work_left();
 }
 
 TEST_F(ConnectionLifecycleTest, DestroyingWhileWaitingForConnectIsClean) {

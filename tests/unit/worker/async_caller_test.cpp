@@ -7,9 +7,8 @@
 #include <boost/asio/io_context.hpp>
 
 #include "tests/unit/image/test_images.h"
+#include "tests/unit/worker/caller_harness.h"
 #include "tests/unit/worker/providers/family_test_util.h"
-#include "tests/unit/worker/test_http_server.h"
-#include "worker/provider_caller.h"
 #include "worker/providers/bfl.h"
 #include "worker/providers/kling.h"
 #include "worker/providers/midjourney.h"
@@ -19,32 +18,13 @@ namespace {
 
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
-using testing::TestReply;
-using testing::TestRequest;
 
-asio::awaitable<void> call_into(ProviderCaller& caller, CallTarget target, int images,
-                                Clock::time_point deadline, CallOutcome& out) {
-  out = co_await caller.call(target, images, deadline);
-}
-
-struct Harness {
-  asio::io_context io;
-  HttpClient http{io};
-  WorkerMetrics metrics;
-  ProviderCallerOptions options;
-  std::unique_ptr<ProviderCaller> caller;
-  JobSpec job = testing::make_job("flux-2-pro", 1);
-
-  explicit Harness(ProviderCallerOptions o = {}) : options(o) {
-    caller = std::make_unique<ProviderCaller>(http, metrics, options, [] { return 0.0; });
-  }
+struct Harness : CallerHarness {
+  explicit Harness(ProviderCallerOptions o = {}) : CallerHarness("flux-2-pro", std::move(o)) {}
   CallOutcome call(const ProviderFamily& family, const ModelInfo& model,
                    const ProviderEndpoint& endpoint, int images,
                    std::chrono::milliseconds budget = 10s) {
-    CallOutcome out;
-    const CallTarget target{family, endpoint, model, job};
-    testing::run_until_done(io, call_into(*caller, target, images, Clock::now() + budget, out));
-    return out;
+    return CallerHarness::call(CallTarget{family, endpoint, model, job}, images, budget);
   }
 };
 
@@ -231,10 +211,10 @@ TEST(AsyncCaller, ASlowTaskHoldsOnlyItsOwnCall) {
   Clock::time_point slow_done, fast_done;
   const auto start = Clock::now();
   asio::co_spawn(h.io,
-                 timed_call(*h.caller, CallTarget{bfl, endpoint, model, slow_job}, start + 800ms,
+                 timed_call(h.caller, CallTarget{bfl, endpoint, model, slow_job}, start + 800ms,
                             slow, slow_done),
                  asio::detached);
-  testing::run_until_done(h.io, timed_call(*h.caller, CallTarget{bfl, endpoint, model, fast_job},
+  testing::run_until_done(h.io, timed_call(h.caller, CallTarget{bfl, endpoint, model, fast_job},
                                            start + 10s, fast, fast_done));
   h.io.restart();
   const auto limit = Clock::now() + 3s;

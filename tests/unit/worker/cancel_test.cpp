@@ -6,6 +6,7 @@
 #include <boost/asio/post.hpp>
 #include <set>
 
+#include "tests/unit/worker/caller_harness.h"
 #include "tests/unit/worker/providers/family_test_util.h"
 #include "tests/unit/worker/temp_dir.h"
 #include "tests/unit/worker/test_http_server.h"
@@ -21,8 +22,6 @@ namespace {
 
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
-using testing::TestReply;
-using testing::TestRequest;
 
 TEST(CancelToken, RunsEachSubscriberOnceAndLateOnesAtOnce) {
   CancelToken token;
@@ -41,26 +40,14 @@ TEST(CancelToken, RunsEachSubscriberOnceAndLateOnesAtOnce) {
   EXPECT_EQ(late, 1);
 }
 
-asio::awaitable<void> call_into(ProviderCaller& caller, CallTarget target, int images,
-                                Clock::time_point deadline, CallOutcome& out) {
-  out = co_await caller.call(target, images, deadline);
-}
-
-struct Harness {
-  asio::io_context io;
-  HttpClient http{io};
-  WorkerMetrics metrics;
-  ProviderCaller caller{http, metrics, ProviderCallerOptions{}, [] { return 0.0; }};
-  JobSpec job = testing::make_job("runway-gen4-image", 1);
+struct Harness : CallerHarness {
   std::shared_ptr<CancelToken> token = std::make_shared<CancelToken>();
 
+  Harness() : CallerHarness("runway-gen4-image") {}
   // A budget far beyond run_until_done's 30 s limit: finishing at all proves the cancel worked.
   CallOutcome call(const ProviderFamily& family, const ModelInfo& model,
                    const ProviderEndpoint& endpoint) {
-    CallOutcome out;
-    const CallTarget target{family, endpoint, model, job, token};
-    testing::run_until_done(io, call_into(caller, target, 1, Clock::now() + 20min, out));
-    return out;
+    return CallerHarness::call(CallTarget{family, endpoint, model, job, token}, 1, 20min);
   }
   void cancel_later() {
     asio::post(io, [t = token] { t->cancel(); });

@@ -14,8 +14,6 @@ namespace {
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
 using testing::TestHttpServer;
-using testing::TestReply;
-using testing::TestRequest;
 
 using MaybeResponse = std::optional<Result<HttpResponse>>;
 

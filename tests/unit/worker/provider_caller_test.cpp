@@ -7,16 +7,14 @@
 #include <boost/asio/io_context.hpp>
 
 #include "tests/unit/image/test_images.h"
+#include "tests/unit/worker/caller_harness.h"
 #include "tests/unit/worker/test_fixtures.h"
 #include "tests/unit/worker/test_http_server.h"
 
 namespace imagegen::worker {
 namespace {
 
-namespace asio = boost::asio;
 using namespace std::chrono_literals;
-using testing::TestReply;
-using testing::TestRequest;
 
 // A submit-then-poll protocol in the shape of bfl/runway: the submit answer is the poll URL,
 // each poll answers "pending" or "ready:<image bytes>".
@@ -56,30 +54,18 @@ class FakeAsyncFamily final : public ProviderFamily {
   }
 };
 
-asio::awaitable<void> call_into(ProviderCaller& caller, CallTarget target, int images,
-                                Clock::time_point deadline, CallOutcome& out) {
-  out = co_await caller.call(target, images, deadline);
-}
-
-struct CallerHarness {
-  asio::io_context io;
-  HttpClient http{io};
-  WorkerMetrics metrics;
-  ProviderCaller caller{http, metrics, ProviderCallerOptions{}, [] { return 0.0; }};
+struct Harness : CallerHarness {
   FakeAsyncFamily family;
   ModelInfo model = testing::nano_banana();
-  JobSpec job = testing::make_job("fake", 1);
 
+  Harness() : CallerHarness("fake") {}
   CallOutcome call(const ProviderEndpoint& endpoint, std::chrono::milliseconds budget) {
-    CallOutcome out;
-    const CallTarget target{family, endpoint, model, job};
-    testing::run_until_done(io, call_into(caller, target, 1, Clock::now() + budget, out));
-    return out;
+    return CallerHarness::call(CallTarget{family, endpoint, model, job}, 1, budget);
   }
 };
 
 TEST(ProviderCaller, FollowsPollUrlsUntilTheImageIsReady) {
-  CallerHarness h;
+  Harness h;
   const std::string png = testing::make_png(6, 6);
   int polls = 0;
   std::string base;
@@ -100,7 +86,7 @@ TEST(ProviderCaller, FollowsPollUrlsUntilTheImageIsReady) {
 }
 
 TEST(ProviderCaller, PollingStopsAtTheDeadline) {
-  CallerHarness h;
+  Harness h;
   std::string base;
   testing::TestHttpServer server(h.io, [&](const TestRequest& r) {
     if (r.target == "/submit") return TestReply{200, {}, base + "/poll/x", false};
@@ -117,7 +103,7 @@ TEST(ProviderCaller, PollingStopsAtTheDeadline) {
 }
 
 TEST(ProviderCaller, ConnectionRefusedIsRetriedThenFails) {
-  CallerHarness h;
+  Harness h;
   const std::string base = "http://127.0.0.1:" + std::to_string(testing::refused_port());
   const CallOutcome out = h.call(ProviderEndpoint{base, "k"}, 10s);
   EXPECT_EQ(out.failed, 1);

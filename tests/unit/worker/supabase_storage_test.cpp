@@ -12,8 +12,6 @@ namespace imagegen::worker {
 namespace {
 
 namespace asio = boost::asio;
-using testing::TestReply;
-using testing::TestRequest;
 
 TEST(SupabaseUpload, RequestShape) {
   const SupabaseSettings s{"https://proj.supabase.co", "service-key", "images"};

@@ -2,6 +2,8 @@
 // Catalog entries, jobs and upstream response bodies shared by the worker tests. Models are built
 // by hand (the catalog loader belongs to another library).
 #include <chrono>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -69,6 +71,25 @@ inline JobSpec make_job(const std::string& model, int count) {
   j.count = count;
   j.cost_per_image = 5;
   j.deadline_ms = unix_ms_from_now(std::chrono::seconds(20));
+  return j;
+}
+
+// What the golden request tests set on make_job's job; the rest is make_job's.
+struct JobText {
+  std::string prompt = "A sunset over mountains";
+  std::string negative_prompt = "";
+  std::optional<std::uint32_t> seed = std::nullopt;
+  std::string aspect_ratio = "1:1";
+  std::string resolution = "1K";
+};
+
+inline JobSpec make_job(const std::string& model, int count, const JobText& text) {
+  JobSpec j = make_job(model, count);
+  j.prompt = text.prompt;
+  j.negative_prompt = text.negative_prompt;
+  j.seed = text.seed;
+  j.aspect_ratio = text.aspect_ratio;
+  j.resolution = text.resolution;
   return j;
 }
 

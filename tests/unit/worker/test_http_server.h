@@ -72,3 +72,9 @@ void run_until_done(boost::asio::io_context& io, boost::asio::awaitable<void> wo
 unsigned short refused_port();
 
 }  // namespace imagegen::testing
+
+// The worker's tests name these without the namespace.
+namespace imagegen::worker {
+using testing::TestReply;
+using testing::TestRequest;
+}  // namespace imagegen::worker

@@ -3,13 +3,12 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include "tests/support/repo_catalog.h"
+
 namespace imagegen::protocol {
 namespace {
 
-const Catalog& catalog() {
-  static Catalog c = Catalog::load_file(IMAGEGEN_SOURCE_DIR "/config/models.json").value();
-  return c;
-}
+const Catalog& catalog() { return testing::repo_catalog(); }
 
 TEST(JobView, MillisecondTimesAreNotTruncated) {
   // A unix-ms time does not fit in 32 bits: createdAt used to read 1970-01-01.

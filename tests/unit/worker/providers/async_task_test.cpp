@@ -15,40 +15,35 @@
 namespace imagegen::worker {
 namespace {
 
-using testing::expect_error;
-using testing::expect_follow_up;
-using testing::expect_images;
-using testing::response;
-
 const ProviderEndpoint kEndpoint{"https://toy.example", "toy-key"};
 
 AsyncTaskSpec toy_spec() {
-  AsyncTaskSpec s;
-  s.name = "toy";
-  s.max_images = 3;
-  s.auth_header = "x-toy-key";
-  s.auth_prefix = "";
-  s.every_call_headers = {{"X-Toy-Version", "7"}};
-  s.submit_headers = {{"X-Async", "yes"}};
-  s.submit_path = "/v2/{model}/jobs";
-  s.body = [](const ModelInfo& m, const JobSpec& j, int n) {
-    return m.upstream_id + "|" + j.prompt + "|" + std::to_string(n);
+  return AsyncTaskSpec{
+      .name = "toy",
+      .max_images = 3,
+      .auth_header = "x-toy-key",
+      .auth_prefix = "",
+      .every_call_headers = {{"X-Toy-Version", "7"}},
+      .submit_headers = {{"X-Async", "yes"}},
+      .submit_path = "/v2/{model}/jobs",
+      .body = [](const ModelInfo& m, const JobSpec& j,
+                 int n) { return m.upstream_id + "|" + j.prompt + "|" + std::to_string(n); },
+      .task_id_at = "/job/id",
+      .status_path = "/v2/jobs/{id}",
+      .state_at = "/job/state",
+      .pending = {"queued", "working"},
+      .done = {"done"},
+      .failed = {"broken"},
+      .unlisted = UnlistedState::kGone,
+      .results_at = "/job/files",
+      .result_field = "href",
+      .cancel_method = "POST",
+      .cancel_path = "/v2/jobs/{id}/cancel",
+      .error =
+          [](const HttpResponse& r) {
+            return make_provider_error(kind_for_status(r.status), r.status, "toy error");
+          },
   };
-  s.task_id_at = "/job/id";
-  s.status_path = "/v2/jobs/{id}";
-  s.state_at = "/job/state";
-  s.pending = {"queued", "working"};
-  s.done = {"done"};
-  s.failed = {"broken"};
-  s.unlisted = UnlistedState::kGone;
-  s.results_at = "/job/files";
-  s.result_field = "href";
-  s.cancel_method = "POST";
-  s.cancel_path = "/v2/jobs/{id}/cancel";
-  s.error = [](const HttpResponse& r) {
-    return make_provider_error(kind_for_status(r.status), r.status, "toy error");
-  };
-  return s;
 }
 
 const ModelInfo& toy_model() {

@@ -9,10 +9,6 @@
 namespace imagegen::worker {
 namespace {
 
-using testing::expect_error;
-using testing::expect_images;
-using testing::response;
-
 const ProviderEndpoint kEndpoint{"https://ark.ap-southeast.bytepluses.com", "ark-key"};
 
 TEST(BytePlusRequest, Golden) {

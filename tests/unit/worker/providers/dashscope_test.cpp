@@ -8,11 +8,6 @@
 namespace imagegen::worker {
 namespace {
 
-using testing::expect_error;
-using testing::expect_follow_up;
-using testing::expect_images;
-using testing::response;
-
 const ProviderEndpoint kEndpoint{"https://dashscope-intl.aliyuncs.com", "ds-key"};
 
 const char* kSuccess =
@@ -22,11 +17,9 @@ const char* kSuccess =
     R"("usage":{"image_count":2,"size":"1696*960"},"request_id":"r1"})";
 
 TEST(DashScopeRequest, GoldenSync) {
-  JobSpec job = testing::make_job("wan-2-6-image", 2);
-  job.prompt = "A fox";
-  job.negative_prompt = "blur";
-  job.seed = 42;
-  job.aspect_ratio = "16:9";
+  const JobSpec job = testing::make_job(
+      "wan-2-6-image", 2,
+      {.prompt = "A fox", .negative_prompt = "blur", .seed = 42, .aspect_ratio = "16:9"});
   const HttpRequest req = dashscope_family().build_request(testing::wan_2_6(), job, 2, kEndpoint);
   EXPECT_EQ(req.method, "POST");
   EXPECT_EQ(

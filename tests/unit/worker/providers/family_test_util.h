@@ -67,3 +67,7 @@ inline ModelInfo midjourney_v7() {
 }
 
 }  // namespace imagegen::testing
+
+namespace imagegen::worker {
+using testing::expect_follow_up;
+}  // namespace imagegen::worker

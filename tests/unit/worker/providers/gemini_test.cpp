@@ -9,18 +9,14 @@
 namespace imagegen::worker {
 namespace {
 
-using testing::expect_error;
-using testing::expect_images;
-using testing::response;
-
 const ProviderEndpoint kEndpoint{"https://generativelanguage.googleapis.com", "g-key-123"};
 
 // --- requests ---
 
 TEST(GeminiRequest, NanoBananaGolden) {
-  JobSpec job = testing::make_job("nano-banana", 2);
-  job.prompt = "A sunset over mountains, oil painting style";
-  job.aspect_ratio = "16:9";
+  const JobSpec job = testing::make_job(
+      "nano-banana", 2,
+      {.prompt = "A sunset over mountains, oil painting style", .aspect_ratio = "16:9"});
   HttpRequest req = GeminiFamily().build_request(testing::nano_banana(), job, 1, kEndpoint);
   EXPECT_EQ(req.method, "POST");
   EXPECT_EQ(req.url,
@@ -36,12 +32,12 @@ TEST(GeminiRequest, NanoBananaGolden) {
 }
 
 TEST(GeminiRequest, ProModelSendsImageSizeSeedAndFoldsNegativePrompt) {
-  JobSpec job = testing::make_job("nano-banana-pro", 1);
-  job.prompt = "A \"quoted\" cat";
-  job.negative_prompt = "blur, text";
-  job.aspect_ratio = "9:16";
-  job.resolution = "2K";
-  job.seed = 4294967295u;
+  const JobSpec job = testing::make_job("nano-banana-pro", 1,
+                                        {.prompt = "A \"quoted\" cat",
+                                         .negative_prompt = "blur, text",
+                                         .seed = 4294967295u,
+                                         .aspect_ratio = "9:16",
+                                         .resolution = "2K"});
   HttpRequest req = GeminiFamily().build_request(testing::nano_banana_pro(), job, 1, kEndpoint);
   EXPECT_EQ(req.url,
             "https://generativelanguage.googleapis.com/v1beta/models/"

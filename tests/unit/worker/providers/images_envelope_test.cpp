@@ -8,10 +8,6 @@
 namespace imagegen::worker {
 namespace {
 
-using testing::expect_error;
-using testing::expect_images;
-using testing::response;
-
 constexpr std::string_view kPngB64 = "iVBORw0KGgo=";  // "\x89PNG\r\n\x1a\n"
 
 std::string body(std::string items, std::string extra = "") {

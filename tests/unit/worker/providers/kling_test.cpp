@@ -10,11 +10,6 @@
 namespace imagegen::worker {
 namespace {
 
-using testing::expect_error;
-using testing::expect_follow_up;
-using testing::expect_images;
-using testing::response;
-
 const ProviderEndpoint kEndpoint{"https://api-singapore.klingai.com", "sim-kling-access",
                                  "sim-kling-secret"};
 

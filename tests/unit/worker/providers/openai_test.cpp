@@ -9,16 +9,12 @@
 namespace imagegen::worker {
 namespace {
 
-using testing::expect_error;
-using testing::expect_images;
-using testing::response;
-
 const ProviderEndpoint kEndpoint{"https://api.openai.com/v1", "sk-test"};
 
 TEST(OpenAiRequest, Golden) {
-  JobSpec job = testing::make_job("gpt-image-1", 3);
-  job.prompt = "A sunset over mountains, oil painting style";
-  job.aspect_ratio = "16:9";
+  const JobSpec job = testing::make_job(
+      "gpt-image-1", 3,
+      {.prompt = "A sunset over mountains, oil painting style", .aspect_ratio = "16:9"});
   HttpRequest req = OpenAiFamily().build_request(testing::gpt_image_1(), job, 3, kEndpoint);
   EXPECT_EQ(req.method, "POST");
   EXPECT_EQ(req.url, "https://api.openai.com/v1/images/generations");
@@ -30,11 +26,11 @@ TEST(OpenAiRequest, Golden) {
 }
 
 TEST(OpenAiRequest, IgnoresNegativePromptAndSeedTheModelCannotTake) {
-  JobSpec job = testing::make_job("gpt-image-1", 1);
-  job.prompt = "line1\nline2 \"q\"";
-  job.negative_prompt = "dogs";
-  job.seed = 7;
-  job.aspect_ratio = "4:5";
+  const JobSpec job = testing::make_job("gpt-image-1", 1,
+                                        {.prompt = "line1\nline2 \"q\"",
+                                         .negative_prompt = "dogs",
+                                         .seed = 7,
+                                         .aspect_ratio = "4:5"});
   HttpRequest req = OpenAiFamily().build_request(testing::gpt_image_1(), job, 1, kEndpoint);
   EXPECT_EQ(req.body,
             R"({"model":"gpt-image-1","prompt":"line1\nline2 \"q\"","n":1,"size":"1024x1536",)"

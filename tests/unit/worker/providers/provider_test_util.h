@@ -32,3 +32,10 @@ inline worker::HttpResponse response(int status, std::string body,
 }
 
 }  // namespace imagegen::testing
+
+// The provider tests name these without the namespace.
+namespace imagegen::worker {
+using testing::expect_error;
+using testing::expect_images;
+using testing::response;
+}  // namespace imagegen::worker

@@ -9,19 +9,15 @@
 namespace imagegen::worker {
 namespace {
 
-using testing::expect_error;
-using testing::expect_images;
-using testing::response;
-
 const ProviderEndpoint kEndpoint{"https://api.x.ai", "xai-key"};
 
 TEST(XaiRequest, Golden) {
-  JobSpec job = testing::make_job("grok-imagine-image", 2);
-  job.prompt = "A fox";
-  job.aspect_ratio = "21:9";
-  job.resolution = "2K";
-  job.seed = 3;
-  job.negative_prompt = "dogs";
+  const JobSpec job = testing::make_job("grok-imagine-image", 2,
+                                        {.prompt = "A fox",
+                                         .negative_prompt = "dogs",
+                                         .seed = 3,
+                                         .aspect_ratio = "21:9",
+                                         .resolution = "2K"});
   const HttpRequest req = XaiFamily().build_request(testing::grok_imagine(), job, 2, kEndpoint);
   EXPECT_EQ(req.method, "POST");
   EXPECT_EQ(req.url, "https://api.x.ai/v1/images/generations");
