@@ -16,21 +16,23 @@ class ExpiringMap {
  public:
   using Clock = std::chrono::steady_clock;
 
-  explicit ExpiringMap(std::size_t max_entries) : max_entries_(max_entries) {}
+  // Every entry lives `ttl` from its insertion; at most `max_entries` are kept.
+  ExpiringMap(Clock::duration ttl, std::size_t max_entries)
+      : ttl_(ttl), max_entries_(max_entries) {}
 
   // Drops every entry whose expiry is at or before `now`.
   void expire(Clock::time_point now) {
     while (!expiries_.empty() && expiries_.front().second <= now) drop_oldest();
   }
 
-  // The entry of `key`; when there is none, `value` is stored under it, expiring at `expires_at`
-  // (which must not be earlier than any stored entry's), and the oldest entries are dropped while
+  // The entry of `key`; when there is none, `value` is stored under it, expiring `ttl` after `now`
+  // (never earlier than an earlier insertion's `now`), and the oldest entries are dropped while
   // there are more than `max_entries`. nullptr when that dropped the new entry itself (a bound of
   // 0).
-  Value* insert(const Key& key, Value value, Clock::time_point expires_at) {
+  Value* insert(const Key& key, Value value, Clock::time_point now) {
     auto [it, inserted] = entries_.try_emplace(key, std::move(value));
     if (!inserted) return &it->second;
-    expiries_.emplace_back(key, expires_at);
+    expiries_.emplace_back(key, now + ttl_);
     while (entries_.size() > max_entries_ && !expiries_.empty()) drop_oldest();
     return find(key);
   }
@@ -48,6 +50,7 @@ class ExpiringMap {
     expiries_.pop_front();
   }
 
+  Clock::duration ttl_;
   std::size_t max_entries_;
   std::unordered_map<Key, Value> entries_;
   std::deque<std::pair<Key, Clock::time_point>> expiries_;  // oldest first

@@ -10,7 +10,7 @@ std::uint32_t PartialCounter::take(std::string_view prompt, std::uint32_t limit,
   const std::uint64_t key = std::hash<std::string_view>{}(prompt);
   std::lock_guard lock(mutex_);
   entries_.expire(now);
-  std::uint32_t* delivered = entries_.insert(key, 0, now + ttl_);
+  std::uint32_t* delivered = entries_.insert(key, 0, now);
   if (delivered == nullptr) return std::min(limit, wanted);  // a bound of 0 keeps nothing
   const std::uint32_t left = limit > *delivered ? limit - *delivered : 0;
   const std::uint32_t granted = std::min(left, wanted);

@@ -17,11 +17,11 @@ namespace imagegen::sim {
 
 class PartialCounter {
  public:
-  using Clock = std::chrono::steady_clock;
+  using Clock = ExpiringMap<std::uint64_t, std::uint32_t>::Clock;
 
   explicit PartialCounter(std::chrono::seconds ttl = std::chrono::minutes(5),
                           std::size_t max_entries = 100'000)
-      : ttl_(ttl), entries_(max_entries) {}
+      : entries_(ttl, max_entries) {}
 
   // Grants up to `wanted` of the `limit` images this prompt may ever receive and records them.
   // Returns how many were granted (0 once the prompt has had its `limit`).
@@ -31,7 +31,6 @@ class PartialCounter {
   std::size_t size() const;
 
  private:
-  std::chrono::seconds ttl_;
   mutable std::mutex mutex_;
   ExpiringMap<std::uint64_t, std::uint32_t> entries_;  // prompt hash -> images delivered
 };

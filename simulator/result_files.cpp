@@ -9,7 +9,7 @@ std::string ResultFiles::add(std::uint32_t width, std::uint32_t height, FileKind
   std::string token = new_token();
   std::lock_guard lock(mutex_);
   entries_.expire(now);
-  entries_.insert(token, Entry{{width, height, kind}, now}, now + 2 * ttl_);
+  entries_.insert(token, Entry{{width, height, kind}, now}, now);
   return token;
 }
 

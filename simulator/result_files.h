@@ -35,7 +35,7 @@ class ResultFiles {
 
   explicit ResultFiles(std::chrono::milliseconds ttl = std::chrono::minutes(10),
                        std::size_t max_tokens = 1'000'000)
-      : ttl_(ttl), entries_(max_tokens) {}
+      : ttl_(ttl), entries_(2 * ttl, max_tokens) {}
 
   // A new token for a picture of `width` x `height`.
   std::string add(std::uint32_t width, std::uint32_t height, FileKind kind, Clock::time_point now);

@@ -13,7 +13,7 @@ std::string TaskStore::submit(SimTask task, Clock::time_point now) {
   std::lock_guard lock(mutex_);
   tasks_.expire(now);
   if (!task.owner.empty()) owned_[task.family + '\n' + task.owner].push_back(id);
-  tasks_.insert(id, std::move(task), now + ttl_);
+  tasks_.insert(id, std::move(task), now);
   return id;
 }
 

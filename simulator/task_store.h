@@ -54,7 +54,7 @@ class TaskStore {
 
   explicit TaskStore(std::chrono::seconds ttl = std::chrono::hours(1),
                      std::size_t max_tasks = 200'000)
-      : ttl_(ttl), tasks_(max_tasks) {}
+      : tasks_(ttl, max_tasks) {}
 
   // Stores the task under a fresh id and returns that id.
   std::string submit(SimTask task, Clock::time_point now);
@@ -74,7 +74,6 @@ class TaskStore {
   std::size_t size() const;
 
  private:
-  std::chrono::seconds ttl_;
   mutable std::mutex mutex_;
   ExpiringMap<std::string, SimTask> tasks_;
   // family + '\n' + owner -> ids of its tasks that may still be in flight (pruned when counted).
