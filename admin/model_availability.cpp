@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/json_array.h"
 #include "common/json_writer.h"
 
 namespace imagegen::admin {
@@ -42,9 +43,7 @@ std::string render_model_list_text(const std::vector<ModelAvailability>& rows) {
 }
 
 std::string render_model_list_json(const std::vector<ModelAvailability>& rows) {
-  JsonWriter w;
-  w.begin_array();
-  for (const auto& r : rows) {
+  const std::string json = json_array(rows, [](JsonWriter& w, const ModelAvailability& r) {
     w.begin_object()
         .field("model", r.model)
         .field("family", r.family)
@@ -54,9 +53,8 @@ std::string render_model_list_json(const std::vector<ModelAvailability>& rows) {
     w.key("workers").begin_array();
     for (const auto& name : r.live_workers) w.value(name);
     w.end_array().end_object();
-  }
-  w.end_array();
-  return w.take() + "\n";
+  });
+  return json + "\n";
 }
 
 }  // namespace imagegen::admin

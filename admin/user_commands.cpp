@@ -7,6 +7,7 @@
 #include "common/catalog.h"
 #include "common/config.h"
 #include "common/crypto.h"
+#include "common/json_array.h"
 #include "common/json_writer.h"
 #include "common/lua_scripts.h"
 #include "common/redis_keys.h"
@@ -82,9 +83,7 @@ Outcome list(AdminContext& ctx, const CommandLine& cmd) {
     return std::tie(a.created, a.id) < std::tie(b.created, b.id);
   });
   if (cmd.json) {
-    JsonWriter w;
-    w.begin_array();
-    for (const auto& r : rows) {
+    const std::string json = json_array(rows, [](JsonWriter& w, const Row& r) {
       w.begin_object()
           .field("userId", r.id)
           .field("tier", r.tier)
@@ -94,9 +93,8 @@ Outcome list(AdminContext& ctx, const CommandLine& cmd) {
           .field("captured", r.captured)
           .field("created", format_iso8601_ms(r.created))
           .end_object();
-    }
-    w.end_array();
-    return {0, w.take() + "\n"};
+    });
+    return {0, json + "\n"};
   }
   std::string out;
   for (const auto& r : rows) {

@@ -4,6 +4,8 @@
 
 #include <thread>
 
+#include "common/int_options.h"
+
 namespace imagegen::api {
 
 Result<ApiConfigLoad> load_api_config(int argc, const char* const* argv, const EnvLookup& env) {
@@ -76,37 +78,29 @@ Result<ApiConfigLoad> load_api_config(int argc, const char* const* argv, const E
     return make_error(Errc::kInvalidArgument, "IMAGEGEN_STORAGE must be local:DIR or supabase");
   }
   c.log_format = o.get("IMAGEGEN_LOG_FORMAT");
-  struct IntOpt {
-    const char* env;
-    std::int64_t min, max;
-    std::int64_t* out;
-  };
   std::int64_t port = 0, threads = 0, metrics = 0, body = 0, prompt = 0, allow_private = 0,
                require_worker = 1;
-  IntOpt ints[] = {
-      {"IMAGEGEN_API_PORT", 1, 65535, &port},
-      {"IMAGEGEN_API_THREADS", 1, 256, &threads},
-      {"IMAGEGEN_METRICS_PORT", 0, 65535, &metrics},
-      {"IMAGEGEN_WAIT_TIMEOUT_MS", 1, 3600000, &c.wait_timeout_ms},
-      {"IMAGEGEN_MAX_BODY_BYTES", 256, 16 << 20, &body},
-      {"IMAGEGEN_MAX_PROMPT_CHARS", 1, 1000000, &prompt},
-      {"IMAGEGEN_RATE_LIMIT_PER_MIN", 0, 1000000000, &c.rate_limit_per_min},
-      {"IMAGEGEN_MAX_QUEUE_DEPTH", 0, 1000000000, &c.max_queue_depth},
-      {"IMAGEGEN_REDIS_TIMEOUT_MS", 10, 600000, &c.redis_timeout_ms},
-      {"IMAGEGEN_HEADER_TIMEOUT_MS", 10, 600000, &c.header_timeout_ms},
-      {"IMAGEGEN_IDLE_TIMEOUT_MS", 10, 3600000, &c.idle_timeout_ms},
-      {"IMAGEGEN_MAX_CONNECTIONS", 1, 1000000, &c.max_connections},
-      {"IMAGEGEN_JOB_TTL_S", 60, 365LL * 24 * 3600, &c.job_ttl_s},
-      {"IMAGEGEN_SIGNED_URL_TTL_S", 10, 7 * 24 * 3600, &c.signed_url_ttl_s},
-      {"IMAGEGEN_JOB_DEADLINE_MS", 1000, 7LL * 24 * 3600 * 1000, &c.job_deadline_ms},
-      {"IMAGEGEN_WEBHOOK_ALLOW_PRIVATE", 0, 1, &allow_private},
-      {"IMAGEGEN_REQUIRE_WORKER", 0, 1, &require_worker},
-  };
-  for (auto& i : ints) {
-    auto v = o.get_int(i.env, i.min, i.max);
-    if (!v) return v.error();
-    *i.out = *v;
-  }
+  auto ints = get_ints(
+      o, {
+             {"IMAGEGEN_API_PORT", 1, 65535, &port},
+             {"IMAGEGEN_API_THREADS", 1, 256, &threads},
+             {"IMAGEGEN_METRICS_PORT", 0, 65535, &metrics},
+             {"IMAGEGEN_WAIT_TIMEOUT_MS", 1, 3600000, &c.wait_timeout_ms},
+             {"IMAGEGEN_MAX_BODY_BYTES", 256, 16 << 20, &body},
+             {"IMAGEGEN_MAX_PROMPT_CHARS", 1, 1000000, &prompt},
+             {"IMAGEGEN_RATE_LIMIT_PER_MIN", 0, 1000000000, &c.rate_limit_per_min},
+             {"IMAGEGEN_MAX_QUEUE_DEPTH", 0, 1000000000, &c.max_queue_depth},
+             {"IMAGEGEN_REDIS_TIMEOUT_MS", 10, 600000, &c.redis_timeout_ms},
+             {"IMAGEGEN_HEADER_TIMEOUT_MS", 10, 600000, &c.header_timeout_ms},
+             {"IMAGEGEN_IDLE_TIMEOUT_MS", 10, 3600000, &c.idle_timeout_ms},
+             {"IMAGEGEN_MAX_CONNECTIONS", 1, 1000000, &c.max_connections},
+             {"IMAGEGEN_JOB_TTL_S", 60, 365LL * 24 * 3600, &c.job_ttl_s},
+             {"IMAGEGEN_SIGNED_URL_TTL_S", 10, 7 * 24 * 3600, &c.signed_url_ttl_s},
+             {"IMAGEGEN_JOB_DEADLINE_MS", 1000, 7LL * 24 * 3600 * 1000, &c.job_deadline_ms},
+             {"IMAGEGEN_WEBHOOK_ALLOW_PRIVATE", 0, 1, &allow_private},
+             {"IMAGEGEN_REQUIRE_WORKER", 0, 1, &require_worker},
+         });
+  if (!ints) return ints.error();
   c.port = static_cast<std::uint16_t>(port);
   c.webhook_allow_private = allow_private == 1;
   c.require_worker = require_worker == 1;

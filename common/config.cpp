@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "common/int_options.h"
+
 namespace imagegen {
 
 Options::Options(std::string program, std::string summary)
@@ -101,6 +103,15 @@ Result<std::int64_t> Options::get_int(std::string_view env, std::int64_t min,
   auto r = parse_int(get(env), min, max);
   if (!r) return make_error(Errc::kInvalidArgument, std::string(env) + ": " + r.error().message);
   return r;
+}
+
+Result<Ok> get_ints(const Options& options, std::initializer_list<IntOption> table) {
+  for (const auto& option : table) {
+    auto v = options.get_int(option.env, option.min, option.max);
+    if (!v) return v.error();
+    *option.out = *v;
+  }
+  return Ok{};
 }
 
 Result<double> Options::get_double(std::string_view env, double min, double max) const {

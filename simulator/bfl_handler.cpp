@@ -137,16 +137,12 @@ SimResponse submit(const SimRequest& request, HandlerContext& context, const Flu
                         1);
   }
 
-  SimTask task;
-  task.family = "bfl";
+  const Dimensions size{static_cast<std::uint32_t>(flux.width),
+                        static_cast<std::uint32_t>(flux.height)};
+  SimTask task = new_task("bfl", flux.prompt, size, 1, directives, context);
   task.owner = std::string(key);
   task.model = std::string(model.path.substr(4));
-  task.prompt = flux.prompt;
-  task.width = static_cast<std::uint32_t>(flux.width);
-  task.height = static_cast<std::uint32_t>(flux.height);
   task.seed = flux.seed;
-  task.created_unix_ms = unix_ms(context);
-  task.directives = directives;
   const std::string id = context.services.tasks.submit(std::move(task), context.now);
 
   // BFL's megapixel is 2^20 pixels (1024x1024 = 1 MP); each started extra megapixel is billed.
@@ -191,11 +187,7 @@ SimResponse poll(const SimRequest& request, HandlerContext& context) {
         422);
   }
   const std::uint32_t pending = context.services.settings.poll_steps;
-  const auto task =
-      context.services.tasks.poll("bfl", id, pending, context.now, [&context](const SimTask& t) {
-        if (t.directives.moderated != Moderation::kNone) return std::vector<std::string>{};
-        return std::vector<std::string>{publish_file(context, {t.width, t.height}, t.directives)};
-      });
+  const auto task = poll_task(context, "bfl", id, pending);
   JsonWriter w;
   w.begin_object().field("id", id);
   if (!task) {
@@ -233,11 +225,6 @@ SimResponse poll(const SimRequest& request, HandlerContext& context) {
 
 }  // namespace
 
-const ProtocolFamily& bfl_family() {
-  static const ProtocolFamily family{"bfl", &methods, &handle_bfl, &bfl_error};
-  return family;
-}
-
 SimResponse handle_bfl(const SimRequest& request, HandlerContext& context) {
   const std::string_view path = target_path(request.target);
   if (path == kPollPath) return poll(request, context);
@@ -256,6 +243,11 @@ SimResponse bfl_error(int status, std::string_view message) {
   JsonWriter w;
   w.begin_object().field("detail", text).end_object();
   return json_reply(w.take(), status);
+}
+
+const ProtocolFamily& bfl_family() {
+  static const ProtocolFamily family{"bfl", &methods, &handle_bfl, &bfl_error};
+  return family;
 }
 
 }  // namespace imagegen::sim

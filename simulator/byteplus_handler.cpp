@@ -159,11 +159,6 @@ SimResponse obey(const SimRequest& request, const SeedreamRequest& seedream,
 
 }  // namespace
 
-const ProtocolFamily& byteplus_family() {
-  static const ProtocolFamily family{"byteplus", &methods, &handle_byteplus, &byteplus_error};
-  return family;
-}
-
 SimResponse handle_byteplus(const SimRequest& request, HandlerContext& context) {
   if (bearer_token(request).empty()) {
     return ark_error(401, "AuthenticationError",
@@ -197,6 +192,11 @@ SimResponse byteplus_error(int status, std::string_view message) {
                                           : message,
                                       "InternalServerError");
   }
+}
+
+const ProtocolFamily& byteplus_family() {
+  static const ProtocolFamily family{"byteplus", &methods, &handle_byteplus, &byteplus_error};
+  return family;
 }
 
 }  // namespace imagegen::sim

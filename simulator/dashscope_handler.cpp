@@ -23,13 +23,7 @@ std::string_view methods(std::string_view path) {
 }
 
 SimResponse dash_error(int status, std::string_view code, std::string_view message) {
-  JsonWriter w;
-  w.begin_object()
-      .field("code", code)
-      .field("message", message)
-      .field("request_id", new_uuid())
-      .end_object();
-  return json_reply(w.take(), status);
+  return request_id_error(status, code, message);
 }
 
 SimResponse invalid(std::string_view message) {
@@ -182,14 +176,7 @@ SimResponse async_submit(const WanRequest& wan, const Directives& directives,
   const std::uint32_t granted =
       partial_grant(directives, wan.prompt, static_cast<std::uint32_t>(wan.n), context);
   if (granted == 0) return partial_exhausted(dashscope_family());
-  SimTask task;
-  task.family = "dashscope";
-  task.prompt = wan.prompt;
-  task.width = wan.size.width;
-  task.height = wan.size.height;
-  task.count = granted;
-  task.created_unix_ms = unix_ms(context);
-  task.directives = directives;
+  SimTask task = new_task("dashscope", wan.prompt, wan.size, granted, directives, context);
   const std::string id = context.services.tasks.submit(std::move(task), context.now);
   JsonWriter w;
   w.begin_object()
@@ -204,14 +191,7 @@ SimResponse async_submit(const WanRequest& wan, const Directives& directives,
 
 SimResponse poll(const SimRequest& request, HandlerContext& context, std::string_view id) {
   const std::uint32_t pending = context.services.settings.poll_steps;
-  const auto task = context.services.tasks.poll(
-      "dashscope", id, pending, context.now, [&context](const SimTask& t) {
-        std::vector<std::string> tokens;
-        if (t.directives.moderated != Moderation::kNone) return tokens;
-        for (std::uint32_t i = 0; i < t.count; ++i)
-          tokens.push_back(publish_file(context, {t.width, t.height}, t.directives));
-        return tokens;
-      });
+  const auto task = poll_task(context, "dashscope", id, pending);
   JsonWriter w;
   w.begin_object()
       .field("request_id", new_uuid())
@@ -243,11 +223,6 @@ SimResponse poll(const SimRequest& request, HandlerContext& context, std::string
 }
 
 }  // namespace
-
-const ProtocolFamily& dashscope_family() {
-  static const ProtocolFamily family{"dashscope", &methods, &handle_dashscope, &dashscope_error};
-  return family;
-}
 
 SimResponse handle_dashscope(const SimRequest& request, HandlerContext& context) {
   if (bearer_token(request).empty()) return dashscope_error(401, {});
@@ -287,6 +262,11 @@ SimResponse dashscope_error(int status, std::string_view message) {
                                   ? "An internal error has occured, please try again later."
                                   : message);
   }
+}
+
+const ProtocolFamily& dashscope_family() {
+  static const ProtocolFamily family{"dashscope", &methods, &handle_dashscope, &dashscope_error};
+  return family;
 }
 
 }  // namespace imagegen::sim

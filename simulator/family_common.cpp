@@ -64,4 +64,32 @@ std::uint32_t stage_of_poll(std::uint32_t poll, std::uint32_t pending, std::uint
 
 std::int64_t unix_ms(const HandlerContext& context) { return context.unix_seconds * 1000; }
 
+SimTask new_task(std::string_view family, std::string_view prompt, Dimensions size,
+                 std::uint32_t count, const Directives& directives, const HandlerContext& context) {
+  SimTask task;
+  task.family = std::string(family);
+  task.prompt = std::string(prompt);
+  task.width = size.width;
+  task.height = size.height;
+  task.count = count;
+  task.created_unix_ms = unix_ms(context);
+  task.directives = directives;
+  return task;
+}
+
+std::optional<SimTask> poll_task(HandlerContext& context, std::string_view family,
+                                 std::string_view id, std::uint32_t pending, bool grid_first) {
+  return context.services.tasks.poll(
+      family, id, pending, context.now, [&context, grid_first](const SimTask& t) {
+        std::vector<std::string> tokens;
+        if (t.directives.moderated != Moderation::kNone) return tokens;
+        if (grid_first) {
+          tokens.push_back(publish_file(context, {t.width * 2, t.height * 2}, t.directives));
+        }
+        for (std::uint32_t i = 0; i < t.count; ++i)
+          tokens.push_back(publish_file(context, {t.width, t.height}, t.directives));
+        return tokens;
+      });
+}
+
 }  // namespace imagegen::sim

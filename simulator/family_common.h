@@ -7,9 +7,12 @@
 #include <string>
 #include <string_view>
 
+#include "common/json_writer.h"
 #include "simulator/directives.h"
 #include "simulator/image_sizes.h"
 #include "simulator/protocol_family.h"
+#include "simulator/sim_ids.h"
+#include "simulator/task_store.h"
 
 namespace imagegen::sim {
 
@@ -33,6 +36,19 @@ std::optional<SimResponse> directed_status(const Directives& directives,
 // A 200 (or `status`) answer with a JSON body.
 SimResponse json_reply(std::string body, int status = 200);
 
+// The `{"code", "message", "request_id"}` error body DashScope and Kling both answer with (a text
+// code for DashScope, a number for Kling), with a fresh request id, as a `status` answer.
+template <typename Code>
+SimResponse request_id_error(int status, const Code& code, std::string_view message) {
+  JsonWriter w;
+  w.begin_object()
+      .field("code", code)
+      .field("message", message)
+      .field("request_id", new_uuid())
+      .end_object();
+  return json_reply(w.take(), status);
+}
+
 // The picture bytes for a sync family's inline answer (garbage under `[sim:garbage]`).
 std::shared_ptr<const EncodedImage> inline_image(HandlerContext& context, Dimensions size,
                                                  const Directives& directives);
@@ -47,5 +63,17 @@ std::string_view path_id(std::string_view path, std::string_view prefix);
 std::uint32_t stage_of_poll(std::uint32_t poll, std::uint32_t pending, std::uint32_t stages);
 
 std::int64_t unix_ms(const HandlerContext& context);
+
+// A task of `family` to submit: its prompt, picture size, picture count and directives, created
+// now. The family sets the rest (model, seed, owner, extra) itself.
+SimTask new_task(std::string_view family, std::string_view prompt, Dimensions size,
+                 std::uint32_t count, const Directives& directives, const HandlerContext& context);
+
+// One poll of `family`'s task `id`, unfinished for its first `pending` polls (TaskStore::poll).
+// The task that finishes now gets its `count` pictures of its size, after a grid picture of twice
+// the size when `grid_first` (midjourney); a moderated task gets none. nullopt for an unknown id.
+std::optional<SimTask> poll_task(HandlerContext& context, std::string_view family,
+                                 std::string_view id, std::uint32_t pending,
+                                 bool grid_first = false);
 
 }  // namespace imagegen::sim

@@ -20,11 +20,6 @@ SimResponse xml_error(int status, std::string_view code, std::string_view messag
 
 }  // namespace
 
-const ProtocolFamily& files_family() {
-  static const ProtocolFamily family{"files", &methods, &handle_files, &files_error};
-  return family;
-}
-
 SimResponse handle_files(const SimRequest& request, HandlerContext& context) {
   std::string_view name = target_path(request.target).substr(kPrefix.size());
   const std::string_view token = name.substr(0, name.find('.'));
@@ -60,6 +55,11 @@ SimResponse files_error(int status, std::string_view message) {
   }
   return xml_error(status, status >= 500 ? "InternalError" : "InvalidRequest",
                    message.empty() ? "The request could not be served." : message);
+}
+
+const ProtocolFamily& files_family() {
+  static const ProtocolFamily family{"files", &methods, &handle_files, &files_error};
+  return family;
 }
 
 }  // namespace imagegen::sim

@@ -273,11 +273,6 @@ std::string_view methods(std::string_view path) { return is_gemini_path(path) ? 
 
 }  // namespace
 
-const ProtocolFamily& gemini_family() {
-  static const ProtocolFamily family{"gemini", &methods, &handle_gemini, &gemini_error};
-  return family;
-}
-
 bool is_gemini_path(std::string_view path) {
   return path.size() > kPrefix.size() + kSuffix.size() && path.starts_with(kPrefix) &&
          path.ends_with(kSuffix) &&
@@ -328,6 +323,11 @@ SimResponse gemini_error(int status, std::string_view message) {
   response.body += google.name;
   response.body += "\"}}";
   return response;
+}
+
+const ProtocolFamily& gemini_family() {
+  static const ProtocolFamily family{"gemini", &methods, &handle_gemini, &gemini_error};
+  return family;
 }
 
 }  // namespace imagegen::sim

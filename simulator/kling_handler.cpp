@@ -26,13 +26,7 @@ std::string_view methods(std::string_view path) {
 }
 
 SimResponse envelope_error(int code, std::string_view message) {
-  JsonWriter w;
-  w.begin_object()
-      .field("code", code)
-      .field("message", message)
-      .field("request_id", new_uuid())
-      .end_object();
-  return json_reply(w.take(), kling_http_status(code));
+  return request_id_error(kling_http_status(code), code, message);
 }
 
 std::string_view code_message(int code) {
@@ -140,14 +134,7 @@ SimResponse submit(const SimRequest& request, HandlerContext& context) {
   if (directives.moderated == Moderation::kPrompt) return envelope_error(1301, code_message(1301));
   const std::uint32_t granted = partial_grant(directives, kling.prompt, kling.n, context);
   if (granted == 0) return partial_exhausted(kling_family());
-  SimTask task;
-  task.family = "kling";
-  task.prompt = kling.prompt;
-  task.width = kling.size.width;
-  task.height = kling.size.height;
-  task.count = granted;
-  task.created_unix_ms = unix_ms(context);
-  task.directives = directives;
+  SimTask task = new_task("kling", kling.prompt, kling.size, granted, directives, context);
   const SimTask head = task;
   const std::string id = context.services.tasks.submit(std::move(task), context.now);
   JsonWriter w;
@@ -158,14 +145,7 @@ SimResponse submit(const SimRequest& request, HandlerContext& context) {
 
 SimResponse poll(const SimRequest& request, HandlerContext& context, std::string_view id) {
   const std::uint32_t pending = context.services.settings.poll_steps;
-  const auto task =
-      context.services.tasks.poll("kling", id, pending, context.now, [&context](const SimTask& t) {
-        std::vector<std::string> tokens;
-        if (t.directives.moderated != Moderation::kNone) return tokens;
-        for (std::uint32_t i = 0; i < t.count; ++i)
-          tokens.push_back(publish_file(context, {t.width, t.height}, t.directives));
-        return tokens;
-      });
+  const auto task = poll_task(context, "kling", id, pending);
   if (!task) return envelope_error(1201, "task_id not found: " + std::string(id));
   JsonWriter w;
   if (!task->finished) {
@@ -189,11 +169,6 @@ SimResponse poll(const SimRequest& request, HandlerContext& context, std::string
 }
 
 }  // namespace
-
-const ProtocolFamily& kling_family() {
-  static const ProtocolFamily family{"kling", &methods, &handle_kling, &kling_error};
-  return family;
-}
 
 SimResponse handle_kling(const SimRequest& request, HandlerContext& context) {
   if (auto refused = check_auth(request, context)) return std::move(*refused);
@@ -242,6 +217,11 @@ SimResponse kling_error(int status, std::string_view message) {
   SimResponse response = envelope_error(code, message.empty() ? code_message(code) : message);
   response.status = status;
   return response;
+}
+
+const ProtocolFamily& kling_family() {
+  static const ProtocolFamily family{"kling", &methods, &handle_kling, &kling_error};
+  return family;
 }
 
 }  // namespace imagegen::sim

@@ -87,15 +87,8 @@ SimResponse submit(const SimRequest& request, HandlerContext& context) {
   // One imagine is one grid whatever the count, so `partial` counts grids here.
   if (partial_grant(directives, imagine.prompt, 1, context) == 0)
     return partial_exhausted(midjourney_family());
-  SimTask task;
-  task.family = "midjourney";
-  task.prompt = imagine.prompt;
-  task.width = imagine.tile.width;
-  task.height = imagine.tile.height;
-  task.count = 4;
-  task.created_unix_ms = unix_ms(context);
+  SimTask task = new_task("midjourney", imagine.prompt, imagine.tile, 4, directives, context);
   task.extra = imagine.input_json;
-  task.directives = directives;
   const SimTask head = task;
   const std::string id = context.services.tasks.submit(std::move(task), context.now);
   return task_answer(id, head, [](JsonWriter& w) {
@@ -106,16 +99,7 @@ SimResponse submit(const SimRequest& request, HandlerContext& context) {
 
 SimResponse poll(const SimRequest& request, HandlerContext& context, std::string_view id) {
   const std::uint32_t pending = context.services.settings.poll_steps;
-  const auto task = context.services.tasks.poll(
-      "midjourney", id, pending, context.now, [&context](const SimTask& t) {
-        std::vector<std::string> tokens;
-        if (t.directives.moderated != Moderation::kNone) return tokens;
-        tokens.push_back(
-            publish_file(context, {t.width * 2, t.height * 2}, t.directives));  // the grid
-        for (int i = 0; i < 4; ++i)
-          tokens.push_back(publish_file(context, {t.width, t.height}, t.directives));
-        return tokens;
-      });
+  const auto task = poll_task(context, "midjourney", id, pending, /*grid_first=*/true);
   if (!task) return midjourney_error(404, "task not found");
   if (!task->finished) {
     const bool first = stage_of_poll(task->polls, pending, 2) == 0;
@@ -160,11 +144,6 @@ SimResponse poll(const SimRequest& request, HandlerContext& context, std::string
 
 }  // namespace
 
-const ProtocolFamily& midjourney_family() {
-  static const ProtocolFamily family{"midjourney", &methods, &handle_midjourney, &midjourney_error};
-  return family;
-}
-
 SimResponse handle_midjourney(const SimRequest& request, HandlerContext& context) {
   if (find_header(request, "x-api-key").empty()) return midjourney_error(401, {});
   const std::string_view path = target_path(request.target);
@@ -200,6 +179,11 @@ std::string_view midjourney_flag(std::string_view prompt, std::string_view flag)
     at = after;
   }
   return value;
+}
+
+const ProtocolFamily& midjourney_family() {
+  static const ProtocolFamily family{"midjourney", &methods, &handle_midjourney, &midjourney_error};
+  return family;
 }
 
 }  // namespace imagegen::sim

@@ -181,11 +181,6 @@ std::string_view default_message(int status) {
 
 }  // namespace
 
-const ProtocolFamily& openrouter_family() {
-  static const ProtocolFamily family{"sourceful", &methods, &handle_openrouter, &openrouter_error};
-  return family;
-}
-
 SimResponse handle_openrouter(const SimRequest& request, HandlerContext& context) {
   if (bearer_token(request).empty()) return openrouter_error(401, {});
   RiverflowRequest riverflow;
@@ -203,6 +198,11 @@ SimResponse openrouter_error(int status, std::string_view message) {
   }
   w.end_object().end_object();
   return json_reply(w.take(), status);
+}
+
+const ProtocolFamily& openrouter_family() {
+  static const ProtocolFamily family{"sourceful", &methods, &handle_openrouter, &openrouter_error};
+  return family;
 }
 
 }  // namespace imagegen::sim

@@ -8,20 +8,20 @@
 // that the oldest are dropped early. Thread-safe.
 #include <chrono>
 #include <cstdint>
-#include <deque>
 #include <mutex>
 #include <string_view>
-#include <unordered_map>
+
+#include "simulator/expiring_map.h"
 
 namespace imagegen::sim {
 
 class PartialCounter {
  public:
-  using Clock = std::chrono::steady_clock;
+  using Clock = ExpiringMap<std::uint64_t, std::uint32_t>::Clock;
 
   explicit PartialCounter(std::chrono::seconds ttl = std::chrono::minutes(5),
                           std::size_t max_entries = 100'000)
-      : ttl_(ttl), max_entries_(max_entries) {}
+      : entries_(ttl, max_entries) {}
 
   // Grants up to `wanted` of the `limit` images this prompt may ever receive and records them.
   // Returns how many were granted (0 once the prompt has had its `limit`).
@@ -31,21 +31,8 @@ class PartialCounter {
   std::size_t size() const;
 
  private:
-  struct Entry {
-    std::uint32_t delivered = 0;
-  };
-  struct Expiry {
-    std::uint64_t key;
-    Clock::time_point at;
-  };
-
-  void expire(Clock::time_point now);
-
-  std::chrono::seconds ttl_;
-  std::size_t max_entries_;
   mutable std::mutex mutex_;
-  std::unordered_map<std::uint64_t, Entry> entries_;
-  std::deque<Expiry> expiries_;  // oldest first
+  ExpiringMap<std::uint64_t, std::uint32_t> entries_;  // prompt hash -> images delivered
 };
 
 }  // namespace imagegen::sim

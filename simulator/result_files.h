@@ -7,11 +7,11 @@
 // Bounded (FIFO expiry, at most `max_tokens`, oldest forgotten first). Thread-safe.
 #include <chrono>
 #include <cstdint>
-#include <deque>
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+
+#include "simulator/expiring_map.h"
 
 namespace imagegen::sim {
 
@@ -35,7 +35,7 @@ class ResultFiles {
 
   explicit ResultFiles(std::chrono::milliseconds ttl = std::chrono::minutes(10),
                        std::size_t max_tokens = 1'000'000)
-      : ttl_(ttl), max_tokens_(max_tokens) {}
+      : ttl_(ttl), entries_(2 * ttl, max_tokens) {}
 
   // A new token for a picture of `width` x `height`.
   std::string add(std::uint32_t width, std::uint32_t height, FileKind kind, Clock::time_point now);
@@ -50,18 +50,10 @@ class ResultFiles {
     ResultFile file;
     Clock::time_point made;
   };
-  struct Expiry {
-    std::string token;
-    Clock::time_point forget_at;
-  };
-
-  void forget(Clock::time_point now);
 
   std::chrono::milliseconds ttl_;
-  std::size_t max_tokens_;
   std::mutex mutex_;
-  std::unordered_map<std::string, Entry> entries_;
-  std::deque<Expiry> expiries_;
+  ExpiringMap<std::string, Entry> entries_;  // forgotten 2 x ttl after they were made
 };
 
 }  // namespace imagegen::sim

@@ -151,15 +151,9 @@ SimResponse submit(const SimRequest& request, HandlerContext& context) {
   if (auto failure = directed_status(directives, runway_family())) return std::move(*failure);
   if (partial_grant(directives, gen4.prompt, 1, context) == 0)
     return partial_exhausted(runway_family());
-  SimTask task;
-  task.family = "runway";
+  SimTask task = new_task("runway", gen4.prompt, gen4.size, 1, directives, context);
   task.model = gen4.model;
-  task.prompt = gen4.prompt;
-  task.width = gen4.size.width;
-  task.height = gen4.size.height;
   task.seed = gen4.seed;
-  task.created_unix_ms = unix_ms(context);
-  task.directives = directives;
   JsonWriter w;
   w.begin_object()
       .field("id", context.services.tasks.submit(std::move(task), context.now))
@@ -174,11 +168,7 @@ std::uint32_t pending_polls(const SimSettings& settings) {
 
 SimResponse poll(const SimRequest& request, HandlerContext& context, std::string_view id) {
   const std::uint32_t pending = pending_polls(context.services.settings);
-  const auto task =
-      context.services.tasks.poll("runway", id, pending, context.now, [&context](const SimTask& t) {
-        if (t.directives.moderated != Moderation::kNone) return std::vector<std::string>{};
-        return std::vector<std::string>{publish_file(context, {t.width, t.height}, t.directives)};
-      });
+  const auto task = poll_task(context, "runway", id, pending);
   if (!task) return runway_error(404, "Task not found");
   JsonWriter w;
   w.begin_object().field("id", id).field("createdAt", format_iso8601_ms(task->created_unix_ms));
@@ -205,11 +195,6 @@ SimResponse poll(const SimRequest& request, HandlerContext& context, std::string
 }
 
 }  // namespace
-
-const ProtocolFamily& runway_family() {
-  static const ProtocolFamily family{"runway", &methods, &handle_runway, &runway_error};
-  return family;
-}
 
 SimResponse handle_runway(const SimRequest& request, HandlerContext& context) {
   const std::string_view path = target_path(request.target);
@@ -239,6 +224,11 @@ SimResponse runway_error(int status, std::string_view message) {
   JsonWriter w;
   w.begin_object().field("error", text).end_object();
   return json_reply(w.take(), status);
+}
+
+const ProtocolFamily& runway_family() {
+  static const ProtocolFamily family{"runway", &methods, &handle_runway, &runway_error};
+  return family;
 }
 
 }  // namespace imagegen::sim

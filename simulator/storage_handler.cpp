@@ -98,11 +98,6 @@ SimResponse signed_download(const SimRequest& request, HandlerContext& context,
 
 }  // namespace
 
-const ProtocolFamily& storage_family() {
-  static const ProtocolFamily family{"supabase", &methods, &handle_storage, &storage_error, false};
-  return family;
-}
-
 SimResponse handle_storage(const SimRequest& request, HandlerContext& context) {
   const std::string full(object_key(target_path(request.target)));
   if (full.starts_with(kSign)) {
@@ -127,6 +122,11 @@ SimResponse storage_error(int status, std::string_view message) {
   if (message.empty())
     message = status >= 500 ? "The storage backend is temporarily unavailable" : "Request refused";
   return refusal(status, error, message, status);
+}
+
+const ProtocolFamily& storage_family() {
+  static const ProtocolFamily family{"supabase", &methods, &handle_storage, &storage_error, false};
+  return family;
 }
 
 }  // namespace imagegen::sim

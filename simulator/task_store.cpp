@@ -11,14 +11,9 @@ std::string TaskStore::submit(SimTask task, Clock::time_point now) {
   task.finished = false;
   std::string id = task.id;
   std::lock_guard lock(mutex_);
-  expire(now);
-  expiries_.push_back({id, now + ttl_});
+  tasks_.expire(now);
   if (!task.owner.empty()) owned_[task.family + '\n' + task.owner].push_back(id);
-  tasks_.emplace(id, std::move(task));
-  while (tasks_.size() > max_tasks_ && !expiries_.empty()) {
-    tasks_.erase(expiries_.front().id);
-    expiries_.pop_front();
-  }
+  tasks_.insert(id, std::move(task), now);
   return id;
 }
 
@@ -26,10 +21,10 @@ std::optional<SimTask> TaskStore::poll(std::string_view family, std::string_view
                                        std::uint32_t pending_polls, Clock::time_point now,
                                        const MakeResults& make_results) {
   std::lock_guard lock(mutex_);
-  expire(now);
-  const auto it = tasks_.find(std::string(id));
-  if (it == tasks_.end() || it->second.family != family) return std::nullopt;
-  SimTask& task = it->second;
+  tasks_.expire(now);
+  SimTask* found = tasks_.find(std::string(id));
+  if (found == nullptr || found->family != family) return std::nullopt;
+  SimTask& task = *found;
   ++task.polls;
   if (!task.finished && !task.directives.hang && task.polls > pending_polls) {
     const auto delay = std::chrono::milliseconds(task.directives.delay_ms.value_or(0));
@@ -44,13 +39,13 @@ std::optional<SimTask> TaskStore::poll(std::string_view family, std::string_view
 std::uint32_t TaskStore::in_flight(std::string_view family, std::string_view owner,
                                    Clock::time_point now, Clock::duration abandon_after) {
   std::lock_guard lock(mutex_);
-  expire(now);
+  tasks_.expire(now);
   const auto list = owned_.find(std::string(family) + '\n' + std::string(owner));
   if (list == owned_.end()) return 0;
   std::erase_if(list->second, [&](const std::string& id) {
-    const auto it = tasks_.find(id);
-    if (it == tasks_.end() || it->second.finished) return true;
-    return !it->second.directives.hang && now - it->second.created >= abandon_after;
+    const SimTask* task = tasks_.find(id);
+    if (task == nullptr || task->finished) return true;
+    return !task->directives.hang && now - task->created >= abandon_after;
   });
   const auto count = static_cast<std::uint32_t>(list->second.size());
   if (count == 0) owned_.erase(list);
@@ -60,13 +55,6 @@ std::uint32_t TaskStore::in_flight(std::string_view family, std::string_view own
 std::size_t TaskStore::size() const {
   std::lock_guard lock(mutex_);
   return tasks_.size();
-}
-
-void TaskStore::expire(Clock::time_point now) {
-  while (!expiries_.empty() && expiries_.front().at <= now) {
-    tasks_.erase(expiries_.front().id);
-    expiries_.pop_front();
-  }
 }
 
 }  // namespace imagegen::sim

@@ -11,7 +11,6 @@
 // `max_tasks` are kept, the oldest forgotten first. Thread-safe (one mutex).
 #include <chrono>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -20,6 +19,7 @@
 #include <vector>
 
 #include "simulator/directives.h"
+#include "simulator/expiring_map.h"
 
 namespace imagegen::sim {
 
@@ -54,7 +54,7 @@ class TaskStore {
 
   explicit TaskStore(std::chrono::seconds ttl = std::chrono::hours(1),
                      std::size_t max_tasks = 200'000)
-      : ttl_(ttl), max_tasks_(max_tasks) {}
+      : tasks_(ttl, max_tasks) {}
 
   // Stores the task under a fresh id and returns that id.
   std::string submit(SimTask task, Clock::time_point now);
@@ -74,18 +74,8 @@ class TaskStore {
   std::size_t size() const;
 
  private:
-  struct Expiry {
-    std::string id;
-    Clock::time_point at;
-  };
-
-  void expire(Clock::time_point now);
-
-  std::chrono::seconds ttl_;
-  std::size_t max_tasks_;
   mutable std::mutex mutex_;
-  std::unordered_map<std::string, SimTask> tasks_;
-  std::deque<Expiry> expiries_;  // oldest first
+  ExpiringMap<std::string, SimTask> tasks_;
   // family + '\n' + owner -> ids of its tasks that may still be in flight (pruned when counted).
   std::unordered_map<std::string, std::vector<std::string>> owned_;
 };

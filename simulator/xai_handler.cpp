@@ -119,11 +119,6 @@ std::string_view status_code_text(int status) {
 
 }  // namespace
 
-const ProtocolFamily& xai_family() {
-  static const ProtocolFamily family{"xai", &methods, &handle_xai, &xai_error};
-  return family;
-}
-
 SimResponse handle_xai(const SimRequest& request, HandlerContext& context) {
   if (bearer_token(request).empty()) {
     return xai_error(
@@ -140,6 +135,11 @@ SimResponse xai_error(int status, std::string_view message) {
   w.begin_object().field("code", status_code_text(status));
   w.field("error", message.empty() ? status_code_text(status) : message).end_object();
   return json_reply(w.take(), status);
+}
+
+const ProtocolFamily& xai_family() {
+  static const ProtocolFamily family{"xai", &methods, &handle_xai, &xai_error};
+  return family;
 }
 
 }  // namespace imagegen::sim

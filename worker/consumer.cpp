@@ -9,6 +9,7 @@
 #include "common/backoff.h"
 #include "common/clock.h"
 #include "common/job_codec.h"
+#include "common/lifecycle/pause.h"
 #include "common/lifecycle/spawn.h"
 #include "common/lua_scripts.h"
 #include "common/protocol/job_status.h"
@@ -23,11 +24,6 @@ namespace asio = boost::asio;
 using std::chrono::milliseconds;
 
 namespace {
-asio::awaitable<void> pause(asio::io_context& ioc, milliseconds d) {
-  asio::steady_timer t(ioc, d);
-  co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
-}
-
 std::vector<std::string> create_group_args() {
   // From "0" so jobs enqueued before the first worker ever ran are not skipped.
   return {"XGROUP", "CREATE",  std::string(keys::kJobsStream), std::string(keys::kWorkersGroup),
@@ -95,7 +91,7 @@ asio::awaitable<void> Consumer::read_loop() {
     if (stopping_) co_return;
     auto r = co_await commands_->command(create_group_args(), timeout);
     if (r && (!r->is_error() || r->error_code() == "BUSYGROUP")) break;
-    co_await pause(ioc_, backoff(attempt++));
+    co_await lifecycle::pause(ioc_, backoff(attempt++));
   }
   attempt = 0;
   while (!stopping_) {
@@ -125,7 +121,7 @@ asio::awaitable<void> Consumer::read_loop() {
       }
       spdlog::warn("stream read failed: {}", reply ? reply->as_string() : reply.error().message);
       metrics_.redis_error("read");
-      co_await pause(ioc_, backoff(attempt++));
+      co_await lifecycle::pause(ioc_, backoff(attempt++));
       continue;
     }
     attempt = 0;
@@ -227,7 +223,7 @@ asio::awaitable<void> Consumer::start_loop() {
   // per tick whatever the number of jobs taken.
   constexpr milliseconds kTick(100);
   while (!stopping_ || in_flight_ > 0) {
-    co_await pause(ioc_, kTick);
+    co_await lifecycle::pause(ioc_, kTick);
     if (to_mark_.empty() || !commands_) continue;
     std::vector<TakenJob> batch;
     batch.reserve(to_mark_.size());
@@ -288,7 +284,7 @@ asio::awaitable<void> Consumer::finalize(const std::string& entry_id, const JobS
           job.job_id, job.user_id, job.model, job.request_id);
       co_return;
     }
-    co_await pause(ioc_, backoff(attempt));
+    co_await lifecycle::pause(ioc_, backoff(attempt));
   }
 }
 

@@ -14,6 +14,7 @@
 
 #include "common/backoff.h"
 #include "common/job_codec.h"
+#include "common/lifecycle/pause.h"
 #include "common/redis_keys.h"
 #include "worker/consumer.h"
 
@@ -23,11 +24,6 @@ namespace asio = boost::asio;
 using std::chrono::milliseconds;
 
 namespace {
-asio::awaitable<void> pause(asio::io_context& ioc, milliseconds d) {
-  asio::steady_timer t(ioc, d);
-  co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
-}
-
 // Spreads the reclaimers of many workers so they do not all scan at once.
 milliseconds jittered(std::int64_t base_ms) {
   return backoff_delay(1, milliseconds(base_ms), milliseconds(base_ms), unit_random());
@@ -37,7 +33,7 @@ milliseconds jittered(std::int64_t base_ms) {
 asio::awaitable<void> Consumer::heartbeat_loop() {
   const std::int64_t every = std::max<std::int64_t>(50, config_.reclaim_idle_ms / 3);
   while (!stopping_ || in_flight_ > 0) {
-    co_await pause(ioc_, milliseconds(every));
+    co_await lifecycle::pause(ioc_, milliseconds(every));
     if (entries_in_flight_.empty()) continue;
     std::vector<std::string> args = {"XCLAIM", std::string(keys::kJobsStream),
                                      std::string(keys::kWorkersGroup), config_.consumer_name, "0"};
@@ -50,7 +46,8 @@ asio::awaitable<void> Consumer::heartbeat_loop() {
 
 asio::awaitable<void> Consumer::reclaim_loop() {
   while (!stopping_) {
-    co_await pause(ioc_, jittered(std::max<std::int64_t>(100, config_.reclaim_idle_ms / 2)));
+    co_await lifecycle::pause(ioc_,
+                              jittered(std::max<std::int64_t>(100, config_.reclaim_idle_ms / 2)));
     if (!stopping_) co_await reclaim_once();
   }
 }

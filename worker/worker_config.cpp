@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "common/int_options.h"
 #include "worker/providers/registry.h"
 
 namespace imagegen::worker {
@@ -100,30 +101,22 @@ Result<WorkerConfigLoad> load_worker_config(int argc, const char* const* argv,
   c.log_level = o.get("IMAGEGEN_LOG_LEVEL");
   c.log_format = o.get("IMAGEGEN_LOG_FORMAT");
   std::int64_t concurrency = 0, metrics = 0, threads = 0;
-  struct IntOpt {
-    const char* env;
-    std::int64_t min, max;
-    std::int64_t* out;
-  };
-  IntOpt ints[] = {
-      {"IMAGEGEN_WORKER_CONCURRENCY", 1, 100000, &concurrency},
-      {"IMAGEGEN_WORKER_THREADS", 0, 256, &threads},
-      {"IMAGEGEN_METRICS_PORT", 0, 65535, &metrics},
-      {"IMAGEGEN_REDIS_TIMEOUT_MS", 10, 600000, &c.redis_timeout_ms},
-      {"IMAGEGEN_READ_BLOCK_MS", 10, 60000, &c.read_block_ms},
-      {"IMAGEGEN_DRAIN_TIMEOUT_MS", 0, 3600000, &c.drain_timeout_ms},
-      {"IMAGEGEN_JOB_TTL_S", 60, 365LL * 24 * 3600, &c.job_ttl_s},
-      {"IMAGEGEN_ADVERTISE_TTL_MS", 1000, 3600000, &c.advertise_ttl_ms},
-      {"IMAGEGEN_RECLAIM_IDLE_MS", 100, 86400000, &c.reclaim_idle_ms},
-      {"IMAGEGEN_MAX_DELIVERIES", 1, 1000, &c.max_deliveries},
-      {"IMAGEGEN_WEBHOOK_RETRY_BASE_MS", 1, 3600000, &c.webhook_retry_base_ms},
-      {"IMAGEGEN_DEADLINE_GRACE_MS", 0, 3600000, &c.deadline_grace_ms},
-  };
-  for (auto& i : ints) {
-    auto v = o.get_int(i.env, i.min, i.max);
-    if (!v) return v.error();
-    *i.out = *v;
-  }
+  auto ints =
+      get_ints(o, {
+                      {"IMAGEGEN_WORKER_CONCURRENCY", 1, 100000, &concurrency},
+                      {"IMAGEGEN_WORKER_THREADS", 0, 256, &threads},
+                      {"IMAGEGEN_METRICS_PORT", 0, 65535, &metrics},
+                      {"IMAGEGEN_REDIS_TIMEOUT_MS", 10, 600000, &c.redis_timeout_ms},
+                      {"IMAGEGEN_READ_BLOCK_MS", 10, 60000, &c.read_block_ms},
+                      {"IMAGEGEN_DRAIN_TIMEOUT_MS", 0, 3600000, &c.drain_timeout_ms},
+                      {"IMAGEGEN_JOB_TTL_S", 60, 365LL * 24 * 3600, &c.job_ttl_s},
+                      {"IMAGEGEN_ADVERTISE_TTL_MS", 1000, 3600000, &c.advertise_ttl_ms},
+                      {"IMAGEGEN_RECLAIM_IDLE_MS", 100, 86400000, &c.reclaim_idle_ms},
+                      {"IMAGEGEN_MAX_DELIVERIES", 1, 1000, &c.max_deliveries},
+                      {"IMAGEGEN_WEBHOOK_RETRY_BASE_MS", 1, 3600000, &c.webhook_retry_base_ms},
+                      {"IMAGEGEN_DEADLINE_GRACE_MS", 0, 3600000, &c.deadline_grace_ms},
+                  });
+  if (!ints) return ints.error();
   for (const auto& var : provider_vars) {
     // Only what was set: the registry applies its own defaults and IMAGEGEN_PROVIDER_BASE_URL.
     if (env(var).has_value() || o.get(var) != o.default_of(var)) c.provider_env[var] = o.get(var);

@@ -20,17 +20,16 @@ Reply Reply::status(std::string text) {
   return r;
 }
 
+// The other two replies that carry bytes: a status reply retyped.
 Reply Reply::error(std::string text) {
-  Reply r;
+  Reply r = status(std::move(text));
   r.type_ = Type::kError;
-  r.text_ = std::move(text);
   return r;
 }
 
 Reply Reply::string(std::string bytes) {
-  Reply r;
+  Reply r = status(std::move(bytes));
   r.type_ = Type::kString;
-  r.text_ = std::move(bytes);
   return r;
 }
 

@@ -10,17 +10,11 @@ namespace imagegen::worker {
 namespace {
 
 ProviderError error_response(const HttpResponse& r) {
-  simdjson::dom::parser parser;
-  JsonElement doc;
-  std::string_view code, message;
-  std::optional<std::int64_t> retry_after_s;
-  if (!parser.parse(r.body).get(doc)) {
-    code = json_str(doc["error"]);
-    message = json_str(doc["message"]);
-    if (message.empty()) message = json_str(doc["detail"]);  // FastAPI-style 4xx
-    if (message.empty()) message = json_str(doc["detail"].at(0)["msg"]);
-    retry_after_s = json_int(doc["retry_after"]);
-  }
+  const ErrorBody body(r.body);
+  const std::string_view code = body.text({"/error"});
+  // FastAPI-style 4xx: `detail`, a string or a list of {msg}.
+  const std::string_view message = body.text({"/message", "/detail", "/detail/0/msg"});
+  const std::optional<std::int64_t> retry_after_s = body.integer("/retry_after");
   ProviderErrorKind kind = kind_for_status(r.status);
   if (r.status == 402) kind = ProviderErrorKind::kQuotaExhausted;  // out of credits
   // BFL's 429 means "too many active tasks": retryable once some finish.

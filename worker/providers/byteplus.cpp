@@ -35,13 +35,9 @@ constexpr std::array<SizeRow, 10> kSizes{{
 bool sensitive(std::string_view code) { return code.ends_with("SensitiveContentDetected"); }
 
 ProviderError error_response(const HttpResponse& r) {
-  simdjson::dom::parser parser;
-  JsonElement doc;
-  std::string_view code, message;
-  if (!parser.parse(r.body).get(doc)) {
-    code = json_str(doc["error"]["code"]);
-    message = json_str(doc["error"]["message"]);
-  }
+  const ErrorBody body(r.body);
+  const std::string_view code = body.text({"/error/code"});
+  const std::string_view message = body.text({"/error/message"});
   ProviderErrorKind kind = kind_for_status(r.status);
   if (sensitive(code)) kind = ProviderErrorKind::kContentBlocked;
   // Ark: QuotaExceeded / AccountOverdueError are an empty account, not a busy one.
@@ -81,18 +77,13 @@ HttpRequest BytePlusFamily::build_request(const ModelInfo& model, const JobSpec&
   w.key("stream").value(false);
   w.end_object();
 
-  HttpRequest req;
-  req.method = "POST";
-  req.url = endpoint.base_url + "/api/v3/images/generations";
-  req.headers = bearer_json_headers(endpoint.api_key);
-  req.body = w.take();
-  return req;
+  return bearer_json_post(endpoint.base_url + "/api/v3/images/generations", endpoint.api_key,
+                          w.take());
 }
 
 ProviderParse BytePlusFamily::parse_response(const HttpResponse& r) const {
-  if (r.status < 200 || r.status > 299) return error_response(r);
   static const ImagesEnvelope kShape{.default_mime = "image/jpeg", .entry_refused = &sensitive};
-  return parse_images_envelope(r, kShape);
+  return parse_images_answer(r, kShape, &error_response);
 }
 
 }  // namespace imagegen::worker

@@ -42,13 +42,9 @@ ProviderErrorKind kind_for_code(std::string_view code, int status) {
 }
 
 ProviderError error_response(const HttpResponse& r) {
-  simdjson::dom::parser parser;
-  JsonElement doc;
-  std::string_view code, message;
-  if (!parser.parse(r.body).get(doc)) {
-    code = json_str(doc["code"]);
-    message = json_str(doc["message"]);
-  }
+  const ErrorBody body(r.body);
+  const std::string_view code = body.text({"/code"});
+  const std::string_view message = body.text({"/message"});
   return http_error(kind_for_code(code, r.status), r, describe_error(r.status, code, message));
 }
 

@@ -99,8 +99,31 @@ bool is_http_url(std::string_view url) {
   return url.starts_with("http://") || url.starts_with("https://");
 }
 
-HeaderList bearer_json_headers(const std::string& key) {
-  return {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + key}};
+ErrorBody::ErrorBody(const std::string& body) {
+  JsonElement doc;
+  if (!parser_.parse(body).get(doc)) doc_ = doc;
+}
+
+std::string_view ErrorBody::text(std::initializer_list<std::string_view> pointers) const {
+  if (!doc_) return {};
+  for (const std::string_view pointer : pointers) {
+    if (const std::string_view s = json_str(doc_->at_pointer(pointer)); !s.empty()) return s;
+  }
+  return {};
+}
+
+std::optional<std::int64_t> ErrorBody::integer(std::string_view pointer) const {
+  if (!doc_) return std::nullopt;
+  return json_int(doc_->at_pointer(pointer));
+}
+
+HttpRequest bearer_json_post(std::string url, const std::string& key, std::string body) {
+  HttpRequest req;
+  req.method = "POST";
+  req.url = std::move(url);
+  req.headers = {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + key}};
+  req.body = std::move(body);
+  return req;
 }
 
 }  // namespace imagegen::worker

@@ -4,6 +4,7 @@
 #include <simdjson.h>
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +22,21 @@ std::string_view json_str(JsonField field);
 std::string_view json_str(JsonElement element);
 // The field as an integer (also from a numeric string, some envelopes use "1102"), or nullopt.
 std::optional<std::int64_t> json_int(JsonField field);
+
+// An upstream's error body, read by JSON pointer ("/error/message", "/detail/0/msg"). A body that
+// is not JSON has no fields. The views it returns live as long as it does.
+class ErrorBody {
+ public:
+  explicit ErrorBody(const std::string& body);
+  // The first non-empty string among the fields at `pointers`; "" when there is none.
+  std::string_view text(std::initializer_list<std::string_view> pointers) const;
+  // The field at `pointer` as json_int reads it.
+  std::optional<std::int64_t> integer(std::string_view pointer) const;
+
+ private:
+  simdjson::dom::parser parser_;
+  std::optional<JsonElement> doc_;
+};
 
 // "16:9" -> {16, 9}; nullopt for anything else.
 std::optional<std::pair<int, int>> parse_aspect_ratio(std::string_view ratio);
@@ -44,7 +60,7 @@ std::optional<GeneratedImage> decode_data_url(std::string_view url);
 
 bool is_http_url(std::string_view url);
 
-// Headers for a JSON POST with `Authorization: Bearer <key>`.
-HeaderList bearer_json_headers(const std::string& key);
+// A JSON POST of `body` to `url` with `Authorization: Bearer <key>`.
+HttpRequest bearer_json_post(std::string url, const std::string& key, std::string body);
 
 }  // namespace imagegen::worker

@@ -62,4 +62,10 @@ ProviderParse parse_images_envelope(const HttpResponse& r, const ImagesEnvelope&
       problem);
 }
 
+ProviderParse parse_images_answer(const HttpResponse& r, const ImagesEnvelope& shape,
+                                  ProviderError (*error_response)(const HttpResponse&)) {
+  if (r.status < 200 || r.status > 299) return error_response(r);
+  return parse_images_envelope(r, shape);
+}
+
 }  // namespace imagegen::worker

@@ -25,4 +25,9 @@ struct ImagesEnvelope {
 // Parses a 2xx answer in the images envelope (non-2xx answers are the family's own business).
 ProviderParse parse_images_envelope(const HttpResponse& r, const ImagesEnvelope& shape);
 
+// A whole answer of an images-envelope family: a non-2xx one is the family's `error_response`,
+// a 2xx one parse_images_envelope's.
+ProviderParse parse_images_answer(const HttpResponse& r, const ImagesEnvelope& shape,
+                                  ProviderError (*error_response)(const HttpResponse&));
+
 }  // namespace imagegen::worker

@@ -21,14 +21,9 @@ bool money_words(std::string_view text) {
 }
 
 ProviderError error_response(const HttpResponse& r) {
-  simdjson::dom::parser parser;
-  JsonElement doc;
-  std::string_view message, detail;
-  if (!parser.parse(r.body).get(doc)) {
-    message = json_str(doc["message"]);
-    detail = json_str(doc["data"]["error"]["message"]);
-    if (detail.empty()) detail = json_str(doc["error"]["message"]);
-  }
+  const ErrorBody body(r.body);
+  const std::string_view message = body.text({"/message"});
+  const std::string_view detail = body.text({"/data/error/message", "/error/message"});
   const std::string text = std::string(message) + (detail.empty() ? "" : " " + std::string(detail));
   ProviderErrorKind kind = kind_for_status(r.status);
   if (r.status >= 400 && r.status < 500 && policy_words(text)) {

@@ -14,14 +14,10 @@ namespace {
 constexpr int kMaxN = 10;  // the API's own cap on `n`
 
 ProviderError error_response(const HttpResponse& r) {
-  simdjson::dom::parser parser;
-  JsonElement doc;
-  std::string_view code, type, message;
-  if (!parser.parse(r.body).get(doc)) {
-    code = json_str(doc["error"]["code"]);
-    type = json_str(doc["error"]["type"]);
-    message = json_str(doc["error"]["message"]);
-  }
+  const ErrorBody body(r.body);
+  const std::string_view code = body.text({"/error/code"});
+  const std::string_view type = body.text({"/error/type"});
+  const std::string_view message = body.text({"/error/message"});
 
   ProviderErrorKind kind = kind_for_status(r.status);
   if (r.status == 400 && code == "moderation_blocked") kind = ProviderErrorKind::kContentBlocked;
@@ -61,21 +57,14 @@ HttpRequest OpenAiFamily::build_request(const ModelInfo& model, const JobSpec& j
   w.key("output_format").value("png");
   w.end_object();
 
-  HttpRequest req;
-  req.method = "POST";
-  req.url = endpoint.base_url + "/images/generations";
-  req.headers = {{"Content-Type", "application/json"},
-                 {"Authorization", "Bearer " + endpoint.api_key}};
-  req.body = w.take();
-  return req;
+  return bearer_json_post(endpoint.base_url + "/images/generations", endpoint.api_key, w.take());
 }
 
 ProviderParse OpenAiFamily::parse_response(const HttpResponse& r) const {
-  if (r.status < 200 || r.status > 299) return error_response(r);
   // Always base64 (b64_json); output_format echoes what we asked for, png is also the default.
   static const ImagesEnvelope kShape{
       .format_field = "output_format", .default_mime = "image/png", .urls = false};
-  return parse_images_envelope(r, kShape);
+  return parse_images_answer(r, kShape, &error_response);
 }
 
 }  // namespace imagegen::worker

@@ -9,13 +9,8 @@ namespace {
 
 // 400 bodies: {"error":"...","issues":[...]}; others {"error":"..."}.
 ProviderError error_response(const HttpResponse& r) {
-  simdjson::dom::parser parser;
-  JsonElement doc;
-  std::string_view message;
-  if (!parser.parse(r.body).get(doc)) {
-    message = json_str(doc["error"]);
-    if (message.empty()) message = json_str(doc["message"]);
-  }
+  const ErrorBody body(r.body);
+  const std::string_view message = body.text({"/error", "/message"});
   ProviderErrorKind kind = kind_for_status(r.status);
   // A create refused for spend or daily caps is an empty account, not a busy one.
   if (r.status == 429 && (icontains(message, "credit") || icontains(message, "spend") ||

@@ -60,12 +60,7 @@ HttpRequest SourcefulFamily::build_request(const ModelInfo& model, const JobSpec
   w.end_object();
   w.end_object();
 
-  HttpRequest req;
-  req.method = "POST";
-  req.url = endpoint.base_url + "/chat/completions";
-  req.headers = bearer_json_headers(endpoint.api_key);
-  req.body = w.take();
-  return req;
+  return bearer_json_post(endpoint.base_url + "/chat/completions", endpoint.api_key, w.take());
 }
 
 ProviderParse SourcefulFamily::parse_response(const HttpResponse& r) const {

@@ -16,15 +16,9 @@ constexpr int kMaxN = 10;
 // xAI answers either OpenAI's envelope {"error":{"message","code"}} or its own
 // {"code":"...","error":"..."}.
 ProviderError error_response(const HttpResponse& r) {
-  simdjson::dom::parser parser;
-  JsonElement doc;
-  std::string_view code, message;
-  if (!parser.parse(r.body).get(doc)) {
-    code = json_str(doc["error"]["code"]);
-    message = json_str(doc["error"]["message"]);
-    if (message.empty()) message = json_str(doc["error"]);
-    if (code.empty()) code = json_str(doc["code"]);
-  }
+  const ErrorBody body(r.body);
+  const std::string_view code = body.text({"/error/code", "/code"});
+  const std::string_view message = body.text({"/error/message", "/error"});
   ProviderErrorKind kind = kind_for_status(r.status);
   const bool policy = code == "moderation_blocked" || icontains(message, "content policy") ||
                       icontains(message, "moderation") || icontains(message, "safety") ||
@@ -69,18 +63,12 @@ HttpRequest XaiFamily::build_request(const ModelInfo& model, const JobSpec& job,
   w.key("resolution").value(job.resolution == "2K" ? "2k" : "1k");
   w.end_object();
 
-  HttpRequest req;
-  req.method = "POST";
-  req.url = endpoint.base_url + "/v1/images/generations";
-  req.headers = bearer_json_headers(endpoint.api_key);
-  req.body = w.take();
-  return req;
+  return bearer_json_post(endpoint.base_url + "/v1/images/generations", endpoint.api_key, w.take());
 }
 
 ProviderParse XaiFamily::parse_response(const HttpResponse& r) const {
-  if (r.status < 200 || r.status > 299) return error_response(r);
   static const ImagesEnvelope kShape{.mime_field = "mime_type"};
-  return parse_images_envelope(r, kShape);
+  return parse_images_answer(r, kShape, &error_response);
 }
 
 }  // namespace imagegen::worker
