@@ -3,14 +3,13 @@
 
 #include <gtest/gtest.h>
 
-#include <map>
-
 #include "admin/admin_context.h"
 #include "common/job_codec.h"
 #include "common/protocol/admission.h"
 #include "common/protocol/settlement.h"
 #include "common/redis_keys.h"
 #include "tests/support/admin_redis_test.h"
+#include "tests/support/ledger.h"
 
 namespace imagegen {
 namespace {
@@ -67,7 +66,6 @@ class LuaScripts : public testing::AdminRedisTest {
     a.status = status;
     a.delivered = delivered;
     a.now_ms = 5;
-    a.job_ttl_s = 600;
     a.owner = owner;
     const auto raw = ctx_.script(lua::kSettle, protocol::settle_argv(a)).strings();
     auto reply = protocol::decode_settle_reply(raw);
@@ -85,15 +83,8 @@ class LuaScripts : public testing::AdminRedisTest {
   }
   // The sum of the ledger's entries of one type ("hold", "capture", "refund", "grant").
   std::int64_t ledger_total(const std::string& type) {
-    std::int64_t sum = 0;
-    const auto ledger = ctx_.command({"XRANGE", std::string(keys::kLedgerStream), "-", "+"});
-    for (const auto& e : ledger.elements()) {
-      auto f = e.elements()[1].strings();
-      std::map<std::string, std::string> m;
-      for (std::size_t i = 0; i + 1 < f.size(); i += 2) m[f[i]] = f[i + 1];
-      if (m["t"] == type) sum += std::stoll(m["n"]);
-    }
-    return sum;
+    return testing::ledger_total(
+        ctx_.command({"XRANGE", std::string(keys::kLedgerStream), "-", "+"}), type);
   }
   std::int64_t ledger_length() {
     return ctx_.command({"XLEN", std::string(keys::kLedgerStream)}).as_int().value_or(-1);

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "tests/integration/stack.h"
+#include "tests/support/ledger.h"
 #include "tests/support/wait_for.h"
 
 namespace imagegen::testing {
@@ -174,19 +175,10 @@ TEST(Metrics, ApiAndWorkerExpositionsPassPromtool) {
   EXPECT_EQ(both("imagegen_jobs_total"), 6) << api << worker;
   EXPECT_EQ(both("imagegen_credits_captured_total"), 2 * cost) << api << worker;
   EXPECT_EQ(both("imagegen_credits_refunded_total"), 4 * cost) << api << worker;
-  std::int64_t ledger_refunds = 0;  // the books: every refund the scripts wrote
-  const auto ledger = stack.redis().command({"XRANGE", "imagegen:ledger", "-", "+"});
-  for (const auto& e : ledger.elements()) {
-    const auto f = e.elements()[1].strings();
-    for (std::size_t i = 0; i + 3 < f.size(); i += 2) {
-      if (f[i] == "t" && f[i + 1] == "refund") {
-        for (std::size_t k = 0; k + 1 < f.size(); k += 2) {
-          if (f[k] == "n") ledger_refunds += std::stoll(f[k + 1]);
-        }
-      }
-    }
-  }
-  EXPECT_EQ(ledger_refunds, 4 * cost) << "the metrics agree with the books";
+  EXPECT_EQ(testing::ledger_total(stack.redis().command({"XRANGE", "imagegen:ledger", "-", "+"}),
+                                  "refund"),
+            4 * cost)
+      << "the metrics agree with the books";
   EXPECT_EQ(sample_sum(api, "imagegen_credits_granted_total"), granted) << api;
   EXPECT_EQ(sample_sum(api, "imagegen_redis_connected"), 1) << api;
   EXPECT_EQ(sample_sum(worker, "imagegen_redis_connected"), 1) << worker;
