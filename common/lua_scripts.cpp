@@ -88,12 +88,12 @@ if ikey then redis.call('HSET', ikey, 'job', jid, 'hash', body_hash); redis.call
 return {'ok', uid, int(balance - cost)}
 )lua";
 
-// ARGV (protocol/settlement.cpp builds it): one or more jobs, 9 values each: job id, status,
-// delivered, results json, error, now_ms, stream entry id ("" = none), job ttl s (unused: ADMIT
-// set the expiry), owner ("" = anyone; the cancel route passes the caller so another user's job
-// looks missing). A worker settles every job of one group-commit pass in one call.
-// Returns two values per job, in order: "ok" | "already" | "missing", and the completion
-// message (protocol/completion.h; for "already" built from what the first settlement stored;
+// ARGV (protocol/settlement.cpp builds it): one or more jobs, 8 values each: job id, status,
+// delivered, results json, error, now_ms, stream entry id ("" = none), owner ("" = anyone; the
+// cancel route passes the caller so another user's job looks missing). No expiry: ADMIT set it. A
+// worker settles every job of one group-commit pass in one call. Returns two values per job, in
+// order: "ok" | "already" | "missing", and the completion message (protocol/completion.h; for
+// "already" built from what the first settlement stored;
 // "" for "missing").
 const std::string_view kSettle = R"lua(
 local out, acks, done_ids = {}, {}, {}
@@ -102,7 +102,7 @@ local function message(jid, st, charged, bal, e, res)
 end
 local function settle(a)
   local jid, status, delivered = ARGV[a], ARGV[a + 1], tonumber(ARGV[a + 2])
-  local results, err, now, entry, owner = ARGV[a + 3], ARGV[a + 4], ARGV[a + 5], ARGV[a + 6], ARGV[a + 8]
+  local results, err, now, entry, owner = ARGV[a + 3], ARGV[a + 4], ARGV[a + 5], ARGV[a + 6], ARGV[a + 7]
   if entry ~= '' then acks[#acks + 1] = entry end
   local jkey = P_JOB .. jid
   local j = redis.call('HMGET', jkey, 'status', 'user', 'held', 'cpi', 'reply', 'charged',
@@ -150,7 +150,7 @@ local function settle(a)
   redis.call('PUBLISH', P_DONE .. j[5], msg)
   return 'ok', msg
 end
-for a = 1, #ARGV - 8, 9 do
+for a = 1, #ARGV - 7, 8 do
   local outcome, msg = settle(a)
   out[#out + 1] = outcome
   out[#out + 1] = msg

@@ -251,7 +251,6 @@ asio::awaitable<void> Consumer::finalize(const std::string& entry_id, const JobS
   args.results = results;
   args.error = error;
   args.stream_entry = entry_id;
-  args.job_ttl_s = config_.job_ttl_s;
   for (int attempt = 0;; ++attempt) {
     args.now_ms = now_ms();
     // Batched with every other job of this thread settling now (worker/settle_batcher.h).

@@ -22,7 +22,6 @@ struct SweeperOptions {
   std::chrono::milliseconds interval{1000};
   std::chrono::milliseconds grace{5000};
   int batch = 100;  // jobs settled per pass at most
-  std::int64_t job_ttl_s = 7 * 24 * 3600;
   std::chrono::milliseconds redis_timeout{2000};
 };
 

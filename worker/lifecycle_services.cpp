@@ -19,7 +19,6 @@ redis::RedisConfig redis_config(const WorkerConfig& c, const char* name) {
 SweeperOptions sweeper_options(const WorkerConfig& c) {
   SweeperOptions o;
   o.grace = std::chrono::milliseconds(c.deadline_grace_ms);
-  o.job_ttl_s = c.job_ttl_s;
   o.redis_timeout = std::chrono::milliseconds(c.redis_timeout_ms);
   return o;
 }

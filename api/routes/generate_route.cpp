@@ -70,7 +70,6 @@ asio::awaitable<ApiResponse> expire_or_collect(ApiContext& ctx, const JobSpec& j
   args.status = protocol::kExpired;
   args.error = "timed out waiting for the provider";
   args.now_ms = now_ms();
-  args.job_ttl_s = ctx.config.job_ttl_s;
   auto settled = co_await settle(ctx, args);
   if (!settled || settled->outcome == protocol::SettleReply::Outcome::kMissing) {
     // Redis is away: the worker (or the deadline sweeper) settles the job after its deadline.

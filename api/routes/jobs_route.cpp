@@ -48,7 +48,6 @@ asio::awaitable<ApiResponse> cancel_job(ApiContext& ctx, const ApiRequest& reque
   args.status = protocol::kCancelled;
   args.error = "cancelled by the client";
   args.now_ms = now_ms();
-  args.job_ttl_s = ctx.config.job_ttl_s;
   args.owner = user;  // another user's job looks missing
   auto settled = co_await settle(ctx, args);
   if (!settled) co_return unavailable("Service temporarily unavailable", 1);

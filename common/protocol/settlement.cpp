@@ -5,7 +5,7 @@
 namespace imagegen::protocol {
 
 namespace {
-constexpr std::size_t kArgsPerJob = 9;  // kSettle's ARGV stride
+constexpr std::size_t kArgsPerJob = 8;  // kSettle's ARGV stride
 
 void append_args(std::vector<std::string>& out, const SettleArgs& a) {
   out.push_back(a.job_id);
@@ -15,7 +15,6 @@ void append_args(std::vector<std::string>& out, const SettleArgs& a) {
   out.push_back(a.error);
   out.push_back(std::to_string(a.now_ms));
   out.push_back(a.stream_entry);
-  out.push_back(std::to_string(a.job_ttl_s));
   out.push_back(a.owner);
 }
 }  // namespace

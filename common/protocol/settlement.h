@@ -20,8 +20,7 @@ struct SettleArgs {
   std::string error;
   std::int64_t now_ms = 0;
   std::string stream_entry;  // acked and deleted; "" = none
-  std::int64_t job_ttl_s = 0;
-  std::string owner;  // "" = anyone; else the job must belong to this user
+  std::string owner;         // "" = anyone; else the job must belong to this user
 };
 
 std::vector<std::string> settle_argv(const SettleArgs& a);

@@ -14,10 +14,9 @@ TEST(SettleArgv, PutsEveryArgumentWhereTheScriptReadsIt) {
   a.error = "one failed";
   a.now_ms = 42;
   a.stream_entry = "1-0";
-  a.job_ttl_s = 600;
   a.owner = "u1";
   auto v = settle_argv(a);
-  ASSERT_EQ(v.size(), 9u);
+  ASSERT_EQ(v.size(), 8u);
   EXPECT_EQ(v[0], "j1");
   EXPECT_EQ(v[1], "partial");
   EXPECT_EQ(v[2], "2");
@@ -25,8 +24,7 @@ TEST(SettleArgv, PutsEveryArgumentWhereTheScriptReadsIt) {
   EXPECT_EQ(v[4], "one failed");
   EXPECT_EQ(v[5], "42");
   EXPECT_EQ(v[6], "1-0");
-  EXPECT_EQ(v[7], "600");
-  EXPECT_EQ(v[8], "u1");
+  EXPECT_EQ(v[7], "u1");
 }
 
 TEST(SettleReply, DecodesTheThreeOutcomes) {
@@ -53,12 +51,12 @@ TEST(SettleArgv, PutsABatchOneJobAfterAnother) {
   b.status = "failed";
   std::vector<SettleArgs> batch = {a, b};
   auto v = settle_argv(batch);
-  ASSERT_EQ(v.size(), 18u);
+  ASSERT_EQ(v.size(), 16u);
   EXPECT_EQ(v[0], "j1");
   EXPECT_EQ(v[1], "succeeded");
-  EXPECT_EQ(v[9], "j2");
-  EXPECT_EQ(v[10], "failed");
-  EXPECT_EQ(settle_argv(a), std::vector<std::string>(v.begin(), v.begin() + 9));
+  EXPECT_EQ(v[8], "j2");
+  EXPECT_EQ(v[9], "failed");
+  EXPECT_EQ(settle_argv(a), std::vector<std::string>(v.begin(), v.begin() + 8));
 }
 
 TEST(SettleReply, DecodesOnePairPerJobOfABatch) {
