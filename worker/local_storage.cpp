@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <system_error>
 
@@ -38,20 +39,26 @@ int open_new(const std::string& tmp) {
   return ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 }
 
-}  // namespace
+// Runs open_fn; if the folder is missing, creates it (one mkdir pass for a user's first image,
+// instead of a stat per image) and runs it again. -1 with errno set on failure.
+template <typename Open>
+int open_creating_parents(const std::filesystem::path& dir, Open open_fn, std::error_code& ec) {
+  int fd = open_fn();
+  if (fd >= 0 || errno != ENOENT) return fd;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return -1;
+  return open_fn();
+}
 
-Result<Ok> write_file_atomically(const std::filesystem::path& path, std::string_view bytes) {
+// The portable way: a uniquely named temp file beside `path`, renamed over it.
+Result<Ok> write_via_rename(const std::filesystem::path& path, std::string_view bytes) {
   const std::string tmp = temp_name_for(path);
-  int fd = open_new(tmp);
-  if (fd < 0 && errno == ENOENT) {
-    // First image of this user: one mkdir pass, instead of a stat per image.
-    std::error_code ec;
-    std::filesystem::create_directories(path.parent_path(), ec);
-    if (ec)
-      return make_error(Errc::kUnavailable,
-                        "create " + path.parent_path().string() + ": " + ec.message());
-    fd = open_new(tmp);
-  }
+  std::error_code ec;
+  int fd = open_creating_parents(
+      path.parent_path(), [&] { return open_new(tmp); }, ec);
+  if (ec)
+    return make_error(Errc::kUnavailable,
+                      "create " + path.parent_path().string() + ": " + ec.message());
   if (fd < 0) return io_error("open", tmp, errno);
   auto written = write_all(fd, bytes);
   ::close(fd);
@@ -65,6 +72,65 @@ Result<Ok> write_file_atomically(const std::filesystem::path& path, std::string_
     return io_error("rename to", path, err);
   }
   return Ok{};
+}
+
+enum class Published { kYes, kNotSupported, kExists, kFailed };
+
+// The fast way (Linux): the bytes go into an unnamed inode (O_TMPFILE), which is then linked
+// at `path` complete. One directory entry is added, none removed: about a quarter less CPU per
+// image than temp-and-rename on ext4 (docs/bench.md). linkat never replaces, so an existing
+// `path` (a retried or reclaimed job) says kExists and the caller falls back to the rename.
+Published write_via_tmpfile(const std::filesystem::path& path, std::string_view bytes,
+                            Error& error) {
+  std::error_code ec;
+  const std::filesystem::path dir = path.parent_path();
+  int fd = open_creating_parents(
+      dir, [&] { return ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644); }, ec);
+  if (ec) {
+    error = make_error(Errc::kUnavailable, "create " + dir.string() + ": " + ec.message());
+    return Published::kFailed;
+  }
+  // EISDIR/EOPNOTSUPP: a kernel or filesystem without O_TMPFILE; the rename path serves it.
+  if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL))
+    return Published::kNotSupported;
+  if (fd < 0) {
+    error = io_error("open in", dir, errno);
+    return Published::kFailed;
+  }
+  auto written = write_all(fd, bytes);
+  if (!written) {
+    ::close(fd);  // the unnamed inode goes with its last descriptor
+    error =
+        make_error(Errc::kUnavailable, "write " + path.string() + ": " + written.error().message);
+    return Published::kFailed;
+  }
+  // Linking an O_TMPFILE by descriptor without CAP_DAC_READ_SEARCH goes through /proc.
+  char self[40];
+  std::snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
+  const int rc = ::linkat(AT_FDCWD, self, AT_FDCWD, path.c_str(), AT_SYMLINK_FOLLOW);
+  const int err = errno;
+  ::close(fd);
+  if (rc == 0) return Published::kYes;
+  if (err == EEXIST) return Published::kExists;
+  if (err == ENOENT || err == EPERM || err == EXDEV) return Published::kNotSupported;  // no /proc
+  error = io_error("link", path, err);
+  return Published::kFailed;
+}
+
+}  // namespace
+
+Result<Ok> write_file_atomically(const std::filesystem::path& path, std::string_view bytes) {
+  Error error;
+  switch (write_via_tmpfile(path, bytes, error)) {
+    case Published::kYes:
+      return Ok{};
+    case Published::kFailed:
+      return error;
+    case Published::kExists:
+    case Published::kNotSupported:
+      return write_via_rename(path, bytes);
+  }
+  return write_via_rename(path, bytes);
 }
 
 LocalStorage::LocalStorage(std::filesystem::path root) : root_(std::move(root)) {

@@ -1,6 +1,6 @@
 #pragma once
 // IMAGEGEN_STORAGE=local:DIR. Each image is written where it arrives (on the caller's io thread:
-// a small write into the page cache, no thread hop) to a temp file renamed into place; then the
+// a small write into the page cache, no thread hop) and published complete at its path; then the
 // caller waits for the next group commit, one syncfs of the storage filesystem shared by every
 // image written meanwhile, run on one helper thread. store() returns only once the image is
 // durable, so a job settled after it never names a file a crash could lose.
@@ -13,10 +13,12 @@
 
 namespace imagegen::worker {
 
-// Blocking: creates missing parent folders (only when the open says they are missing), writes
-// `bytes` to a unique temp file beside `path` and renames it over `path` (atomic on POSIX:
-// readers see old or new, never half). Not durable by itself: see GroupCommit.
-// kUnavailable on any filesystem error (the temp file is removed).
+// Blocking: creates missing parent folders (only when the open says they are missing) and
+// publishes `bytes` at `path` whole: readers see no file, the old file or the new one, never
+// half of one. On Linux the bytes go into an unnamed O_TMPFILE inode linked at `path`; where
+// that is not available, or `path` exists already (a retried job), into a unique temp file
+// renamed over it. Not durable by itself: see GroupCommit.
+// kUnavailable on any filesystem error (nothing is left behind).
 Result<Ok> write_file_atomically(const std::filesystem::path& path, std::string_view bytes);
 
 class LocalStorage final : public Storage {

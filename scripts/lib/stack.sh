@@ -2,10 +2,36 @@
 # loopback and stops them again. Expects: root, bin, run_dir, api_port, sim_port, redis_port.
 pids=()
 
+# Stops the given pids with SIGTERM and waits for them, SIGKILL after `grace` seconds.
+stop_pids() { # grace pid...
+  local grace=$1
+  shift
+  for pid in "$@"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for _ in $(seq 1 $((grace * 20))); do
+    local alive=0
+    for pid in "$@"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
+    sleep 0.05
+  done
+  for pid in "$@"; do
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+}
+
+# In reverse order of start: the api and the worker drain their in-flight requests and jobs,
+# which needs Redis and the simulator still up (stopped together, the api would hold each
+# waiting request until its wait bound, 2 minutes by default, with no completion coming).
 stop_stack() {
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true
+  local n=${#pids[@]}
+  if [ "$n" -ge 4 ]; then
+    stop_pids 30 "${pids[3]}" "${pids[2]}"
+    stop_pids 10 "${pids[1]}"
+    redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true
+    stop_pids 10 "${pids[0]}"
+  elif [ "$n" -gt 0 ]; then
+    stop_pids 10 "${pids[@]}"
+  fi
   pids=()
 }
 
