@@ -6,6 +6,7 @@
 #include <atomic>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <future>
 #include <optional>
@@ -60,6 +61,51 @@ TEST(GroupCommit, WritersArrivingDuringAPassShareTheNextOne) {
   }
   EXPECT_EQ(sync.calls.load(), 2);
   for (const auto& r : out) EXPECT_TRUE(*r);
+}
+
+TEST(GroupCommit, UnderLoadAPassWaitsForAFullBatch) {
+  HeldSync sync;
+  auto entered = sync.entered_first.get_future();
+  asio::io_context io;
+  auto keep = asio::make_work_guard(io);  // run_one waits, not returns, between writers
+  std::vector<std::optional<Result<Ok>>> out(6);
+  // A linger far longer than the test: only a full batch can start the pass after a busy one.
+  GroupCommit commit([&] { return sync(); }, GroupCommitOptions{std::chrono::hours(1), 3});
+  spawn_waiter(io, commit, out, 0);
+  io.poll();
+  entered.wait();
+  spawn_waiter(io, commit, out, 1);
+  spawn_waiter(io, commit, out, 2);
+  io.poll();
+  sync.release_first.set_value();
+  while (!out[1] || !out[2]) io.run_one();  // pass 2: the two writers that came during pass 1
+  ASSERT_EQ(commit.passes(), 2u);
+  // Pass 2 had company, so pass 3 waits until three writers are queued, even one at a time.
+  spawn_waiter(io, commit, out, 3);
+  io.poll();
+  spawn_waiter(io, commit, out, 4);
+  io.poll();
+  EXPECT_EQ(commit.passes(), 2u);
+  EXPECT_FALSE(out[3].has_value());
+  spawn_waiter(io, commit, out, 5);
+  while (!out[3] || !out[4] || !out[5]) io.run_one();
+  EXPECT_EQ(commit.passes(), 3u);
+  EXPECT_EQ(sync.calls.load(), 3);
+}
+
+TEST(GroupCommit, AQuietWriterIsNotKeptWaiting) {
+  HeldSync sync;
+  sync.release_first.set_value();
+  asio::io_context io;
+  auto keep = asio::make_work_guard(io);  // run_one waits, not returns, between writers
+  std::vector<std::optional<Result<Ok>>> out(3);
+  // With an hour of linger, these complete only because a pass of one writer never lingers.
+  GroupCommit commit([&] { return sync(); }, GroupCommitOptions{std::chrono::hours(1), 64});
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    spawn_waiter(io, commit, out, i);
+    while (!out[i]) io.run_one();
+  }
+  EXPECT_EQ(commit.passes(), 3u);
 }
 
 TEST(GroupCommit, APassThatFailsFailsEveryWriterInIt) {
