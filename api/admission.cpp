@@ -46,7 +46,7 @@ protocol::AdmitArgs plan_admission(const AdmissionInput& in) {
   a.idempotency_key = in.idempotency_key;
   a.body_sha256 = in.body_sha256;
   a.family = model.provider;
-  a.require_worker = in.config.require_worker;
+  a.require_worker = in.config.require_worker && !in.known_served;
   JobSpec& job = a.job;
   job.job_id = in.job_id;
   job.model = model.key;

@@ -28,6 +28,8 @@ struct AdmissionInput {
   std::string idempotency_key;
   std::string body_sha256;
   bool asynchronous;  // Prefer given: the job runs to IMAGEGEN_JOB_DEADLINE_MS, not the wait
+  // A fresh reading says a worker serves the model's family: the script need not count.
+  bool known_served = false;
 };
 
 protocol::AdmitArgs plan_admission(const AdmissionInput& in);

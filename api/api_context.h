@@ -9,6 +9,7 @@
 #include "api/api_config.h"
 #include "api/api_metrics.h"
 #include "api/job_waiters.h"
+#include "api/served_family_cache.h"
 #include "common/catalog.h"
 #include "common/lua_scripts.h"
 #include "common/redis/connection.h"
@@ -43,6 +44,7 @@ struct ApiContext {
   redis::Script admit;
   redis::Script settle;
   JobWaiters waiters;
+  ServedFamilyCache served;  // filled by ApiService's availability poll
 };
 
 }  // namespace imagegen::api

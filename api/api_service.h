@@ -4,6 +4,7 @@
 // Owned by one io_context; no locking.
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <memory>
 #include <string>
 
@@ -34,8 +35,12 @@ class ApiService {
  private:
   boost::asio::awaitable<ApiResponse> readyz();
   boost::asio::awaitable<void> recheck_pending();
+  // Keeps ctx_.served fresh (api/served_family_cache.h) until shutdown().
+  boost::asio::awaitable<void> poll_served_families();
 
   ApiContext ctx_;
+  boost::asio::steady_timer served_timer_;
+  bool stopping_ = false;
   std::unique_ptr<RedisWatch> redis_watch_;  // Redis health metrics of this thread's connection
 };
 

@@ -75,6 +75,10 @@ asio::awaitable<void> Advertiser::stop() {
     auto r = co_await redis_.command(std::move(cmd), std::chrono::milliseconds(500));
     (void)r;  // best effort: the TTL withdraws it anyway
   }
+  // The apis cache "served" for a second or two: tell them to look again now.
+  std::vector<std::string> publish = {"PUBLISH", std::string(keys::kServesChanged), worker_};
+  auto r = co_await redis_.command(std::move(publish), std::chrono::milliseconds(500));
+  (void)r;
 }
 
 }  // namespace imagegen::worker

@@ -136,7 +136,8 @@ asio::awaitable<ApiResponse> generate_image(ApiContext& ctx, ApiRequest& request
                     request.request_id,
                     request.idempotency_key,
                     request.idempotency_key.empty() ? "" : crypto::sha256_hex(request.body),
-                    !prefs.synchronous()};
+                    !prefs.synchronous(),
+                    ctx.served.vouches_for(model.provider, now)};
   protocol::AdmitArgs args = plan_admission(in);
   const JobSpec& job = args.job;
 

@@ -2,6 +2,8 @@
 // does not advertise that family, and `imagegen-admin model disable` is a kill switch.
 #include <gtest/gtest.h>
 
+#include <csignal>
+
 #include "tests/integration/stack.h"
 #include "tests/support/wait_for.h"
 
@@ -86,6 +88,41 @@ TEST_F(Availability, AdminDisableAndEnableAModel) {
   stack().admin("model enable nano-banana");
   auto r = stack().post_generate(pro.api_key, R"({"prompt":"back","model":"nano-banana"})");
   EXPECT_EQ(r.status, 200) << r.body;
+}
+
+// How many times Redis ran `command` (INFO commandstats), scripts' inner calls included.
+std::int64_t command_calls(Stack& stack, const std::string& command) {
+  const std::string info = stack.redis().command({"INFO", "commandstats"}).as_string();
+  const std::string key = "cmdstat_" + command + ":calls=";
+  const auto at = info.find(key);
+  return at == std::string::npos ? 0 : std::stoll(info.substr(at + key.size()));
+}
+
+// The api remembers for a second or two that a family is served, so ADMIT does not count the
+// advertisements; a worker that stops says so, and the very next request is refused.
+TEST(AvailabilityCache, AdmissionSkipsTheCountUntilTheLastWorkerStops) {
+  Stack stack;
+  auto pro = stack.create_user("pro", 1000);
+  const std::string body = R"({"prompt":"cached","model":"gpt-image-1"})";
+  // Within a few polls the api vouches for openai: an admission then runs no ZCOUNT.
+  bool skipped = false;
+  ASSERT_TRUE(wait_for(
+      [&] {
+        const std::int64_t before = command_calls(stack, "zcount");
+        EXPECT_EQ(stack.post_generate(pro.api_key, body).status, 200);
+        skipped = command_calls(stack, "zcount") == before;
+        return skipped;
+      },
+      20s));
+
+  stack.worker(0).kill(SIGTERM);
+  ASSERT_TRUE(stack.worker(0).wait_for_exit(30s).has_value());
+  const std::int64_t balance = stack.user_number(pro.user_id, "balance");
+  // Asynchronous, so that a wrongly admitted job answers 202 at once instead of waiting.
+  auto r = stack.post_generate(pro.api_key, body, {"Prefer: respond-async"});
+  EXPECT_EQ(r.status, 503) << r.body;
+  EXPECT_EQ(json_string(r.body, "/code"), "MODEL_UNAVAILABLE") << r.body;
+  EXPECT_EQ(stack.user_number(pro.user_id, "balance"), balance);
 }
 
 }  // namespace

@@ -35,6 +35,24 @@ TEST(PlanAdmission, SynchronousJobsEndWithTheWaitAsyncOnesWithTheirDeadline) {
   EXPECT_EQ(plan_admission(in).job.deadline_ms, 601000);
 }
 
+TEST(PlanAdmission, TheScriptCountsWorkersUnlessAFreshReadingVouches) {
+  ApiConfig config;
+  config.require_worker = true;
+  Credential cred{Credential::Kind::kApiKey, "hash"};
+  GenerateRequest req;
+  req.prompt = "p";
+  req.model = catalog().find("gpt-image-1");
+  req.count = 1;
+  req.cost_per_image = 1;
+  AdmissionInput in{cred, req, config, 1000, "j1", "inst-0", "rid-1", "", "", false};
+  EXPECT_TRUE(plan_admission(in).require_worker);
+  in.known_served = true;
+  EXPECT_FALSE(plan_admission(in).require_worker);
+  config.require_worker = false;
+  in.known_served = false;
+  EXPECT_FALSE(plan_admission(in).require_worker);
+}
+
 TEST(GenerateHeaders, RefusesNonJsonAndBadIdempotencyKeys) {
   ApiRequest r;
   r.content_type = "text/plain";
