@@ -40,7 +40,7 @@ inline constexpr std::string_view kStats = "imagegen:stats";
 inline constexpr std::string_view kCancelChannel = "imagegen:cancel";
 // Channel on which a worker announces it withdrew its advertisements (payload: its name); the
 // api then forgets which families it believed served (api/served_family_cache.h).
-inline constexpr std::string_view kServesChanged = "imagegen:serves:changed";
+inline constexpr std::string_view kServesChanged = "imagegen:serves-changed";
 
 inline std::string user(std::string_view id) { return std::string(kUserPrefix) += id; }
 inline std::string api_key(std::string_view sha256_hex) {
