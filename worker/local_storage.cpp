@@ -77,7 +77,7 @@ Result<Ok> write_via_rename(const std::filesystem::path& path, std::string_view 
 enum class Published { kYes, kNotSupported, kExists, kFailed };
 
 // The fast way (Linux): the bytes go into an unnamed inode (O_TMPFILE), which is then linked
-// at `path` complete. One directory entry is added, none removed: about a quarter less CPU per
+// at `path` complete. One directory entry is added, none removed: about an eighth less CPU per
 // image than temp-and-rename on ext4 (docs/bench.md). linkat never replaces, so an existing
 // `path` (a retried or reclaimed job) says kExists and the caller falls back to the rename.
 Published write_via_tmpfile(const std::filesystem::path& path, std::string_view bytes,

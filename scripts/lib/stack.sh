@@ -47,7 +47,7 @@ wait_port() {
 start_stack() {
   mkdir -p "$run_dir/redis" "$run_dir/images" "$run_dir/logs"
   redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$run_dir/redis" --appendonly yes \
-    --maxmemory-policy noeviction --save '' --daemonize no >"$run_dir/logs/redis.log" 2>&1 &
+    --maxmemory-policy noeviction --save '' --hash-max-listpack-value 1024 --daemonize no >"$run_dir/logs/redis.log" 2>&1 &
   pids+=($!)
   wait_port "$redis_port"
 
