@@ -1,8 +1,10 @@
 // Models no worker can serve are refused before credits move: a worker without a provider's key
 // does not advertise that family, and `imagegen-admin model disable` is a kill switch.
 #include <gtest/gtest.h>
+#include <hiredis/hiredis.h>
 
 #include <csignal>
+#include <memory>
 
 #include "tests/integration/stack.h"
 #include "tests/support/wait_for.h"
@@ -115,14 +117,25 @@ TEST(AvailabilityCache, AdmissionSkipsTheCountUntilTheLastWorkerStops) {
       },
       20s));
 
+  // Listen for the worker's announcement, so that the request below is sent right after it:
+  // the api's once-a-second reading alone would still vouch for openai then.
+  timeval timeout{30, 0};
+  std::unique_ptr<redisContext, decltype(&redisFree)> listener(
+      redisConnectWithTimeout("127.0.0.1", stack.redis().port(), timeout), &redisFree);
+  ASSERT_TRUE(listener && listener->err == 0);
+  redisSetTimeout(listener.get(), timeout);
+  freeReplyObject(redisCommand(listener.get(), "SUBSCRIBE imagegen:serves-changed"));
   stack.worker(0).kill(SIGTERM);
-  ASSERT_TRUE(stack.worker(0).wait_for_exit(30s).has_value());
+  void* announced = nullptr;
+  ASSERT_EQ(redisGetReply(listener.get(), &announced), REDIS_OK) << "no withdrawal announced";
+  freeReplyObject(announced);
   const std::int64_t balance = stack.user_number(pro.user_id, "balance");
   // Asynchronous, so that a wrongly admitted job answers 202 at once instead of waiting.
   auto r = stack.post_generate(pro.api_key, body, {"Prefer: respond-async"});
   EXPECT_EQ(r.status, 503) << r.body;
   EXPECT_EQ(json_string(r.body, "/code"), "MODEL_UNAVAILABLE") << r.body;
   EXPECT_EQ(stack.user_number(pro.user_id, "balance"), balance);
+  EXPECT_TRUE(stack.worker(0).wait_for_exit(30s).has_value());
 }
 
 }  // namespace
