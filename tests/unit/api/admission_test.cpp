@@ -9,17 +9,22 @@ namespace {
 
 const Catalog& catalog() { return testing::repo_catalog(); }
 
+GenerateRequest gpt_image(int count, std::int64_t cost_per_image) {
+  GenerateRequest req;
+  req.prompt = "p";
+  req.model = catalog().find("gpt-image-1");
+  req.count = count;
+  req.cost_per_image = cost_per_image;
+  return req;
+}
+
 TEST(PlanAdmission, SynchronousJobsEndWithTheWaitAsyncOnesWithTheirDeadline) {
   ApiConfig config;
   config.wait_timeout_ms = 30000;
   config.job_deadline_ms = 600000;
   config.rate_limit_per_min = 7;
   Credential cred{Credential::Kind::kApiKey, "hash"};
-  GenerateRequest req;
-  req.prompt = "p";
-  req.model = catalog().find("gpt-image-1");
-  req.count = 2;
-  req.cost_per_image = 12;
+  GenerateRequest req = gpt_image(2, 12);
   req.webhook_url = "https://example.com/h";
   AdmissionInput in{cred, req, config, 1000, "j1", "inst-0", "rid-1", "", "", false};
   auto sync = plan_admission(in);
@@ -39,11 +44,7 @@ TEST(PlanAdmission, TheScriptCountsWorkersUnlessAFreshReadingVouches) {
   ApiConfig config;
   config.require_worker = true;
   Credential cred{Credential::Kind::kApiKey, "hash"};
-  GenerateRequest req;
-  req.prompt = "p";
-  req.model = catalog().find("gpt-image-1");
-  req.count = 1;
-  req.cost_per_image = 1;
+  const GenerateRequest req = gpt_image(1, 1);
   AdmissionInput in{cred, req, config, 1000, "j1", "inst-0", "rid-1", "", "", false};
   EXPECT_TRUE(plan_admission(in).require_worker);
   in.known_served = true;
