@@ -6,6 +6,7 @@
 #include <openssl/rand.h>
 
 #include <array>
+#include <cstring>
 #include <stdexcept>
 
 namespace imagegen::crypto {
@@ -42,11 +43,40 @@ bool constant_time_equal(std::string_view a, std::string_view b) {
   return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
-std::string random_hex(std::size_t bytes) {
-  std::string buf(bytes, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(buf.data()), static_cast<int>(bytes)) != 1) {
+namespace {
+void fill_random(unsigned char* out, std::size_t n) {
+  if (RAND_bytes(out, static_cast<int>(n)) != 1) {
     throw std::runtime_error("RAND_bytes failed");  // a broken CSPRNG is a bug we must not hide
   }
+}
+
+// RAND_bytes in 4 KiB helpings, handed out in order and never twice. Each RAND_bytes call
+// takes the DRBG's lock and asks the kernel for the pid (OpenSSL's fork check); the api wants
+// two ids per request, so one call now serves about a hundred requests. The bytes are the
+// CSPRNG's own; only a fork could duplicate a helping, and none of our processes forks.
+class RandomPool {
+ public:
+  void take(unsigned char* out, std::size_t n) {
+    if (n > sizeof buf_) return fill_random(out, n);
+    if (n > sizeof buf_ - used_) {
+      fill_random(buf_, sizeof buf_);
+      used_ = 0;
+    }
+    std::memcpy(out, buf_ + used_, n);
+    OPENSSL_cleanse(buf_ + used_, n);  // a byte handed out does not stay behind
+    used_ += n;
+  }
+
+ private:
+  unsigned char buf_[4096] = {};
+  std::size_t used_ = sizeof buf_;  // empty until the first take
+};
+}  // namespace
+
+std::string random_hex(std::size_t bytes) {
+  thread_local RandomPool pool;
+  std::string buf(bytes, '\0');
+  pool.take(reinterpret_cast<unsigned char*>(buf.data()), bytes);
   return to_hex(reinterpret_cast<const unsigned char*>(buf.data()), bytes);
 }
 

@@ -1,5 +1,8 @@
 #include "worker/curl_multi.h"
 
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <boost/asio/post.hpp>
 #include <chrono>
 #include <stdexcept>
@@ -31,6 +34,12 @@ CurlMulti::~CurlMulti() { shutdown(); }
 
 void CurlMulti::add(std::unique_ptr<CurlTransfer> transfer) {
   CURL* easy = transfer->easy();
+  // A connection keeps the callbacks of the handle that opened it, so every connection in this
+  // multi's cache is opened and closed through this object.
+  curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, &CurlMulti::on_open);
+  curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, this);
+  curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, &CurlMulti::on_close);
+  curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, this);
   if (shut_down_ || curl_multi_add_handle(multi_, easy) != CURLM_OK) {
     // Keep the "never inline" promise so callers need no re-entrancy care.
     asio::post(io_, [t = std::shared_ptr<CurlTransfer>(std::move(transfer)), down = shut_down_] {
@@ -64,15 +73,30 @@ void CurlMulti::shutdown() {
   // Closes cached connections; curl may still report CURL_POLL_REMOVE through on_socket.
   curl_multi_cleanup(multi_);
   multi_ = nullptr;
+  // curl_multi_cleanup closed its connections through on_close; whatever is left is not ours.
   for (auto& [fd, w] : sockets_) {
     w->removed = true;
     w->sd.release();
   }
   sockets_.clear();
+  owned_.clear();
 }
 
 int CurlMulti::on_socket(CURL*, curl_socket_t fd, int what, void* self, void*) {
   static_cast<CurlMulti*>(self)->update_socket(fd, what);
+  return 0;
+}
+
+curl_socket_t CurlMulti::on_open(void* self, curlsocktype, curl_sockaddr* address) {
+  const curl_socket_t fd =
+      ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+  if (fd < 0) return CURL_SOCKET_BAD;
+  static_cast<CurlMulti*>(self)->owned_.insert(fd);
+  return fd;
+}
+
+int CurlMulti::on_close(void* self, curl_socket_t fd) {
+  static_cast<CurlMulti*>(self)->close_socket(fd);
   return 0;
 }
 
@@ -86,9 +110,13 @@ void CurlMulti::update_socket(curl_socket_t fd, int what) {
   if (what == CURL_POLL_REMOVE) {
     auto it = sockets_.find(fd);
     if (it == sockets_.end()) return;
-    it->second->removed = true;
     it->second->want = 0;
-    // curl closes the fd right after; release() deregisters it and cancels our waits.
+    // Ours: curl may reuse the connection, and on_close tells us when it is really gone. A
+    // wait still pending sees want == 0 and lets curl be.
+    if (owned_.contains(fd)) return;
+    // Not opened through on_open (e.g. a resolver's socket): curl may close it right after.
+    // release() deregisters it and cancels our waits.
+    it->second->removed = true;
     it->second->sd.release();
     sockets_.erase(it);
     return;
@@ -97,6 +125,24 @@ void CurlMulti::update_socket(curl_socket_t fd, int what) {
   if (!w) w = std::make_shared<Watch>(io_, fd);
   w->want = what;
   arm(w);
+}
+
+// Called from inside curl instead of close(2).
+void CurlMulti::close_socket(curl_socket_t fd) {
+  owned_.erase(fd);
+  auto it = sockets_.find(fd);
+  if (it == sockets_.end()) {
+    ::close(fd);
+    return;
+  }
+  auto w = std::move(it->second);
+  sockets_.erase(it);
+  w->removed = true;
+  w->want = 0;
+  // Closes the fd; the kernel drops it from epoll by itself, so no epoll_ctl. Pending waits
+  // complete with operation_aborted and stop at `removed`.
+  boost::system::error_code ignored;
+  w->sd.close(ignored);
 }
 
 void CurlMulti::arm(const std::shared_ptr<Watch>& w) {

@@ -10,6 +10,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <map>
 #include <memory>
+#include <set>
 
 namespace imagegen::worker::detail {
 
@@ -52,6 +53,7 @@ class CurlMulti : public std::enable_shared_from_this<CurlMulti> {
   void shutdown();
 
   std::size_t active() const { return transfers_.size(); }
+  std::size_t open_sockets() const { return owned_.size(); }
   boost::asio::io_context& io() { return io_; }
 
  private:
@@ -62,13 +64,18 @@ class CurlMulti : public std::enable_shared_from_this<CurlMulti> {
     int want = 0;                              // CURL_POLL_* mask curl asked for last
     bool read_pending = false;
     bool write_pending = false;
-    bool removed = false;  // curl said CURL_POLL_REMOVE; the fd number may already be reused
+    // The fd is gone (closed by us for curl, or released on CURL_POLL_REMOVE of a socket we
+    // did not open); its number may already belong to another socket.
+    bool removed = false;
   };
 
   static int on_socket(CURL* easy, curl_socket_t fd, int what, void* self, void* socketp);
+  static curl_socket_t on_open(void* self, curlsocktype purpose, curl_sockaddr* address);
+  static int on_close(void* self, curl_socket_t fd);
   static int on_timer(CURLM* multi, long timeout_ms, void* self);
 
   void update_socket(curl_socket_t fd, int what);
+  void close_socket(curl_socket_t fd);
   void arm(const std::shared_ptr<Watch>& w);
   void on_ready(const std::shared_ptr<Watch>& w, int select_flag);
   void set_timer(long timeout_ms);
@@ -79,6 +86,10 @@ class CurlMulti : public std::enable_shared_from_this<CurlMulti> {
   CURLM* multi_;
   boost::asio::steady_timer timer_;
   std::map<curl_socket_t, std::shared_ptr<Watch>> sockets_;
+  // Sockets curl opened through on_open and has not closed through on_close. Their watches
+  // outlive CURL_POLL_REMOVE (a connection going idle in curl's cache), so a reused keep-alive
+  // connection costs no epoll_ctl and no ioctl per request; only on_close ends them.
+  std::set<curl_socket_t> owned_;
   std::map<CURL*, std::unique_ptr<CurlTransfer>> transfers_;
   bool shut_down_ = false;
   bool timer_armed_ = false;     // timer_ has a wait pending that curl still wants

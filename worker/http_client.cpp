@@ -233,6 +233,8 @@ HttpClient::~HttpClient() {
 
 std::size_t HttpClient::in_flight() const { return multi_->active(); }
 
+std::size_t HttpClient::connections_open() const { return multi_->open_sockets(); }
+
 asio::awaitable<Result<HttpResponse>> HttpClient::fetch(HttpRequest request,
                                                         std::chrono::milliseconds timeout,
                                                         asio::cancellation_slot cancel) {

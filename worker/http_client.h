@@ -73,6 +73,8 @@ class HttpClient {
 
   // Requests started and not yet completed.
   std::size_t in_flight() const;
+  // Sockets curl has open, busy or idle in its connection cache.
+  std::size_t connections_open() const;
 
  private:
   boost::asio::io_context& io_;

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+#include <string>
+
 namespace imagegen::crypto {
 namespace {
 
@@ -25,6 +28,22 @@ TEST(Crypto, ApiKeysAreDistinctAndWellFormed) {
   EXPECT_NE(a, b);
   EXPECT_EQ(a.size(), 68u);
   EXPECT_EQ(a.substr(0, 4), "igk_");
+}
+
+TEST(Crypto, RandomIdsNeverRepeatAcrossPoolRefillsAndSizes) {
+  // 12-byte ids run through the 4 KiB pool several times over; a repeated or zeroed helping
+  // (a refill bug) shows up as a duplicate.
+  std::set<std::string> seen;
+  for (int i = 0; i < 2000; ++i) {
+    const std::string id = random_hex(i % 7 == 0 ? 16 : 12);
+    EXPECT_EQ(id.size(), i % 7 == 0 ? 32u : 24u);
+    EXPECT_EQ(id.find_first_not_of("0123456789abcdef"), std::string::npos);
+    EXPECT_TRUE(seen.insert(id).second) << id;
+  }
+  // Bigger than the pool: straight from the generator.
+  const std::string big = random_hex(5000);
+  EXPECT_EQ(big.size(), 10000u);
+  EXPECT_NE(big.substr(0, 64), std::string(64, '0'));
 }
 
 TEST(Crypto, ConstantTimeEqual) {

@@ -100,6 +100,28 @@ TEST(HttpClient, ReusesOneKeepAliveConnectionForSequentialRequests) {
   EXPECT_EQ(statuses, std::vector<int>(5, 200));
   EXPECT_EQ(server.requests().size(), 5u);
   EXPECT_EQ(server.connections_accepted(), 1);
+  EXPECT_EQ(client.connections_open(), 1u);  // kept for the next request, watched throughout
+}
+
+TEST(HttpClient, AKeptConnectionTheServerClosedIsReplacedAndClosedOnce) {
+  asio::io_context io;
+  TestHttpServer server(io, [](const TestRequest& req) {
+    TestReply reply{200, {}, "ok"};
+    reply.close_after = req.target == "/first";
+    return reply;
+  });
+  HttpClient client(io);
+  MaybeResponse first;
+  MaybeResponse second;
+  testing::run_until_done(io, fetch_into(client, get(server.base_url() + "/first"), 5s, first));
+  // The server's FIN reaches the idle, still watched socket before the next request.
+  testing::run_until_done(io, fetch_into(client, get(server.base_url() + "/second"), 5s, second));
+  ASSERT_TRUE(first && *first) << (first && !*first ? first->error().message : "");
+  ASSERT_TRUE(second && *second) << (second && !*second ? second->error().message : "");
+  EXPECT_EQ((*second)->status, 200);
+  EXPECT_EQ(server.connections_accepted(), 2);
+  // curl closed the dead connection through the multi: only the new one is left open.
+  EXPECT_EQ(client.connections_open(), 1u);
 }
 
 TEST(HttpClient, RunsConcurrentRequests) {

@@ -27,6 +27,9 @@ struct TestReply {
   worker::HeaderList headers;
   std::string body;
   bool hang = false;  // read the request, never answer (the client must time out)
+  // Close the connection right after the reply, without saying so in a header: what a server
+  // does to a keep-alive connection it times out while the client holds it idle.
+  bool close_after = false;
 };
 
 inline TestReply hang_reply() {
