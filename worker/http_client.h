@@ -41,9 +41,11 @@ struct HttpClientOptions {
   long max_host_connections = 0;
   // curl's receive buffer, which every transfer holds from start to end (CURLOPT_BUFFERSIZE;
   // curl's default is 16 KiB). A slow generation keeps its transfer open for seconds, so with
-  // thousands in flight this buffer is most of the worker's memory (8,000 at once: 128 MB at
-  // 16 KiB, 64 MB at 8 KiB); a larger body just takes more reads.
-  long receive_buffer_bytes = 8192;
+  // thousands in flight this buffer is a large part of the worker's memory; a larger body just
+  // takes more reads. In the 2,000-request slow benchmark (docs/bench.md) the worker peaked at
+  // 140 MB with 16 KiB, 105 MB with 8 KiB, 97 MB with 4 KiB and 96 MB with 2 KiB, and 4 KiB
+  // used no more CPU per request than 8 KiB: the knee.
+  long receive_buffer_bytes = 4096;
 };
 
 class HttpClient {
