@@ -6,7 +6,6 @@
 #include <openssl/rand.h>
 
 #include <array>
-#include <cstring>
 #include <stdexcept>
 
 namespace imagegen::crypto {
@@ -56,28 +55,32 @@ void fill_random(unsigned char* out, std::size_t n) {
 // CSPRNG's own; only a fork could duplicate a helping, and none of our processes forks.
 class RandomPool {
  public:
-  void take(unsigned char* out, std::size_t n) {
-    if (n > sizeof buf_) return fill_random(out, n);
+  // `n` random bytes as lower-case hex, encoded straight from the pool (no copy of the bytes).
+  std::string hex(std::size_t n) {
+    if (n > sizeof buf_) {
+      std::string raw(n, '\0');
+      fill_random(reinterpret_cast<unsigned char*>(raw.data()), n);
+      return to_hex(reinterpret_cast<const unsigned char*>(raw.data()), n);
+    }
     if (n > sizeof buf_ - used_) {
       fill_random(buf_, sizeof buf_);
       used_ = 0;
     }
-    std::memcpy(out, buf_ + used_, n);
+    std::string out = to_hex(buf_ + used_, n);
     OPENSSL_cleanse(buf_ + used_, n);  // a byte handed out does not stay behind
     used_ += n;
+    return out;
   }
 
  private:
   unsigned char buf_[4096] = {};
-  std::size_t used_ = sizeof buf_;  // empty until the first take
+  std::size_t used_ = sizeof buf_;  // empty until the first call
 };
 }  // namespace
 
 std::string random_hex(std::size_t bytes) {
   thread_local RandomPool pool;
-  std::string buf(bytes, '\0');
-  pool.take(reinterpret_cast<unsigned char*>(buf.data()), bytes);
-  return to_hex(reinterpret_cast<const unsigned char*>(buf.data()), bytes);
+  return pool.hex(bytes);
 }
 
 std::string new_api_key() { return "igk_" + random_hex(32); }

@@ -16,16 +16,14 @@
 namespace imagegen {
 namespace {
 
-std::filesystem::path bench_dir() {
-  if (const char* dir = std::getenv("IMAGEGEN_BENCH_STORAGE_DIR"); dir != nullptr && *dir)
-    return dir;
-  return std::filesystem::temp_directory_path() /
-         ("imagegen-storage-bench-" + std::to_string(::getpid()));
-}
-
 void BM_StoreImage(benchmark::State& state) {
-  const bool own_dir = std::getenv("IMAGEGEN_BENCH_STORAGE_DIR") == nullptr;
-  const std::filesystem::path dir = bench_dir() / "u" / "generated";
+  const char* chosen = std::getenv("IMAGEGEN_BENCH_STORAGE_DIR");
+  const bool own_dir = chosen == nullptr || *chosen == '\0';
+  const std::filesystem::path root =
+      own_dir ? std::filesystem::temp_directory_path() /
+                    ("imagegen-storage-bench-" + std::to_string(::getpid()))
+              : std::filesystem::path(chosen);
+  const std::filesystem::path dir = root / "u" / "generated";
   std::filesystem::create_directories(dir);
   const std::string bytes(5200, '\x42');
   static long next = 0;
@@ -36,7 +34,7 @@ void BM_StoreImage(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
   std::error_code ignored;
-  if (own_dir) std::filesystem::remove_all(bench_dir(), ignored);
+  if (own_dir) std::filesystem::remove_all(root, ignored);
 }
 // A fixed count, so every probe creates the same number of files.
 BENCHMARK(BM_StoreImage)->Iterations(2000);

@@ -114,7 +114,9 @@ TEST(HttpClient, AKeptConnectionTheServerClosedIsReplacedAndClosedOnce) {
   MaybeResponse first;
   MaybeResponse second;
   testing::run_until_done(io, fetch_into(client, get(server.base_url() + "/first"), 5s, first));
-  // The server's FIN reaches the idle, still watched socket before the next request.
+  // The first connection is now dead but still watched. Whether curl's liveness check finds it
+  // dead before reusing it or the send fails and curl retries, the request goes out on a new
+  // connection, and the dead one must be closed through the multi, not leaked or closed twice.
   testing::run_until_done(io, fetch_into(client, get(server.base_url() + "/second"), 5s, second));
   ASSERT_TRUE(first && *first) << (first && !*first ? first->error().message : "");
   ASSERT_TRUE(second && *second) << (second && !*second ? second->error().message : "");

@@ -131,8 +131,7 @@ asio::awaitable<void> TestHttpServer::serve(tcp::socket socket) {
     out += "\r\n";
     out += reply.body;
     auto [ec4, w] = co_await asio::async_write(socket, asio::buffer(out), kTuple);
-    if (reply.close_after) co_return;  // the socket closes as the coroutine ends
-    if (ec4) co_return;
+    if (ec4 || reply.close_after) co_return;  // the socket closes as the coroutine ends
   }
 }
 
