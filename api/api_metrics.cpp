@@ -2,6 +2,7 @@
 
 #include <prometheus/text_serializer.h>
 
+#include <charconv>
 #include <sstream>
 
 #include "common/build_info.h"
@@ -15,7 +16,11 @@ prometheus::Gauge* gauge(prometheus::Registry& r, const char* name, const char* 
 prometheus::Counter* counter(prometheus::Registry& r, const char* name, const char* help) {
   return &prometheus::BuildCounter().Name(name).Help(help).Register(r).Add({});
 }
-std::string status_class(int status) { return std::to_string(status / 100) + "xx"; }
+// "2xx" for 200..299; anything outside 100..599 is "other".
+std::string_view status_class(int status) {
+  static constexpr std::string_view kClasses[] = {"1xx", "2xx", "3xx", "4xx", "5xx"};
+  return status >= 100 && status < 600 ? kClasses[status / 100 - 1] : "other";
+}
 }  // namespace
 
 ApiMetrics::ApiMetrics()
@@ -24,22 +29,35 @@ ApiMetrics::ApiMetrics()
   using namespace prometheus;
   Registry& r = *registry_;
   register_build_info(r);
-  requests_ = &BuildCounter()
-                   .Name("imagegen_http_requests_total")
-                   .Help("HTTP requests answered, by route, status and model")
-                   .Register(r);
-  latency_ = &BuildHistogram()
-                  .Name("imagegen_http_request_duration_seconds")
-                  .Help("Time from request read to response written, by route and status class")
-                  .Register(r);
-  refused_ = &BuildCounter()
-                  .Name("imagegen_admissions_refused_total")
-                  .Help("Requests refused before a job was created, by reason and model")
-                  .Register(r);
-  jobs_ = &BuildCounter()
-               .Name("imagegen_jobs_total")
-               .Help("Jobs settled by this process, by model and outcome")
-               .Register(r);
+  requests_ = std::make_unique<LabeledMetrics<Counter>>(
+      BuildCounter()
+          .Name("imagegen_http_requests_total")
+          .Help("HTTP requests answered, by route, status and model")
+          .Register(r),
+      std::vector<std::string>{"route", "status", "model"});
+  // Past the longest synchronous wait a client can ask for (IMAGEGEN_WAIT_TIMEOUT_MS).
+  static const Histogram::BucketBoundaries kBuckets = {
+      0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
+      1,      2.5,   5,      10,    30,   60,    120,  300, 600};
+  latency_ = std::make_unique<LabeledMetrics<Histogram>>(
+      BuildHistogram()
+          .Name("imagegen_http_request_duration_seconds")
+          .Help("Time from request read to response written, by route and status class")
+          .Register(r),
+      std::vector<std::string>{"route", "status_class"},
+      [](Family<Histogram>& f, const Labels& l) -> Histogram& { return f.Add(l, kBuckets); });
+  refused_ = std::make_unique<LabeledMetrics<Counter>>(
+      BuildCounter()
+          .Name("imagegen_admissions_refused_total")
+          .Help("Requests refused before a job was created, by reason and model")
+          .Register(r),
+      std::vector<std::string>{"reason", "model"});
+  jobs_ = std::make_unique<LabeledMetrics<Counter>>(
+      BuildCounter()
+          .Name("imagegen_jobs_total")
+          .Help("Jobs settled by this process, by model and outcome")
+          .Register(r),
+      std::vector<std::string>{"model", "outcome"});
   credits_reserved_ = counter(r, "imagegen_credits_reserved_total", "Credits held at admission");
   credits_captured_ =
       counter(r, "imagegen_credits_captured_total",
@@ -63,26 +81,20 @@ ApiMetrics::ApiMetrics()
 
 void ApiMetrics::request(std::string_view route, int status, double seconds,
                          std::string_view model) {
-  requests_
-      ->Add({{"route", std::string(route)},
-             {"status", std::to_string(status)},
-             {"model", std::string(model)}})
+  char code[12];
+  const auto [end, ec] = std::to_chars(code, code + sizeof code, status);
+  requests_->at({route, std::string_view(code, ec == std::errc() ? end - code : 0), model})
       .Increment();
-  // Past the longest synchronous wait a client can ask for (IMAGEGEN_WAIT_TIMEOUT_MS).
-  static const prometheus::Histogram::BucketBoundaries kBuckets = {
-      0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
-      1,      2.5,   5,      10,    30,   60,    120,  300, 600};
-  latency_->Add({{"route", std::string(route)}, {"status_class", status_class(status)}}, kBuckets)
-      .Observe(seconds);
+  latency_->at({route, status_class(status)}).Observe(seconds);
 }
 
 void ApiMetrics::refused(std::string_view reason, std::string_view model) {
-  refused_->Add({{"reason", std::string(reason)}, {"model", std::string(model)}}).Increment();
+  refused_->at({reason, model}).Increment();
 }
 
 void ApiMetrics::job_settled(std::string_view model, std::string_view outcome,
                              std::int64_t captured, std::int64_t refunded) {
-  jobs_->Add({{"model", std::string(model)}, {"outcome", std::string(outcome)}}).Increment();
+  jobs_->at({model, outcome}).Increment();
   if (captured > 0) credits_captured_->Increment(static_cast<double>(captured));
   if (refunded > 0) credits_refunded_->Increment(static_cast<double>(refunded));
 }

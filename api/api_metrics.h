@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/labeled_metrics.h"
 #include "common/redis_health.h"
 
 namespace imagegen::api {
@@ -47,10 +48,10 @@ class ApiMetrics {
  private:
   std::shared_ptr<prometheus::Registry> registry_;
   RedisHealth redis_;
-  prometheus::Family<prometheus::Counter>* requests_;
-  prometheus::Family<prometheus::Histogram>* latency_;
-  prometheus::Family<prometheus::Counter>* refused_;
-  prometheus::Family<prometheus::Counter>* jobs_;
+  std::unique_ptr<LabeledMetrics<prometheus::Counter>> requests_;
+  std::unique_ptr<LabeledMetrics<prometheus::Histogram>> latency_;
+  std::unique_ptr<LabeledMetrics<prometheus::Counter>> refused_;
+  std::unique_ptr<LabeledMetrics<prometheus::Counter>> jobs_;
   prometheus::Counter* credits_reserved_;
   prometheus::Counter* credits_captured_;
   prometheus::Counter* credits_refunded_;

@@ -1,6 +1,7 @@
 #pragma once
 // The one base64 code (RFC 4648): the standard alphabet for image payloads, the URL-safe one for
-// JWTs. OpenSSL's EVP_EncodeBlock/EVP_DecodeBlock underneath, with strict input checks on top.
+// JWTs. Encoding is OpenSSL's EVP_EncodeBlock; decoding is our own single strict pass (images are
+// decoded on every delivery, so it is on the worker's hot path).
 #include <optional>
 #include <string>
 #include <string_view>

@@ -11,11 +11,10 @@ namespace imagegen::worker::detail {
 
 namespace asio = boost::asio;
 
-CurlTransfer::CurlTransfer() : easy_(curl_easy_init()) {
-  if (easy_ == nullptr) throw std::runtime_error("curl_easy_init failed");
-}
+CurlTransfer::CurlTransfer(std::shared_ptr<EasyPool> pool)
+    : pool_(std::move(pool)), easy_(pool_->acquire()) {}
 
-CurlTransfer::~CurlTransfer() { curl_easy_cleanup(easy_); }
+CurlTransfer::~CurlTransfer() { pool_->release(easy_); }
 
 CurlMulti::CurlMulti(asio::io_context& io, long max_connects, long max_host_connections)
     : io_(io), multi_(curl_multi_init()), timer_(io) {

@@ -12,13 +12,16 @@
 #include <memory>
 #include <set>
 
+#include "worker/curl_easy_pool.h"
+
 namespace imagegen::worker::detail {
 
-// One easy handle plus whatever it must report when curl is done with it.
+// One easy handle (from `pool`, given back when the transfer dies) plus whatever it must report
+// when curl is done with it.
 class CurlTransfer {
  public:
-  CurlTransfer();
-  virtual ~CurlTransfer();  // curl_easy_cleanup; the multi has already removed the handle
+  explicit CurlTransfer(std::shared_ptr<EasyPool> pool);
+  virtual ~CurlTransfer();  // the multi has already removed the handle
   CurlTransfer(const CurlTransfer&) = delete;
   CurlTransfer& operator=(const CurlTransfer&) = delete;
 
@@ -27,6 +30,7 @@ class CurlTransfer {
   virtual void finish(CURLcode code, bool aborted) = 0;
 
  private:
+  std::shared_ptr<EasyPool> pool_;
   CURL* easy_;
 };
 

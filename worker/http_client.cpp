@@ -10,6 +10,7 @@
 #include <cctype>
 #include <charconv>
 
+#include "worker/curl_easy_pool.h"
 #include "worker/curl_multi.h"
 
 namespace imagegen::worker {
@@ -54,9 +55,10 @@ Error map_curl_error(CURLcode code, bool too_large, std::size_t cap, const char*
 
 class HttpTransfer final : public detail::CurlTransfer {
  public:
-  HttpTransfer(HttpRequest request, Handler handler, asio::any_io_executor fallback,
-               std::size_t cap)
-      : request_(std::move(request)),
+  HttpTransfer(std::shared_ptr<detail::EasyPool> pool, HttpRequest request, Handler handler,
+               asio::any_io_executor fallback, std::size_t cap)
+      : CurlTransfer(std::move(pool)),
+        request_(std::move(request)),
         handler_(std::move(handler)),
         fallback_(std::move(fallback)),
         cap_(cap) {}
@@ -222,6 +224,7 @@ void global_init_once() {
 HttpClient::HttpClient(asio::io_context& io, HttpClientOptions options)
     : io_(io), options_(std::move(options)) {
   global_init_once();
+  easy_pool_ = std::make_shared<detail::EasyPool>(options_.max_idle_handles);
   multi_ = std::make_shared<detail::CurlMulti>(io_, options_.max_cached_connections,
                                                options_.max_host_connections);
 }
@@ -235,6 +238,8 @@ std::size_t HttpClient::in_flight() const { return multi_->active(); }
 
 std::size_t HttpClient::connections_open() const { return multi_->open_sockets(); }
 
+std::size_t HttpClient::idle_handles() const { return easy_pool_->idle(); }
+
 asio::awaitable<Result<HttpResponse>> HttpClient::fetch(HttpRequest request,
                                                         std::chrono::milliseconds timeout,
                                                         asio::cancellation_slot cancel) {
@@ -242,8 +247,8 @@ asio::awaitable<Result<HttpResponse>> HttpClient::fetch(HttpRequest request,
     const std::size_t cap = request.max_response_bytes == 0
                                 ? options_.max_response_bytes
                                 : std::min(request.max_response_bytes, options_.max_response_bytes);
-    auto transfer = std::make_unique<HttpTransfer>(std::move(request), Handler(std::move(handler)),
-                                                   io_.get_executor(), cap);
+    auto transfer = std::make_unique<HttpTransfer>(
+        easy_pool_, std::move(request), Handler(std::move(handler)), io_.get_executor(), cap);
     transfer->configure(timeout, options_);
     if (cancel.is_connected()) {
       transfer->set_cancel_slot(cancel);

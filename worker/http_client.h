@@ -19,7 +19,8 @@ namespace imagegen::worker {
 
 namespace detail {
 class CurlMulti;
-}
+class EasyPool;
+}  // namespace detail
 
 struct HttpClientOptions {
   // Bodies above this are refused (kProtocol) instead of growing memory without bound.
@@ -46,6 +47,9 @@ struct HttpClientOptions {
   // 140 MB with 16 KiB, 105 MB with 8 KiB, 97 MB with 4 KiB and 96 MB with 2 KiB, and 4 KiB
   // used no more CPU per request than 8 KiB: the knee.
   long receive_buffer_bytes = 4096;
+  // Finished transfers' easy handles kept for the next ones (reset, not re-created). Enough to
+  // cover the transfers that finish between two that start; a burst beyond it is cleaned up.
+  std::size_t max_idle_handles = 256;
 };
 
 class HttpClient {
@@ -77,10 +81,13 @@ class HttpClient {
   std::size_t in_flight() const;
   // Sockets curl has open, busy or idle in its connection cache.
   std::size_t connections_open() const;
+  // Easy handles of finished transfers waiting to be reused.
+  std::size_t idle_handles() const;
 
  private:
   boost::asio::io_context& io_;
   HttpClientOptions options_;
+  std::shared_ptr<detail::EasyPool> easy_pool_;  // before multi_: transfers give handles back
   std::shared_ptr<detail::CurlMulti> multi_;
 };
 

@@ -8,6 +8,7 @@
 #include <prometheus/text_serializer.h>
 
 #include "common/build_info.h"
+#include "common/labeled_metrics.h"
 
 namespace imagegen::worker {
 namespace {
@@ -38,9 +39,21 @@ prometheus::Counter& counter(prometheus::Registry& r, const char* name, const ch
 prometheus::Gauge& gauge(prometheus::Registry& r, const char* name, const char* help) {
   return prometheus::BuildGauge().Name(name).Help(help).Register(r).Add({});
 }
-template <typename Builder>
-auto& family(Builder b, prometheus::Registry& r, const char* name, const char* help) {
-  return b.Name(name).Help(help).Register(r);
+// A family whose series are looked up by label values (common/labeled_metrics.h).
+std::unique_ptr<LabeledMetrics<prometheus::Counter>> labeled_counter(
+    prometheus::Registry& r, const char* name, const char* help,
+    std::vector<std::string> label_names) {
+  auto& family = prometheus::BuildCounter().Name(name).Help(help).Register(r);
+  return std::make_unique<LabeledMetrics<prometheus::Counter>>(family, std::move(label_names));
+}
+std::unique_ptr<LabeledMetrics<prometheus::Histogram>> labeled_histogram(
+    prometheus::Registry& r, const char* name, const char* help,
+    std::vector<std::string> label_names, const prometheus::Histogram::BucketBoundaries& buckets) {
+  auto& family = prometheus::BuildHistogram().Name(name).Help(help).Register(r);
+  return std::make_unique<LabeledMetrics<prometheus::Histogram>>(
+      family, std::move(label_names),
+      [&buckets](prometheus::Family<prometheus::Histogram>& f, const prometheus::Labels& l)
+          -> prometheus::Histogram& { return f.Add(l, buckets); });
 }
 
 }  // namespace
@@ -49,26 +62,28 @@ WorkerMetrics::WorkerMetrics(std::shared_ptr<prometheus::Registry> registry)
     : registry_(or_new(std::move(registry))),
       redis_(*registry_, {"read", "start", "finalize", "heartbeat", "xpending", "xclaim", "xack",
                           "xgroup", "dlq"}),
-      provider_calls_(family(prometheus::BuildCounter(), *registry_,
-                             "imagegen_provider_calls_total",
-                             "Upstream provider HTTP exchanges by provider, model, kind "
-                             "(submit, poll, download) and outcome.")),
-      provider_latency_(family(prometheus::BuildHistogram(), *registry_,
-                               "imagegen_provider_latency_seconds",
-                               "Latency of upstream provider HTTP exchanges.")),
-      jobs_(family(prometheus::BuildCounter(), *registry_, "imagegen_jobs_total",
-                   "Jobs whose settlement this worker won, by model and outcome.")),
-      job_duration_(family(prometheus::BuildHistogram(), *registry_,
-                           "imagegen_job_duration_seconds",
-                           "Job time by model and phase: queue (admitted until taken by a "
-                           "worker) and run (taken until settled).")),
-      images_(family(prometheus::BuildCounter(), *registry_, "imagegen_images_total",
-                     "Images asked for, by model and outcome (delivered, failed, blocked).")),
+      provider_calls_(labeled_counter(*registry_, "imagegen_provider_calls_total",
+                                      "Upstream provider HTTP exchanges by provider, model, kind "
+                                      "(submit, poll, download) and outcome.",
+                                      {"provider", "model", "kind", "outcome"})),
+      provider_latency_(labeled_histogram(*registry_, "imagegen_provider_latency_seconds",
+                                          "Latency of upstream provider HTTP exchanges.",
+                                          {"provider", "model", "kind"}, latency_buckets())),
+      jobs_(labeled_counter(*registry_, "imagegen_jobs_total",
+                            "Jobs whose settlement this worker won, by model and outcome.",
+                            {"model", "outcome"})),
+      job_duration_(labeled_histogram(*registry_, "imagegen_job_duration_seconds",
+                                      "Job time by model and phase: queue (admitted until taken "
+                                      "by a worker) and run (taken until settled).",
+                                      {"model", "phase"}, job_buckets())),
+      images_(
+          labeled_counter(*registry_, "imagegen_images_total",
+                          "Images asked for, by model and outcome (delivered, failed, blocked).",
+                          {"model", "outcome"})),
       reclaimed_(counter(*registry_, "imagegen_worker_reclaimed_jobs_total",
                          "Jobs of dead workers taken over by this worker.")),
-      storage_writes_(family(prometheus::BuildCounter(), *registry_,
-                             "imagegen_storage_writes_total",
-                             "Image writes to storage, by outcome.")),
+      storage_writes_(labeled_counter(*registry_, "imagegen_storage_writes_total",
+                                      "Image writes to storage, by outcome.", {"outcome"})),
       credits_captured_(counter(*registry_, "imagegen_credits_captured_total",
                                 "Credits charged for delivered images by this worker's "
                                 "settlements.")),
@@ -81,9 +96,9 @@ WorkerMetrics::WorkerMetrics(std::shared_ptr<prometheus::Registry> registry)
                             "Job slots of this worker (IMAGEGEN_WORKER_CONCURRENCY).")),
       inflight_jobs_(
           gauge(*registry_, "imagegen_worker_inflight_jobs", "Jobs this worker is running now.")),
-      webhook_deliveries_(family(prometheus::BuildCounter(), *registry_,
-                                 "imagegen_webhook_deliveries_total",
-                                 "Webhook deliveries that ended, by outcome.")),
+      webhook_deliveries_(labeled_counter(*registry_, "imagegen_webhook_deliveries_total",
+                                          "Webhook deliveries that ended, by outcome.",
+                                          {"outcome"})),
       webhook_attempts_(counter(*registry_, "imagegen_webhook_attempts_total",
                                 "Webhook POST attempts (each retry counts).")),
       webhook_latency_(prometheus::BuildHistogram()
@@ -93,8 +108,7 @@ WorkerMetrics::WorkerMetrics(std::shared_ptr<prometheus::Registry> registry)
                            .Add({}, prometheus::Histogram::BucketBoundaries{
                                         0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15})) {
   // Known outcomes start at 0 so the series exist before the first webhook.
-  for (const char* outcome : {"delivered", "failed", "refused"})
-    webhook_deliveries_.Add({{"outcome", outcome}});
+  for (const char* outcome : {"delivered", "failed", "refused"}) webhook_deliveries_->at({outcome});
 }
 
 WorkerMetrics::~WorkerMetrics() = default;
@@ -102,38 +116,26 @@ WorkerMetrics::~WorkerMetrics() = default;
 void WorkerMetrics::provider_call(std::string_view provider, std::string_view model,
                                   std::string_view kind, std::string_view outcome,
                                   std::chrono::duration<double> latency) {
-  provider_calls_
-      .Add({{"provider", std::string(provider)},
-            {"model", std::string(model)},
-            {"kind", std::string(kind)},
-            {"outcome", std::string(outcome)}})
-      .Increment();
-  provider_latency_
-      .Add({{"provider", std::string(provider)},
-            {"model", std::string(model)},
-            {"kind", std::string(kind)}},
-           latency_buckets())
-      .Observe(latency.count());
+  provider_calls_->at({provider, model, kind, outcome}).Increment();
+  provider_latency_->at({provider, model, kind}).Observe(latency.count());
 }
 
 void WorkerMetrics::job_finished(std::string_view model, std::string_view outcome) {
-  jobs_.Add({{"model", std::string(model)}, {"outcome", std::string(outcome)}}).Increment();
+  jobs_->at({model, outcome}).Increment();
 }
 
 void WorkerMetrics::job_duration(std::string_view model, std::string_view phase, double seconds) {
-  job_duration_.Add({{"model", std::string(model)}, {"phase", std::string(phase)}}, job_buckets())
-      .Observe(std::max(seconds, 0.0));
+  job_duration_->at({model, phase}).Observe(std::max(seconds, 0.0));
 }
 
 void WorkerMetrics::images(std::string_view model, std::string_view outcome, std::int64_t n) {
   if (n > 0) {
-    images_.Add({{"model", std::string(model)}, {"outcome", std::string(outcome)}})
-        .Increment(static_cast<double>(n));
+    images_->at({model, outcome}).Increment(static_cast<double>(n));
   }
 }
 
 void WorkerMetrics::storage_write(std::string_view outcome) {
-  storage_writes_.Add({{"outcome", std::string(outcome)}}).Increment();
+  storage_writes_->at({outcome}).Increment();
 }
 
 void WorkerMetrics::credits_captured(std::int64_t n) {
@@ -159,7 +161,7 @@ void WorkerMetrics::webhook_attempt(std::chrono::duration<double> latency) {
 }
 
 void WorkerMetrics::webhook_delivery(std::string_view outcome) {
-  webhook_deliveries_.Add({{"outcome", std::string(outcome)}}).Increment();
+  webhook_deliveries_->at({outcome}).Increment();
 }
 
 std::string WorkerMetrics::serialize() const {

@@ -32,6 +32,11 @@ template <typename T>
 class Family;
 }  // namespace prometheus
 
+namespace imagegen {
+template <typename Metric>
+class LabeledMetrics;
+}  // namespace imagegen
+
 namespace imagegen::worker {
 
 class WorkerMetrics {
@@ -77,19 +82,19 @@ class WorkerMetrics {
  private:
   std::shared_ptr<prometheus::Registry> registry_;
   RedisHealth redis_;
-  prometheus::Family<prometheus::Counter>& provider_calls_;
-  prometheus::Family<prometheus::Histogram>& provider_latency_;
-  prometheus::Family<prometheus::Counter>& jobs_;
-  prometheus::Family<prometheus::Histogram>& job_duration_;
-  prometheus::Family<prometheus::Counter>& images_;
+  std::unique_ptr<LabeledMetrics<prometheus::Counter>> provider_calls_;
+  std::unique_ptr<LabeledMetrics<prometheus::Histogram>> provider_latency_;
+  std::unique_ptr<LabeledMetrics<prometheus::Counter>> jobs_;
+  std::unique_ptr<LabeledMetrics<prometheus::Histogram>> job_duration_;
+  std::unique_ptr<LabeledMetrics<prometheus::Counter>> images_;
   prometheus::Counter& reclaimed_;
-  prometheus::Family<prometheus::Counter>& storage_writes_;
+  std::unique_ptr<LabeledMetrics<prometheus::Counter>> storage_writes_;
   prometheus::Counter& credits_captured_;
   prometheus::Counter& credits_refunded_;
   prometheus::Gauge& slots_in_use_;
   prometheus::Gauge& slots_capacity_;
   prometheus::Gauge& inflight_jobs_;
-  prometheus::Family<prometheus::Counter>& webhook_deliveries_;
+  std::unique_ptr<LabeledMetrics<prometheus::Counter>> webhook_deliveries_;
   prometheus::Counter& webhook_attempts_;
   prometheus::Histogram& webhook_latency_;
 };

@@ -48,6 +48,34 @@ TEST(Base64Decode, RejectsForeignCharactersAndUrlSafeAlphabet) {
   EXPECT_FALSE(base64_decode(std::string("aG\0s", 4)));
 }
 
+// Every byte outside the alphabet, at every position of a full quad and of a two- and a
+// three-character tail, fails the whole text; every byte inside it decodes.
+TEST(Base64Decode, RejectsEveryForeignByteAtEveryPosition) {
+  const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  for (const std::string base : {"QUJDRA", "QUJDREU", "QUJD"}) {
+    for (std::size_t pos = 0; pos < base.size(); ++pos) {
+      for (int c = 0; c < 256; ++c) {
+        std::string text = base;
+        text[pos] = static_cast<char>(c);
+        // "QUJ=" is correct padding: the one place where '=' belongs.
+        const bool valid = alphabet.find(static_cast<char>(c)) != std::string::npos ||
+                           (c == '=' && pos == base.size() - 1 && base.size() % 4 == 0);
+        EXPECT_EQ(base64_decode(text).has_value(), valid) << base << " pos " << pos << " c " << c;
+      }
+    }
+  }
+}
+
+TEST(Base64Decode, DecodesEveryCharacterToItsSixBits) {
+  // "AAA" + one character: its value in the last six bits of the third byte.
+  const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  for (std::size_t v = 0; v < alphabet.size(); ++v) {
+    auto out = base64_decode(std::string("AAA") + alphabet[v]);
+    ASSERT_TRUE(out);
+    EXPECT_EQ(*out, std::string("\0\0", 2) + static_cast<char>(v)) << alphabet[v];
+  }
+}
+
 TEST(Base64Decode, RejectsBadPadding) {
   EXPECT_FALSE(
       base64_decode("aGk"

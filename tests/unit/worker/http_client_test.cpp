@@ -103,6 +103,28 @@ TEST(HttpClient, ReusesOneKeepAliveConnectionForSequentialRequests) {
   EXPECT_EQ(client.connections_open(), 1u);  // kept for the next request, watched throughout
 }
 
+TEST(HttpClient, AReusedHandleCarriesNothingFromItsPreviousRequest) {
+  asio::io_context io;
+  TestHttpServer server(io, [](const TestRequest& req) { return TestReply{200, {}, req.target}; });
+  HttpClient client(io);
+  HttpRequest post{"POST", server.base_url() + "/first", {{"X-Api-Key", "k1"}}, "a body"};
+  MaybeResponse first;
+  MaybeResponse second;
+  testing::run_until_done(io, fetch_into(client, post, 5s, first));
+  // The first transfer's handle went back to the pool; the second request takes it.
+  EXPECT_EQ(client.idle_handles(), 1u);
+  testing::run_until_done(io, fetch_into(client, get(server.base_url() + "/second"), 5s, second));
+  ASSERT_TRUE(first && *first && second && *second);
+  EXPECT_EQ((*second)->body, "/second");
+  EXPECT_EQ(client.idle_handles(), 1u);  // one handle served both requests
+  ASSERT_EQ(server.requests().size(), 2u);
+  const TestRequest& seen = server.requests()[1];
+  EXPECT_EQ(seen.method, "GET");
+  EXPECT_EQ(seen.header("x-api-key"), "");  // the first request's header list is gone
+  EXPECT_EQ(seen.header("content-length"), "");
+  EXPECT_EQ(seen.body, "");
+}
+
 TEST(HttpClient, AKeptConnectionTheServerClosedIsReplacedAndClosedOnce) {
   asio::io_context io;
   TestHttpServer server(io, [](const TestRequest& req) {
