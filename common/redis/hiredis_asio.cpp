@@ -6,6 +6,8 @@
 
 #include <boost/asio/post.hpp>
 
+#include "common/redis/resp.h"
+
 namespace imagegen::redis::detail {
 namespace asio = boost::asio;
 namespace {
@@ -67,21 +69,26 @@ bool HiredisAsio::attach() {
   return true;
 }
 
+namespace {
+
+// The command in wire format, in a buffer each thread reuses (hiredis copies it into its
+// output buffer before redisAsyncFormattedCommand returns).
+const std::string& formatted(const std::vector<std::string>& args) {
+  thread_local std::string buffer;
+  buffer.clear();
+  append_command(buffer, args);
+  return buffer;
+}
+
+}  // namespace
+
 bool HiredisAsio::send(const std::vector<std::string>& args, ReplyFn on_reply) {
   if (ac_ == nullptr || args.empty()) return false;
-  std::vector<const char*> argv;
-  std::vector<std::size_t> lengths;
-  argv.reserve(args.size());
-  lengths.reserve(args.size());
-  for (const auto& arg : args) {
-    argv.push_back(arg.data());
-    lengths.push_back(arg.size());
-  }
+  const std::string& cmd = formatted(args);
   // hiredis calls back exactly once per plain command (with NULL on teardown), which frees this.
   auto fn = std::make_unique<ReplyFn>(std::move(on_reply));
-  if (redisAsyncCommandArgv(ac_, &HiredisAsio::reply_callback, fn.get(),
-                            static_cast<int>(argv.size()), argv.data(),
-                            lengths.data()) != REDIS_OK) {
+  if (redisAsyncFormattedCommand(ac_, &HiredisAsio::reply_callback, fn.get(), cmd.data(),
+                                 cmd.size()) != REDIS_OK) {
     return false;
   }
   fn.release();  // NOLINT(bugprone-unused-return-value): owned by hiredis until reply_callback
@@ -90,17 +97,11 @@ bool HiredisAsio::send(const std::vector<std::string>& args, ReplyFn on_reply) {
 
 bool HiredisAsio::send_subscribe(const std::vector<std::string>& args) {
   if (ac_ == nullptr || args.empty()) return false;
-  std::vector<const char*> argv;
-  std::vector<std::size_t> lengths;
-  for (const auto& arg : args) {
-    argv.push_back(arg.data());
-    lengths.push_back(arg.size());
-  }
+  const std::string& cmd = formatted(args);
   // A subscription callback runs once per confirmation and message, so its privdata must live
   // as long as the context: it is this object.
-  return redisAsyncCommandArgv(ac_, &HiredisAsio::push_callback, this,
-                               static_cast<int>(argv.size()), argv.data(),
-                               lengths.data()) == REDIS_OK;
+  return redisAsyncFormattedCommand(ac_, &HiredisAsio::push_callback, this, cmd.data(),
+                                    cmd.size()) == REDIS_OK;
 }
 
 void HiredisAsio::close() {
