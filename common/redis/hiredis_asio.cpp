@@ -6,6 +6,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include "common/redis/reply_tree.h"
 #include "common/redis/resp.h"
 
 namespace imagegen::redis::detail {
@@ -35,7 +36,12 @@ Result<std::shared_ptr<HiredisAsio>> HiredisAsio::open(asio::io_context& io, con
   // A pub/sub or idle connection sends nothing for long stretches; TCP keepalive (15 s idle in
   // hiredis 0.14) notices a peer that vanished without a FIN, e.g. after a network partition.
   if (!url.is_unix()) redisEnableKeepAlive(&ac->c);
+  // Replies are built as Reply objects by the parser itself, except on a subscribed
+  // connection, whose messages hiredis reads to route them (reply_tree.h).
+  const bool builds_replies = !hooks.on_push;
+  if (builds_replies) ac->c.reader->fn = ReplyTree::functions();
   auto self = std::make_shared<HiredisAsio>(PrivateTag{}, io, ac, std::move(hooks));
+  self->builds_replies_ = builds_replies;
   if (!self->attach()) return make_error(Errc::kUnavailable, "cannot watch the Redis socket");
   return self;
 }
@@ -190,7 +196,9 @@ void HiredisAsio::reply_callback(redisAsyncContext* ac, void* reply, void* privd
     (*fn)(std::nullopt);
     return;
   }
-  (*fn)(Reply::from_hiredis(*static_cast<const redisReply*>(reply)));
+  (*fn)(from(ac->data)->builds_replies_
+            ? ReplyTree::take(reply)
+            : Reply::from_hiredis(*static_cast<const redisReply*>(reply)));
 }
 
 void HiredisAsio::push_callback(redisAsyncContext* /*ac*/, void* reply, void* privdata) {

@@ -95,6 +95,7 @@ class HiredisAsio : public std::enable_shared_from_this<HiredisAsio> {
   bool reading_ = false;  // an async_wait for reading is pending
   bool writing_ = false;
   bool discard_replies_ = false;
+  bool builds_replies_ = false;  // replies arrive as ReplyTree roots, not redisReply
 };
 
 }  // namespace imagegen::redis::detail

@@ -14,6 +14,10 @@ struct redisReply;  // hiredis; only reply.cpp needs its definition
 
 namespace imagegen::redis {
 
+namespace detail {
+struct ReplyTree;  // builds replies in place from hiredis' parser
+}  // namespace detail
+
 class Reply {
  public:
   enum class Type { kNil, kInteger, kStatus, kError, kString, kArray };
@@ -58,6 +62,8 @@ class Reply {
   friend bool operator==(const Reply&, const Reply&) = default;
 
  private:
+  friend struct detail::ReplyTree;
+
   Type type_ = Type::kNil;
   std::int64_t integer_ = 0;
   std::string text_;
