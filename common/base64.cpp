@@ -3,7 +3,9 @@
 #include <openssl/evp.h>
 
 #include <array>
+#include <bit>
 #include <cstdint>
+#include <cstring>
 
 namespace imagegen {
 namespace {
@@ -61,15 +63,22 @@ std::optional<std::string> base64_decode(std::string_view in) {
 
   const auto* src = reinterpret_cast<const unsigned char*>(in.data());
   const std::size_t quads = chars / 4;
-  std::string out(quads * 3 + (tail == 0 ? 0 : tail - 1), '\0');
+  const std::size_t size = quads * 3 + (tail == 0 ? 0 : tail - 1);
+  // One spare byte: each quad stores four bytes (one store instead of three) and the next quad
+  // overwrites the fourth.
+  std::string out(size + 1, '\0');
   auto* dst = reinterpret_cast<unsigned char*>(out.data());
   std::uint32_t bad = 0;
   for (std::size_t i = 0; i < quads; ++i, src += 4, dst += 3) {
     const std::uint32_t x = decode_quad(src);
     bad |= x;
-    dst[0] = static_cast<unsigned char>(x);
-    dst[1] = static_cast<unsigned char>(x >> 8);
-    dst[2] = static_cast<unsigned char>(x >> 16);
+    if constexpr (std::endian::native == std::endian::little) {
+      std::memcpy(dst, &x, 4);  // bytes 0-2 in order; byte 3 is overwritten next
+    } else {
+      dst[0] = static_cast<unsigned char>(x);
+      dst[1] = static_cast<unsigned char>(x >> 8);
+      dst[2] = static_cast<unsigned char>(x >> 16);
+    }
   }
   if (tail != 0) {
     // Two or three characters left: decode them as a quad whose missing characters are 'A'
@@ -83,6 +92,7 @@ std::optional<std::string> base64_decode(std::string_view in) {
     if (tail == 3) dst[1] = static_cast<unsigned char>(x >> 8);
   }
   if (bad & kBad) return std::nullopt;  // a byte outside the alphabet (whitespace, '=', '-', ...)
+  out.resize(size);
   return out;
 }
 

@@ -9,6 +9,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <cctype>
 #include <charconv>
+#include <cstdlib>
 
 #include "worker/curl_easy_pool.h"
 #include "worker/curl_multi.h"
@@ -53,6 +54,22 @@ Error map_curl_error(CURLcode code, bool too_large, std::size_t cap, const char*
   }
 }
 
+// curl looks the proxy variables up in the environment for every transfer (five getenv calls
+// and copies each). Where none is set when the process starts, that answer cannot change, so
+// transfers say "no proxy" up front and curl skips the lookups; where one is set, curl keeps
+// reading them as before.
+bool environment_names_a_proxy() {
+  static const bool named = [] {
+    for (const char* name :
+         {"http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"}) {
+      const char* value = std::getenv(name);
+      if (value != nullptr && value[0] != '\0') return true;
+    }
+    return false;
+  }();
+  return named;
+}
+
 class HttpTransfer final : public detail::CurlTransfer {
  public:
   HttpTransfer(std::shared_ptr<detail::EasyPool> pool, HttpRequest request, Handler handler,
@@ -78,6 +95,7 @@ class HttpTransfer final : public detail::CurlTransfer {
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
                      static_cast<long>(std::max<std::int64_t>(1, connect_ms)));
     curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+    if (!environment_names_a_proxy()) curl_easy_setopt(e, CURLOPT_PROXY, "");
     curl_easy_setopt(e, CURLOPT_BUFFERSIZE, options.receive_buffer_bytes);
     // Over TLS curl negotiates HTTP/2; wait for a connection that can multiplex this request
     // instead of opening one more (plain http stays HTTP/1.1 with keep-alive reuse).
