@@ -7,6 +7,10 @@
 #include <cstdint>
 #include <cstring>
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
 namespace imagegen {
 namespace {
 
@@ -51,6 +55,55 @@ std::uint32_t decode_quad(const unsigned char* q) {
   return kQuad[0][q[0]] | kQuad[1][q[1]] | kQuad[2][q[2]] | kQuad[3][q[3]];
 }
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define IMAGEGEN_BASE64_SSE 1
+// Sixteen characters to twelve bytes at a time with SSSE3/SSE4.1 (Wojciech Mula and Daniel
+// Lemire, "Faster Base64 Encoding and Decoding Using AVX2 Instructions", 2018, its SSE form):
+// every character is classified by its two nibbles through two 16-entry tables (valid when
+// the two class masks share no bit), turned into its six-bit value by adding an offset picked
+// by its high nibble ('/' gets its own), and the values are packed with two multiply-adds and a
+// byte shuffle. Returns how many characters it decoded (a multiple of 16, leaving at least 16
+// for the scalar loop so the 16-byte stores never pass the output's end); sets `bad` when a
+// character outside the alphabet was seen.
+__attribute__((target("ssse3,sse4.1"))) std::size_t decode_blocks_sse(const unsigned char* src,
+                                                                      std::size_t chars,
+                                                                      unsigned char* dst,
+                                                                      bool& bad) {
+  const __m128i lut_lo = _mm_setr_epi8(0x15, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11,
+                                       0x13, 0x1a, 0x1b, 0x1b, 0x1b, 0x1a);
+  const __m128i lut_hi = _mm_setr_epi8(0x10, 0x10, 0x01, 0x02, 0x04, 0x08, 0x04, 0x08, 0x10, 0x10,
+                                       0x10, 0x10, 0x10, 0x10, 0x10, 0x10);
+  const __m128i lut_roll = _mm_setr_epi8(0, 16, 19, 4, -65, -65, -71, -71, 0, 0, 0, 0, 0, 0, 0, 0);
+  const __m128i mask_2f = _mm_set1_epi8(0x2f);
+  const __m128i pack_pairs = _mm_set1_epi32(0x01400140);
+  const __m128i pack_quads = _mm_set1_epi32(0x00011000);
+  const __m128i order = _mm_setr_epi8(2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1);
+  __m128i invalid = _mm_setzero_si128();
+  std::size_t done = 0;
+  for (; done + 32 <= chars; done += 16, dst += 12) {
+    const __m128i in = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + done));
+    const __m128i hi_nibbles = _mm_and_si128(_mm_srli_epi32(in, 4), mask_2f);
+    const __m128i lo_nibbles = _mm_and_si128(in, mask_2f);
+    const __m128i lo = _mm_shuffle_epi8(lut_lo, lo_nibbles);
+    const __m128i hi = _mm_shuffle_epi8(lut_hi, hi_nibbles);
+    invalid = _mm_or_si128(invalid, _mm_and_si128(lo, hi));
+    const __m128i is_slash = _mm_cmpeq_epi8(in, mask_2f);
+    const __m128i roll = _mm_shuffle_epi8(lut_roll, _mm_add_epi8(is_slash, hi_nibbles));
+    const __m128i values = _mm_add_epi8(in, roll);
+    const __m128i pairs = _mm_maddubs_epi16(values, pack_pairs);
+    const __m128i quads = _mm_madd_epi16(pairs, pack_quads);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(dst), _mm_shuffle_epi8(quads, order));
+  }
+  bad = !_mm_testz_si128(invalid, invalid);
+  return done;
+}
+
+bool cpu_has_sse41() {
+  static const bool has = __builtin_cpu_supports("ssse3") && __builtin_cpu_supports("sse4.1");
+  return has;
+}
+#endif
+
 }  // namespace
 
 std::optional<std::string> base64_decode(std::string_view in) {
@@ -69,7 +122,18 @@ std::optional<std::string> base64_decode(std::string_view in) {
   std::string out(size + 1, '\0');
   auto* dst = reinterpret_cast<unsigned char*>(out.data());
   std::uint32_t bad = 0;
-  for (std::size_t i = 0; i < quads; ++i, src += 4, dst += 3) {
+  std::size_t i = 0;
+#ifdef IMAGEGEN_BASE64_SSE
+  if (cpu_has_sse41()) {
+    bool sse_bad = false;
+    const std::size_t done = decode_blocks_sse(src, quads * 4, dst, sse_bad);
+    if (sse_bad) return std::nullopt;
+    i = done / 4;
+    src += done;
+    dst += done / 4 * 3;
+  }
+#endif
+  for (; i < quads; ++i, src += 4, dst += 3) {
     const std::uint32_t x = decode_quad(src);
     bad |= x;
     if constexpr (std::endian::native == std::endian::little) {

@@ -66,6 +66,56 @@ TEST(Base64Decode, RejectsEveryForeignByteAtEveryPosition) {
   }
 }
 
+// A plain bit-by-bit decoder to check the fast paths against (valid input only).
+std::string reference_decode(const std::string& text) {
+  const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  unsigned bits = 0;
+  int count = 0;
+  for (char c : text) {
+    if (c == '=') break;
+    bits = (bits << 6) | static_cast<unsigned>(alphabet.find(c));
+    count += 6;
+    if (count >= 8) {
+      count -= 8;
+      out.push_back(static_cast<char>((bits >> count) & 0xff));
+    }
+  }
+  return out;
+}
+
+// Long enough for the 16-character blocks (several of them, then the scalar rest): every byte
+// at every position, valid ones decoded exactly as the reference does.
+TEST(Base64Decode, BlockPathRejectsAndDecodesEveryByteAtEveryPosition) {
+  const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string base;
+  for (int i = 0; i < 70; ++i) base.push_back(alphabet[static_cast<std::size_t>(i * 29 % 64)]);
+  for (std::size_t pos = 0; pos < base.size(); ++pos) {
+    for (int c = 0; c < 256; ++c) {
+      std::string text = base;
+      text[pos] = static_cast<char>(c);
+      const bool valid = alphabet.find(static_cast<char>(c)) != std::string::npos;
+      const auto out = base64_decode(text);
+      ASSERT_EQ(out.has_value(), valid) << "pos " << pos << " c " << c;
+      if (valid) {
+        ASSERT_EQ(*out, reference_decode(text)) << "pos " << pos << " c " << c;
+      }
+    }
+  }
+}
+
+TEST(Base64Decode, LongInputsOfEveryLengthRoundTrip) {
+  std::string raw;
+  for (int i = 0; i < 2000; ++i) {
+    raw.push_back(static_cast<char>(i * 131 + (i >> 3)));
+    const std::string encoded = base64_encode(raw);
+    ASSERT_EQ(base64_decode(encoded), raw) << i;
+    std::string unpadded = encoded;
+    while (!unpadded.empty() && unpadded.back() == '=') unpadded.pop_back();
+    ASSERT_EQ(base64_decode(unpadded), raw) << i;
+  }
+}
+
 TEST(Base64Decode, DecodesEveryCharacterToItsSixBits) {
   // "AAA" + one character: its value in the last six bits of the third byte.
   const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
