@@ -28,15 +28,38 @@ FieldList encode_job_fields(const JobSpec& s) {
   return f;
 }
 
-Result<JobSpec> decode_job_fields(const std::map<std::string, std::string, std::less<>>& fields) {
-  auto field = [&](const char* name) -> const std::string* {
-    auto it = fields.find(name);
-    return it == fields.end() ? nullptr : &it->second;
-  };
-  for (const char* name : {"id", "user", "model", "prompt", "neg", "seed", "aspect", "res", "count",
-                           "cpi", "reply", "created", "deadline"}) {
-    if (!field(name)) return make_error(Errc::kProtocol, std::string("job field missing: ") + name);
+namespace {
+
+// Every field a job record has; the first 13 are required.
+constexpr std::string_view kNames[] = {"id",    "user",    "model",    "prompt", "neg",
+                                       "seed",  "aspect",  "res",      "count",  "cpi",
+                                       "reply", "created", "deadline", "rid",    "hook"};
+constexpr std::size_t kRequired = 13;
+constexpr std::size_t kFields = std::size(kNames);
+
+}  // namespace
+
+Result<JobSpec> decode_job_fields(const FieldViews& fields) {
+  // One pass over the pairs, each value noted in its name's slot.
+  const std::string_view* slot[kFields] = {};
+  for (const auto& [name, value] : fields) {
+    for (std::size_t i = 0; i < kFields; ++i) {
+      if (name == kNames[i]) {
+        slot[i] = &value;
+        break;
+      }
+    }
   }
+  for (std::size_t i = 0; i < kRequired; ++i) {
+    if (slot[i] == nullptr) {
+      return make_error(Errc::kProtocol, "job field missing: " + std::string(kNames[i]));
+    }
+  }
+  auto field = [&](std::string_view name) -> const std::string_view* {
+    for (std::size_t i = 0; i < kFields; ++i)
+      if (kNames[i] == name) return slot[i];
+    return nullptr;
+  };
   JobSpec s;
   s.job_id = *field("id");
   s.user_id = *field("user");
@@ -68,6 +91,11 @@ Result<JobSpec> decode_job_fields(const std::map<std::string, std::string, std::
     return make_error(Errc::kProtocol, "job with empty id, user or model");
   }
   return s;
+}
+
+Result<JobSpec> decode_job_fields(const std::map<std::string, std::string, std::less<>>& fields) {
+  FieldViews views(fields.begin(), fields.end());
+  return decode_job_fields(views);
 }
 
 std::string encode_path_list(const std::vector<std::string>& paths) {

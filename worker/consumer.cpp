@@ -145,11 +145,7 @@ asio::awaitable<void> Consumer::read_loop() {
 }
 
 bool Consumer::take(const std::string& entry_id, const redis::Reply& kv_reply) {
-  std::map<std::string, std::string, std::less<>> fields;
-  const auto& kv = kv_reply.elements();
-  for (std::size_t i = 0; i + 1 < kv.size(); i += 2)
-    fields[kv[i].as_string()] = kv[i + 1].as_string();
-  auto job = decode_job_fields(fields);
+  auto job = decode_job_fields(kv_reply.pairs());
   if (!job) {
     spdlog::error("stream_entry_malformed entry={} error=\"{}\"", entry_id, job.error().message);
     return false;

@@ -96,11 +96,7 @@ asio::awaitable<void> Consumer::reclaim_once() {
       spdlog::warn("job_reclaimed entry={} delivery={}", entry_id, delivered_times);
       if (take(entry_id, entry.elements()[1])) continue;
     }
-    std::map<std::string, std::string, std::less<>> fields;
-    const auto& kv = entry.elements()[1].elements();
-    for (std::size_t i = 0; i + 1 < kv.size(); i += 2)
-      fields[kv[i].as_string()] = kv[i + 1].as_string();
-    auto job = decode_job_fields(fields);
+    auto job = decode_job_fields(entry.elements()[1].pairs());
     if (!job) {
       std::vector<std::string> ack = {"XACK", std::string(keys::kJobsStream),
                                       std::string(keys::kWorkersGroup), entry_id};

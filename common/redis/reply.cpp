@@ -65,6 +65,14 @@ Reply Reply::from_hiredis(const redisReply& reply) {
   }
 }
 
+std::vector<std::pair<std::string_view, std::string_view>> Reply::pairs() const {
+  std::vector<std::pair<std::string_view, std::string_view>> out;
+  out.reserve(elements_.size() / 2);
+  for (std::size_t i = 0; i + 1 < elements_.size(); i += 2)
+    out.emplace_back(elements_[i].as_string(), elements_[i + 1].as_string());
+  return out;
+}
+
 std::optional<std::int64_t> Reply::as_int() const {
   if (type_ == Type::kInteger) return integer_;
   if (type_ != Type::kString || text_.empty()) return std::nullopt;

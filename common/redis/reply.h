@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "common/result.h"
@@ -53,6 +54,10 @@ class Reply {
   // empty map. Fails with kProtocol for anything else: another type, an odd number of
   // elements, or a non-string element.
   Result<std::unordered_map<std::string, std::string>> to_map() const;
+  // A flat [field, value, ...] array (a stream entry) as views into this reply, in order; a
+  // last field without a value is left out. Empty for other types. No copies: for decoders
+  // that copy only what they keep.
+  std::vector<std::pair<std::string_view, std::string_view>> pairs() const;
   // The elements of an array reply as strings (nil -> "", integer -> decimal), the shape the
   // protocol decoders (common/protocol/) take; empty for the other types.
   std::vector<std::string> strings() const;

@@ -46,6 +46,40 @@ TEST(JobCodec, RoundTripsEveryField) {
   EXPECT_EQ(decoded->deadline_ms, s.deadline_ms);
 }
 
+TEST(JobCodec, DecodesViewsOfAStreamEntryLikeTheMap) {
+  JobSpec s = sample();
+  const FieldList f = encode_job_fields(s);
+  FieldViews views;
+  views.emplace_back("user", "u1");
+  for (const auto& [k, v] : f) views.emplace_back(k, v);
+  views.emplace_back("unknown", "ignored");  // a newer writer's extra field
+  auto decoded = decode_job_fields(views);
+  ASSERT_TRUE(decoded.ok()) << decoded.error().message;
+  auto from_map = decode_job_fields(as_map(f, "u1"));
+  ASSERT_TRUE(from_map.ok());
+  EXPECT_EQ(decoded->job_id, from_map->job_id);
+  EXPECT_EQ(decoded->user_id, "u1");
+  EXPECT_EQ(decoded->prompt, from_map->prompt);
+  EXPECT_EQ(decoded->seed, from_map->seed);
+  EXPECT_EQ(decoded->count, from_map->count);
+  EXPECT_EQ(decoded->created_ms, from_map->created_ms);
+  EXPECT_EQ(decoded->request_id, from_map->request_id);
+  EXPECT_EQ(decoded->webhook_url, from_map->webhook_url);
+  // A name given twice: the last one wins, as a map filled in order would have it.
+  views.emplace_back("prompt", "second");
+  EXPECT_EQ(decode_job_fields(views)->prompt, "second");
+  // Any required field missing fails, each by name.
+  for (std::string_view name : {"id", "user", "model", "prompt", "neg", "seed", "aspect", "res",
+                                "count", "cpi", "reply", "created", "deadline"}) {
+    FieldViews without;
+    for (const auto& p : views)
+      if (p.first != name) without.push_back(p);
+    auto r = decode_job_fields(without);
+    ASSERT_FALSE(r.ok()) << name;
+    EXPECT_NE(r.error().message.find(std::string(name)), std::string::npos) << r.error().message;
+  }
+}
+
 TEST(JobCodec, IdComesFirstBecauseTheAdmitScriptReadsItThere) {
   auto f = encode_job_fields(sample());
   EXPECT_EQ(f[0].first, "id");

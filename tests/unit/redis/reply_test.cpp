@@ -5,6 +5,18 @@
 namespace imagegen::redis {
 namespace {
 
+TEST(Reply, PairsViewAFlatArrayInOrder) {
+  Reply r = Reply::array({Reply::string("a"), Reply::string("1"), Reply::string("b"),
+                          Reply::integer(2), Reply::string("dangling")});
+  const auto p = r.pairs();
+  ASSERT_EQ(p.size(), 2u);
+  EXPECT_EQ(p[0].first, "a");
+  EXPECT_EQ(p[0].second, "1");
+  EXPECT_EQ(p[1].first, "b");
+  EXPECT_EQ(p[1].second, "");  // an integer has no bytes
+  EXPECT_TRUE(Reply::string("x").pairs().empty());
+}
+
 TEST(Reply, DefaultIsNil) {
   Reply r;
   EXPECT_TRUE(r.is_nil());
