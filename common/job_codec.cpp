@@ -108,7 +108,10 @@ std::string encode_path_list(const std::vector<std::string>& paths) {
 
 Result<std::vector<std::string>> decode_path_list(std::string_view json) {
   if (json.empty()) return std::vector<std::string>{};
-  simdjson::dom::parser parser;
+  // One parser per thread: a new one allocates its buffers on every call, and this runs for
+  // every completion message (the worker's settlement replies, the api's waiting requests).
+  // Every string is copied out before returning, so nothing points into it afterwards.
+  thread_local simdjson::dom::parser parser;
   simdjson::padded_string padded(json);
   simdjson::dom::array arr;
   if (parser.parse(padded).get_array().get(arr)) {
