@@ -2,6 +2,7 @@
 
 #include <hiredis/hiredis.h>
 
+#include <exception>
 #include <new>
 
 namespace imagegen::redis::detail {
@@ -37,8 +38,10 @@ template <typename Make>
 void* create(const redisReadTask* task, Make make) {
   try {
     return place(task, make());
-  } catch (const std::bad_alloc&) {
-    return nullptr;  // hiredis reports "Out of memory" and closes the connection
+  } catch (const std::exception&) {
+    // Out of memory (or an index hiredis never gives): no exception may cross hiredis' C
+    // frames. A null object makes hiredis fail the connection with "Out of memory".
+    return nullptr;
   }
 }
 
