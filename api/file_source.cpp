@@ -119,15 +119,20 @@ Result<std::string> sign_now(const ApiConfig& c, const std::string& path) {
 }
 }  // namespace
 
+// The work is a named local, never a temporary inside the co_await expression: g++ 12 may
+// destroy such a temporary twice (the api died with "double free detected in tcache 2" on about
+// one Range request in ten, Files.TheOwnerDownloadsWhatTheWorkerStored).
 asio::awaitable<FileRead> read_stored_file(std::string root, std::string relative_path) {
-  std::string path = std::move(root) + "/" + relative_path;
-  co_return co_await off_loop<FileRead>([path = std::move(path)] { return read_now(path); });
+  auto work = [path = std::move(root) + "/" + relative_path] { return read_now(path); };
+  FileRead read = co_await off_loop<FileRead>(std::move(work));
+  co_return read;
 }
 
 asio::awaitable<Result<std::string>> sign_supabase_url(const ApiConfig& config,
                                                        std::string relative_path) {
-  co_return co_await off_loop<Result<std::string>>(
-      [&config, path = std::move(relative_path)] { return sign_now(config, path); });
+  auto work = [&config, path = std::move(relative_path)] { return sign_now(config, path); };
+  Result<std::string> url = co_await off_loop<Result<std::string>>(std::move(work));
+  co_return url;
 }
 
 }  // namespace imagegen::api
