@@ -30,12 +30,30 @@ FieldList encode_job_fields(const JobSpec& s) {
 
 namespace {
 
-// Every field a job record has; the first 13 are required.
+// Every field a job record has, in the order of Field; the first 13 are required.
+enum Field : std::size_t {
+  kId,
+  kUser,
+  kModel,
+  kPrompt,
+  kNeg,
+  kSeed,
+  kAspect,
+  kRes,
+  kCount,
+  kCpi,
+  kReply,
+  kCreated,
+  kDeadline,
+  kRid,
+  kHook
+};
 constexpr std::string_view kNames[] = {"id",    "user",    "model",    "prompt", "neg",
                                        "seed",  "aspect",  "res",      "count",  "cpi",
                                        "reply", "created", "deadline", "rid",    "hook"};
-constexpr std::size_t kRequired = 13;
+constexpr std::size_t kRequired = kDeadline + 1;
 constexpr std::size_t kFields = std::size(kNames);
+static_assert(kFields == kHook + 1, "one name per Field");
 
 }  // namespace
 
@@ -55,31 +73,26 @@ Result<JobSpec> decode_job_fields(const FieldViews& fields) {
       return make_error(Errc::kProtocol, "job field missing: " + std::string(kNames[i]));
     }
   }
-  auto field = [&](std::string_view name) -> const std::string_view* {
-    for (std::size_t i = 0; i < kFields; ++i)
-      if (kNames[i] == name) return slot[i];
-    return nullptr;
-  };
   JobSpec s;
-  s.job_id = *field("id");
-  s.user_id = *field("user");
-  s.model = *field("model");
-  s.prompt = *field("prompt");
-  s.negative_prompt = *field("neg");
-  s.aspect_ratio = *field("aspect");
-  s.resolution = *field("res");
-  s.reply_channel = *field("reply");
-  if (const auto* rid = field("rid")) s.request_id = *rid;
-  if (const auto* hook = field("hook")) s.webhook_url = *hook;
-  if (!field("seed")->empty()) {
-    auto seed = parse_int(*field("seed"), 0, 4294967295LL);
+  s.job_id = *slot[kId];
+  s.user_id = *slot[kUser];
+  s.model = *slot[kModel];
+  s.prompt = *slot[kPrompt];
+  s.negative_prompt = *slot[kNeg];
+  s.aspect_ratio = *slot[kAspect];
+  s.resolution = *slot[kRes];
+  s.reply_channel = *slot[kReply];
+  if (const auto* rid = slot[kRid]) s.request_id = *rid;
+  if (const auto* hook = slot[kHook]) s.webhook_url = *hook;
+  if (!slot[kSeed]->empty()) {
+    auto seed = parse_int(*slot[kSeed], 0, 4294967295LL);
     if (!seed) return make_error(Errc::kProtocol, "job field seed: " + seed.error().message);
     s.seed = static_cast<std::uint32_t>(*seed);
   }
-  auto count = parse_int(*field("count"), 1, 4);
-  auto cpi = parse_int(*field("cpi"), 0, 1'000'000'000);
-  auto created = parse_int(*field("created"), 0, INT64_MAX);
-  auto deadline = parse_int(*field("deadline"), 0, INT64_MAX);
+  auto count = parse_int(*slot[kCount], 1, 4);
+  auto cpi = parse_int(*slot[kCpi], 0, 1'000'000'000);
+  auto created = parse_int(*slot[kCreated], 0, INT64_MAX);
+  auto deadline = parse_int(*slot[kDeadline], 0, INT64_MAX);
   if (!count || !cpi || !created || !deadline) {
     return make_error(Errc::kProtocol, "job " + s.job_id + ": malformed numeric field");
   }
