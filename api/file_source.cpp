@@ -6,14 +6,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <boost/asio/async_result.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/this_coro.hpp>
 #include <boost/asio/thread_pool.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <optional>
 
 #include "common/json_writer.h"
+#include "common/lifecycle/run_blocking.h"
 
 namespace imagegen::api {
 
@@ -24,27 +20,6 @@ namespace {
 asio::thread_pool& blocking_pool() {
   static asio::thread_pool pool(2);
   return pool;
-}
-
-// Runs f() on the blocking pool, then resumes the caller on its own executor with the result.
-// A plain function travels to the pool, never a coroutine: a capturing lambda coroutine would
-// outlive its captures, and Asio recycles coroutine frames through per-thread caches.
-template <typename T, typename F>
-asio::awaitable<T> off_loop(F f) {
-  auto ex = co_await asio::this_coro::executor;
-  std::optional<T> out =
-      co_await asio::async_initiate<decltype(asio::use_awaitable), void(std::optional<T>)>(
-          [ex](auto handler, F work) {
-            asio::post(blocking_pool(), [ex, handler = std::move(handler),
-                                         work = std::move(work)]() mutable {
-              std::optional<T> result(work());
-              asio::post(ex, [handler = std::move(handler), result = std::move(result)]() mutable {
-                std::move(handler)(std::move(result));
-              });
-            });
-          },
-          asio::use_awaitable, std::move(f));
-  co_return std::move(*out);
 }
 
 FileRead read_now(const std::string& path) {
@@ -119,19 +94,19 @@ Result<std::string> sign_now(const ApiConfig& c, const std::string& path) {
 }
 }  // namespace
 
-// The work is a named local, never a temporary inside the co_await expression: g++ 12 may
-// destroy such a temporary twice (the api died with "double free detected in tcache 2" on about
-// one Range request in ten, Files.TheOwnerDownloadsWhatTheWorkerStored).
+// The work is a named local, never a lambda written inside the co_await expression: g++ 12
+// destroys the captures of such a temporary twice (the api died with "double free detected in
+// tcache 2" on Range requests, Files.TheOwnerDownloadsWhatTheWorkerStored).
 asio::awaitable<FileRead> read_stored_file(std::string root, std::string relative_path) {
   auto work = [path = std::move(root) + "/" + relative_path] { return read_now(path); };
-  FileRead read = co_await off_loop<FileRead>(std::move(work));
+  FileRead read = co_await lifecycle::run_blocking(blocking_pool(), std::move(work));
   co_return read;
 }
 
 asio::awaitable<Result<std::string>> sign_supabase_url(const ApiConfig& config,
                                                        std::string relative_path) {
   auto work = [&config, path = std::move(relative_path)] { return sign_now(config, path); };
-  Result<std::string> url = co_await off_loop<Result<std::string>>(std::move(work));
+  Result<std::string> url = co_await lifecycle::run_blocking(blocking_pool(), std::move(work));
   co_return url;
 }
 

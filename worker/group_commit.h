@@ -44,10 +44,12 @@ class GroupCommit {
   // Thread-safe. Cancelled by: nothing.
   boost::asio::awaitable<Result<Ok>> durable() {
     auto ex = co_await boost::asio::this_coro::executor;
+    // A named local, not a lambda inside the co_await expression: g++ 12 may destroy the
+    // captures (the executor) of such a temporary twice.
+    auto initiate = [this, ex](auto handler) { enqueue(Handler(std::move(handler)), ex); };
     co_return co_await boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&,
-                                                   void(Result<Ok>)>(
-        [this, ex](auto handler) { enqueue(Handler(std::move(handler)), ex); },
-        boost::asio::use_awaitable);
+                                                   void(Result<Ok>)>(initiate,
+                                                                     boost::asio::use_awaitable);
   }
 
   // Sync passes run so far (for tests and logs).

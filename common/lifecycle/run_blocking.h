@@ -9,7 +9,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <type_traits>
 
-namespace imagegen::worker {
+namespace imagegen::lifecycle {
 
 // `fn` must not throw (return errors as values) and must only touch data that outlives the
 // await. The caller's executor is kept busy (work guard) until the result is posted back.
@@ -19,6 +19,8 @@ boost::asio::awaitable<std::invoke_result_t<Fn&>> run_blocking(boost::asio::thre
                                                                Fn fn) {
   namespace asio = boost::asio;
   using R = std::invoke_result_t<Fn&>;
+  // A named local, never a lambda written inside the co_await expression: g++ 12 destroys the
+  // captures of such a temporary twice ("double free detected in tcache 2").
   auto initiate = [&pool, &fn](auto handler) {
     auto ex = asio::get_associated_executor(handler);
     auto work = asio::make_work_guard(ex);
@@ -39,4 +41,4 @@ boost::asio::awaitable<std::invoke_result_t<Fn&>> run_blocking(boost::asio::thre
       initiate, asio::use_awaitable);
 }
 
-}  // namespace imagegen::worker
+}  // namespace imagegen::lifecycle
