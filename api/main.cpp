@@ -18,6 +18,7 @@
 #include "api/api_service.h"
 #include "api/http_server.h"
 #include "api/queue_stats.h"
+#include "common/allocator/allocator.h"
 #include "common/catalog.h"
 #include "common/catalog_path.h"
 #include "common/lifecycle/spawn.h"
@@ -128,8 +129,8 @@ int main(int argc, char** argv) {
       }
     });
 
-    spdlog::info("listening on {}:{} with {} threads (metrics port {})", config.host, config.port,
-                 config.threads, config.metrics_port);
+    spdlog::info("listening on {}:{} with {} threads (metrics port {}, {})", config.host,
+                 config.port, config.threads, config.metrics_port, allocator_name());
     std::vector<std::thread> threads;
     for (std::size_t i = 1; i < shards.size(); ++i) {
       threads.emplace_back([&s = *shards[i]] { s.ioc.run(); });

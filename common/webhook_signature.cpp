@@ -1,36 +1,13 @@
 #include "common/webhook_signature.h"
 
-#include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include <stdexcept>
 
+#include "common/base64.h"
 #include "common/crypto.h"
 
 namespace imagegen::webhook {
-
-std::string base64_encode(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3), '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(bytes.data()),
-                                static_cast<int>(bytes.size()));
-  out.resize(static_cast<std::size_t>(n));
-  return out;
-}
-
-std::optional<std::string> base64_decode(std::string_view text) {
-  if (text.size() % 4 != 0) return std::nullopt;
-  std::string out(3 * (text.size() / 4), '\0');
-  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(text.data()),
-                                static_cast<int>(text.size()));
-  if (n < 0) return std::nullopt;
-  // EVP_DecodeBlock counts the padding as zero bytes: drop one per '='.
-  std::size_t size = static_cast<std::size_t>(n);
-  for (std::size_t i = text.size(); i > 0 && text[i - 1] == '=' && size > 0; --i) --size;
-  out.resize(size);
-  return out;
-}
 
 std::string new_webhook_secret() {
   unsigned char key[kSecretKeyBytes];
@@ -41,7 +18,10 @@ std::string new_webhook_secret() {
 
 std::optional<std::string> secret_key(std::string_view secret) {
   if (!secret.starts_with(kSecretPrefix)) return std::nullopt;
-  auto key = base64_decode(secret.substr(kSecretPrefix.size()));
+  // Secrets are written padded (new_webhook_secret): a length that is not whole quads is a typo.
+  const std::string_view encoded = secret.substr(kSecretPrefix.size());
+  if (encoded.size() % 4 != 0) return std::nullopt;
+  auto key = base64_decode(encoded);
   if (!key || key->empty()) return std::nullopt;
   return key;
 }

@@ -28,7 +28,4 @@ std::string message_id(std::string_view job_id);
 std::string signature(std::string_view key, std::string_view id, std::int64_t timestamp_s,
                       std::string_view body);
 
-std::string base64_encode(std::string_view bytes);
-std::optional<std::string> base64_decode(std::string_view text);
-
 }  // namespace imagegen::webhook

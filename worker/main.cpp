@@ -16,6 +16,7 @@
 #include <iostream>
 #include <thread>
 
+#include "common/allocator/allocator.h"
 #include "common/catalog.h"
 #include "common/catalog_path.h"
 #include "common/logging.h"
@@ -251,8 +252,9 @@ void run(const worker::WorkerConfig& config, const Catalog& catalog, worker::Wor
       }
     });
   });
-  spdlog::info("consumer {} started, {} threads, concurrency {}, storage {}", config.consumer_name,
-               config.threads, config.concurrency, config.storage);
+  spdlog::info("consumer {} started, {} threads, concurrency {}, storage {}, {}",
+               config.consumer_name, config.threads, config.concurrency, config.storage,
+               allocator_name());
   std::vector<std::thread> threads;
   for (std::size_t i = 1; i < shards.size(); ++i) {
     threads.emplace_back([&shard = *shards[i]] {

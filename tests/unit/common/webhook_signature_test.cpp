@@ -29,15 +29,6 @@ TEST(WebhookSignature, RejectsWhatIsNotASecret) {
   EXPECT_FALSE(secret_key("whsec_abc"));
 }
 
-TEST(WebhookSignature, Base64RoundTripsEveryLength) {
-  std::string bytes;
-  for (int n = 0; n < 10; ++n) {
-    EXPECT_EQ(base64_decode(base64_encode(bytes)), bytes) << n;
-    bytes.push_back(static_cast<char>(0xf0 + n));
-  }
-  EXPECT_EQ(base64_encode("foob"), "Zm9vYg==");
-}
-
 TEST(WebhookSignature, MessageIdIsStablePerJob) {
   EXPECT_EQ(message_id("abc123"), message_id("abc123"));
   EXPECT_NE(message_id("abc123"), message_id("abc124"));
