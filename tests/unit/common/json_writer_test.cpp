@@ -32,6 +32,53 @@ TEST(JsonWriter, EscapesStrings) {
   EXPECT_EQ(out, "\"q\\\"b\\\\n\\n\\r\\t\\b\\f\\u0001\\u001f ok \xc3\xa9 \xf0\x9f\x8c\x85\"");
 }
 
+// The escaping rules byte by byte, as the reference for the block scan.
+std::string escape_one_by_one(std::string_view s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    if (c == '"')
+      out += "\\\"";
+    else if (c == '\\')
+      out += "\\\\";
+    else if (c == '\n')
+      out += "\\n";
+    else if (c == '\r')
+      out += "\\r";
+    else if (c == '\t')
+      out += "\\t";
+    else if (c == '\b')
+      out += "\\b";
+    else if (c == '\f')
+      out += "\\f";
+    else if (c < 0x20) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      out += "\\u00";
+      out += kHex[c >> 4];
+      out += kHex[c & 0xf];
+    } else
+      out += static_cast<char>(c);
+  }
+  return out + "\"";
+}
+
+TEST(JsonWriter, EscapesEveryByteAtEveryPositionOfLongStrings) {
+  // Every byte value at every offset of blocks, block tails and the scalar tail, alone and
+  // next to a second escape; bytes >= 0x80 (UTF-8) pass through untouched.
+  for (std::size_t length : {1u, 15u, 16u, 17u, 31u, 33u, 47u}) {
+    for (std::size_t at = 0; at < length; ++at) {
+      for (int c = 0; c < 256; ++c) {
+        std::string s(length, 'a');
+        s[at] = static_cast<char>(c);
+        if (at + 3 < length) s[at + 3] = '"';
+        std::string out;
+        append_json_string(out, s);
+        ASSERT_EQ(out, escape_one_by_one(s))
+            << "length " << length << " at " << at << " byte " << c;
+      }
+    }
+  }
+}
+
 TEST(JsonWriter, EscapesKeys) {
   JsonWriter w;
   w.begin_object().key("a\"b").value("").end_object();
