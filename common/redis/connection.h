@@ -18,6 +18,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/redis/connection_stats.h"
@@ -83,6 +84,10 @@ class Connection {
   static boost::asio::awaitable<Result<Reply>> command_on(std::shared_ptr<Impl> impl,
                                                           std::vector<std::string> args,
                                                           std::chrono::milliseconds timeout);
+  // The same for a command already in wire format (resp.h). `wire` is read before the first
+  // suspension (hiredis copies it), so it only has to live until this is awaited.
+  static boost::asio::awaitable<Result<Reply>> formatted_command_on(
+      std::shared_ptr<Impl> impl, std::string_view wire, std::chrono::milliseconds timeout);
 
   std::shared_ptr<Impl> impl_;
 };

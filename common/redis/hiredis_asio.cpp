@@ -75,22 +75,13 @@ bool HiredisAsio::attach() {
   return true;
 }
 
-namespace {
-
-// The command in wire format, in a buffer each thread reuses (hiredis copies it into its
-// output buffer before redisAsyncFormattedCommand returns).
-const std::string& formatted(const std::vector<std::string>& args) {
-  thread_local std::string buffer;
-  buffer.clear();
-  append_command(buffer, args);
-  return buffer;
+bool HiredisAsio::send(const std::vector<std::string>& args, ReplyFn on_reply) {
+  if (args.empty()) return false;
+  return send_formatted(formatted_command(args), std::move(on_reply));
 }
 
-}  // namespace
-
-bool HiredisAsio::send(const std::vector<std::string>& args, ReplyFn on_reply) {
-  if (ac_ == nullptr || args.empty()) return false;
-  const std::string& cmd = formatted(args);
+bool HiredisAsio::send_formatted(std::string_view cmd, ReplyFn on_reply) {
+  if (ac_ == nullptr || cmd.empty()) return false;
   // hiredis calls back exactly once per plain command (with NULL on teardown), which frees this.
   auto fn = std::make_unique<ReplyFn>(std::move(on_reply));
   if (redisAsyncFormattedCommand(ac_, &HiredisAsio::reply_callback, fn.get(), cmd.data(),
@@ -103,7 +94,7 @@ bool HiredisAsio::send(const std::vector<std::string>& args, ReplyFn on_reply) {
 
 bool HiredisAsio::send_subscribe(const std::vector<std::string>& args) {
   if (ac_ == nullptr || args.empty()) return false;
-  const std::string& cmd = formatted(args);
+  const std::string_view cmd = formatted_command(args);
   // A subscription callback runs once per confirmation and message, so its privdata must live
   // as long as the context: it is this object.
   return redisAsyncFormattedCommand(ac_, &HiredisAsio::push_callback, this, cmd.data(),

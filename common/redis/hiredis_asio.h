@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/redis/redis_url.h"
@@ -58,6 +59,9 @@ class HiredisAsio : public std::enable_shared_from_this<HiredisAsio> {
   // nullopt if the context goes away first. Returns false, and never runs `on_reply`, when the
   // context is gone or closing.
   bool send(const std::vector<std::string>& args, ReplyFn on_reply);
+  // The same for a command already in wire format (resp.h); hiredis copies `wire` before this
+  // returns.
+  bool send_formatted(std::string_view wire, ReplyFn on_reply);
 
   // Appends a SUBSCRIBE; its confirmations and messages go to Hooks::on_push.
   bool send_subscribe(const std::vector<std::string>& args);

@@ -4,6 +4,8 @@
 
 #include <stdexcept>
 
+#include "common/redis/resp.h"
+
 namespace imagegen::redis {
 namespace asio = boost::asio;
 
@@ -30,24 +32,34 @@ Script::Script(std::string source) {
   body_ = std::move(body);
 }
 
-asio::awaitable<Result<Reply>> Script::run(Connection& conn, std::vector<std::string> keys,
+asio::awaitable<Result<Reply>> Script::run(Connection& conn, const std::vector<std::string>& keys,
                                            std::vector<std::string> args,
                                            std::chrono::milliseconds timeout) const {
-  // Take what the second round trip needs before the first suspension: `conn` and `*this` may
-  // be gone by the time the first reply arrives.
+  // Take what the second round trip needs before the first suspension: `conn`, `keys` and
+  // `*this` may be gone by the time the first reply arrives.
   auto impl = conn.impl_;
   auto body = body_;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
 
-  std::vector<std::string> command;
-  command.reserve(3 + keys.size() + args.size());
-  command.push_back("EVALSHA");
-  command.push_back(body->sha1);
-  command.push_back(std::to_string(keys.size()));
-  std::move(keys.begin(), keys.end(), std::back_inserter(command));
-  std::move(args.begin(), args.end(), std::back_inserter(command));
+  // "EVALSHA sha numkeys keys... args..." written straight in wire format: no vector of the
+  // command's strings is built or copied. A NOSCRIPT retry swaps the first two arguments for
+  // "EVAL source" and reuses the rest.
+  const std::size_t argc = 3 + keys.size() + args.size();
+  std::size_t size = 3 * kMaxArgumentOverhead + body->sha1.size();
+  for (const auto& k : keys) size += k.size() + kMaxArgumentOverhead;
+  for (const auto& a : args) size += a.size() + kMaxArgumentOverhead;
+  std::string wire;
+  wire.reserve(size);
+  append_array_header(wire, argc);
+  append_argument(wire, "EVALSHA");
+  append_argument(wire, body->sha1);
+  const std::size_t head = wire.size();
+  append_argument(wire, std::to_string(keys.size()));
+  for (const auto& k : keys) append_argument(wire, k);
+  for (const auto& a : args) append_argument(wire, a);
+  args = {};  // sent from `wire` from here on
 
-  auto reply = co_await Connection::command_on(impl, command, timeout);
+  auto reply = co_await Connection::formatted_command_on(impl, wire, timeout);
   if (!reply || !reply->is_error() || reply->error_code() != "NOSCRIPT") co_return reply;
 
   auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -55,9 +67,13 @@ asio::awaitable<Result<Reply>> Script::run(Connection& conn, std::vector<std::st
   if (left <= std::chrono::milliseconds::zero()) {
     co_return make_error(Errc::kTimeout, "redis: script deadline passed after NOSCRIPT");
   }
-  command[0] = "EVAL";
-  command[1] = body->source;
-  co_return co_await Connection::command_on(impl, std::move(command), left);
+  std::string eval;
+  eval.reserve(wire.size() + body->source.size() + kMaxArgumentOverhead);
+  append_array_header(eval, argc);
+  append_argument(eval, "EVAL");
+  append_argument(eval, body->source);
+  eval.append(wire, head);
+  co_return co_await Connection::formatted_command_on(impl, eval, left);
 }
 
 }  // namespace imagegen::redis

@@ -25,8 +25,9 @@ class Script {
   // other Redis error) is a Reply with is_error(), not an Error. Fails like
   // Connection::command (kUnavailable, kTimeout, kInvalidArgument); `timeout` bounds both
   // round trips together. Cancelled only by the deadline or by destroying `conn` (then
-  // kUnavailable). Safe if `conn` or this Script is destroyed while it runs.
-  boost::asio::awaitable<Result<Reply>> run(Connection& conn, std::vector<std::string> keys,
+  // kUnavailable). Safe if `conn` or this Script is destroyed while it runs. `keys` is read
+  // before the first suspension (keys::script_keys(), a static, is what callers pass).
+  boost::asio::awaitable<Result<Reply>> run(Connection& conn, const std::vector<std::string>& keys,
                                             std::vector<std::string> args,
                                             std::chrono::milliseconds timeout) const;
 

@@ -47,5 +47,24 @@ TEST(Resp, AppendsAfterWhatIsThere) {
   EXPECT_EQ(out, "keep*1\r\n$4\r\nPING\r\n");
 }
 
+TEST(Resp, PieceByPieceIsTheSameAsTheWholeCommand) {
+  const std::vector<std::string> args{"EVALSHA", std::string(40, 'f'), "2", "k1", "",
+                                      "a\r\nb",  std::string("\0z", 2)};
+  std::string pieces;
+  append_array_header(pieces, args.size());
+  for (const auto& a : args) append_argument(pieces, a);
+  EXPECT_EQ(pieces, hiredis_format(args));
+  std::string whole;
+  append_command(whole, args);
+  EXPECT_EQ(pieces, whole);
+}
+
+TEST(Resp, FormattedCommandReusesOneBufferPerThread) {
+  const std::string first(formatted_command({"GET", "a"}));
+  EXPECT_EQ(first, "*2\r\n$3\r\nGET\r\n$1\r\na\r\n");
+  // The second call overwrites the first's bytes: callers hand them on at once.
+  EXPECT_EQ(formatted_command({"PING"}), "*1\r\n$4\r\nPING\r\n");
+}
+
 }  // namespace
 }  // namespace imagegen::redis
