@@ -66,10 +66,12 @@ std::string check_command(const std::vector<std::string>& args) {
 }  // namespace
 
 struct Connection::Impl {
-  // `wire`: the command in wire format (resp.h), copied by hiredis before this returns.
-  void start_command(const std::shared_ptr<Impl>& self, std::string_view wire,
-                     std::chrono::milliseconds timeout, asio::any_io_executor executor,
-                     CommandHandler handler);
+  // The command: `args`, or when it is null `wire`, the command already in wire format (resp.h).
+  // hiredis copies either before this returns. `wire` must not be the thread's formatting
+  // buffer (formatted_command): starting the link may send AUTH/SELECT/PING through it first.
+  void start_command(const std::shared_ptr<Impl>& self, const std::vector<std::string>* args,
+                     std::string_view wire, std::chrono::milliseconds timeout,
+                     asio::any_io_executor executor, CommandHandler handler);
   void on_timeout(const PendingCommand& op, std::chrono::milliseconds timeout);
 
   std::shared_ptr<detail::Link> link;
@@ -78,7 +80,8 @@ struct Connection::Impl {
   std::uint64_t replies = 0;  // replies read on this connection, all of them
 };
 
-void Connection::Impl::start_command(const std::shared_ptr<Impl>& self, std::string_view wire,
+void Connection::Impl::start_command(const std::shared_ptr<Impl>& self,
+                                     const std::vector<std::string>* args, std::string_view wire,
                                      std::chrono::milliseconds timeout,
                                      asio::any_io_executor executor, CommandHandler handler) {
   auto op = std::make_shared<PendingCommand>(link->io(), std::move(executor), std::move(handler));
@@ -94,7 +97,10 @@ void Connection::Impl::start_command(const std::shared_ptr<Impl>& self, std::str
                             "redis connection closed before the reply; the command may have run"));
     }
   };
-  bool sent = context != nullptr && context->send_formatted(wire, std::move(counted));
+  // Formatted (for `args`) only now, after link->start(): nothing else can reuse the buffer.
+  bool sent =
+      context != nullptr && (args != nullptr ? context->send(*args, std::move(counted))
+                                             : context->send_formatted(wire, std::move(counted)));
   if (!sent) {
     op->finish(make_error(Errc::kUnavailable, link->unavailable_reason()));
     return;
@@ -158,24 +164,31 @@ asio::awaitable<Result<Reply>> Connection::command_on(std::shared_ptr<Impl> impl
   if (auto problem = check_command(args); !problem.empty()) {
     co_return make_error(Errc::kInvalidArgument, problem);
   }
-  co_return co_await formatted_command_on(std::move(impl), formatted_command(args), timeout);
+  co_return co_await send_on(std::move(impl), &args, {}, timeout);
 }
 
 asio::awaitable<Result<Reply>> Connection::formatted_command_on(std::shared_ptr<Impl> impl,
                                                                 std::string_view wire,
                                                                 std::chrono::milliseconds timeout) {
+  co_return co_await send_on(std::move(impl), nullptr, wire, timeout);
+}
+
+asio::awaitable<Result<Reply>> Connection::send_on(std::shared_ptr<Impl> impl,
+                                                   const std::vector<std::string>* args,
+                                                   std::string_view wire,
+                                                   std::chrono::milliseconds timeout) {
   // A deadline that travels with a request may already be spent: do not send what nobody
   // would wait for (and do not reset the connection over it).
   if (timeout <= std::chrono::milliseconds::zero()) {
     co_return make_error(Errc::kTimeout, "redis: deadline already passed");
   }
   // A named local, not a lambda inside the co_await expression (g++ 12 and temporaries there).
-  auto initiate = [&impl, wire, timeout](auto handler) {
+  auto initiate = [&impl, args, wire, timeout](auto handler) {
     // Taken while the handler's type is known: the type-erased handler's executor cannot
     // be required to be non-blocking in Boost 1.81.
     asio::any_io_executor executor =
         asio::get_associated_executor(handler, impl->link->io().get_executor());
-    impl->start_command(impl, wire, timeout, std::move(executor),
+    impl->start_command(impl, args, wire, timeout, std::move(executor),
                         CommandHandler(std::move(handler)));
   };
   co_return co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(Result<Reply>)>(

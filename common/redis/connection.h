@@ -88,6 +88,11 @@ class Connection {
   // suspension (hiredis copies it), so it only has to live until this is awaited.
   static boost::asio::awaitable<Result<Reply>> formatted_command_on(
       std::shared_ptr<Impl> impl, std::string_view wire, std::chrono::milliseconds timeout);
+  // Both of the above: `args` when not null, else `wire`; either must live until awaited.
+  static boost::asio::awaitable<Result<Reply>> send_on(std::shared_ptr<Impl> impl,
+                                                       const std::vector<std::string>* args,
+                                                       std::string_view wire,
+                                                       std::chrono::milliseconds timeout);
 
   std::shared_ptr<Impl> impl_;
 };

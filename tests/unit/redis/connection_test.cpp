@@ -46,6 +46,19 @@ TEST_F(ConnectionTest, ConnectsLazilyOnTheFirstCommand) {
   EXPECT_EQ(conn->stats().connects, 1u);
 }
 
+// The first command also starts the link, which sends its own PING (and AUTH/SELECT when
+// configured) before it: each must still get its own reply. (Formatting the command before
+// the link started once sent the link's PING in its place: the command was answered "PONG".)
+TEST_F(ConnectionTest, TheFirstCommandsOnAFreshConnectionGetTheirOwnReplies) {
+  auto conn = Connection::create(io_, server_.config());
+  auto echo = run(conn->command({"ECHO", "first"}, 2s));
+  ASSERT_TRUE(echo) << echo.error().message;
+  EXPECT_EQ(echo->as_string(), "first");
+  auto second = run(conn->command({"ECHO", "second"}, 2s));
+  ASSERT_TRUE(second) << second.error().message;
+  EXPECT_EQ(second->as_string(), "second");
+}
+
 TEST_F(ConnectionTest, RoundTripsAnEightMegabyteValue) {
   auto conn = connect();
   std::string big(8 << 20, '\0');
