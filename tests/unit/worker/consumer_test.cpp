@@ -55,9 +55,13 @@ TEST_F(ConsumerTest, TakesNoMoreJobsThanItHasFreeSlots) {
   // Upstream answers nothing until a third call arrives: while the two slots are busy, a third
   // job must stay in the stream.
   upstream_.hold_replies_until(3);
+  // One deadline for both: the first to expire frees a slot, the third call then releases the
+  // held replies, and a second job with a later deadline (even by milliseconds, on a slow
+  // sanitizer run) could still take its reply and succeed.
+  const std::int64_t deadline = now_unix_ms() + 2500;  // ends the hold-up from our side
   for (const char* id : {"job-a", "job-b"}) {
     JobSpec short_lived = job(id, "nano-banana");
-    short_lived.deadline_ms = now_unix_ms() + 2500;  // ends the hold-up from our side
+    short_lived.deadline_ms = deadline;
     admit(short_lived);
   }
   admit(job("job-c", "nano-banana"));
