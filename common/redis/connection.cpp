@@ -67,8 +67,8 @@ std::string check_command(const std::vector<std::string>& args) {
 
 struct Connection::Impl {
   // The command: `args`, or when it is null `wire`, the command already in wire format (resp.h).
-  // hiredis copies either before this returns. `wire` must not be the thread's formatting
-  // buffer (formatted_command): starting the link may send AUTH/SELECT/PING through it first.
+  // hiredis copies either before this returns; `args` is formatted only after the link has
+  // started, since starting it may send AUTH/SELECT/PING first.
   void start_command(const std::shared_ptr<Impl>& self, const std::vector<std::string>* args,
                      std::string_view wire, std::chrono::milliseconds timeout,
                      asio::any_io_executor executor, CommandHandler handler);
@@ -160,35 +160,26 @@ asio::awaitable<Result<Reply>> Connection::command(std::vector<std::string> args
 
 asio::awaitable<Result<Reply>> Connection::command_on(std::shared_ptr<Impl> impl,
                                                       std::vector<std::string> args,
-                                                      std::chrono::milliseconds timeout) {
-  if (auto problem = check_command(args); !problem.empty()) {
-    co_return make_error(Errc::kInvalidArgument, problem);
+                                                      std::chrono::milliseconds timeout,
+                                                      std::string_view wire) {
+  if (wire.empty()) {
+    if (auto problem = check_command(args); !problem.empty()) {
+      co_return make_error(Errc::kInvalidArgument, problem);
+    }
   }
-  co_return co_await send_on(std::move(impl), &args, {}, timeout);
-}
-
-asio::awaitable<Result<Reply>> Connection::formatted_command_on(std::shared_ptr<Impl> impl,
-                                                                std::string_view wire,
-                                                                std::chrono::milliseconds timeout) {
-  co_return co_await send_on(std::move(impl), nullptr, wire, timeout);
-}
-
-asio::awaitable<Result<Reply>> Connection::send_on(std::shared_ptr<Impl> impl,
-                                                   const std::vector<std::string>* args,
-                                                   std::string_view wire,
-                                                   std::chrono::milliseconds timeout) {
+  const std::vector<std::string>* command = wire.empty() ? &args : nullptr;
   // A deadline that travels with a request may already be spent: do not send what nobody
   // would wait for (and do not reset the connection over it).
   if (timeout <= std::chrono::milliseconds::zero()) {
     co_return make_error(Errc::kTimeout, "redis: deadline already passed");
   }
   // A named local, not a lambda inside the co_await expression (g++ 12 and temporaries there).
-  auto initiate = [&impl, args, wire, timeout](auto handler) {
+  auto initiate = [&impl, command, wire, timeout](auto handler) {
     // Taken while the handler's type is known: the type-erased handler's executor cannot
     // be required to be non-blocking in Boost 1.81.
     asio::any_io_executor executor =
         asio::get_associated_executor(handler, impl->link->io().get_executor());
-    impl->start_command(impl, args, wire, timeout, std::move(executor),
+    impl->start_command(impl, command, wire, timeout, std::move(executor),
                         CommandHandler(std::move(handler)));
   };
   co_return co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(Result<Reply>)>(

@@ -79,20 +79,14 @@ class Connection {
   friend class Script;  // keeps the connection state alive across its two round trips
   struct Impl;
   explicit Connection(std::shared_ptr<Impl> impl);
-  // The coroutine behind command(); it owns a reference to the state, so it is safe even if
-  // the Connection is destroyed while it waits.
+  // The coroutine behind command() and Script::run; it owns a reference to the state, so it is
+  // safe even if the Connection is destroyed while it waits. Sends `args`, or, when `wire` is
+  // not empty, that command already in wire format (resp.h): read before the first suspension
+  // (hiredis copies it), so it only has to live until this is awaited.
   static boost::asio::awaitable<Result<Reply>> command_on(std::shared_ptr<Impl> impl,
                                                           std::vector<std::string> args,
-                                                          std::chrono::milliseconds timeout);
-  // The same for a command already in wire format (resp.h). `wire` is read before the first
-  // suspension (hiredis copies it), so it only has to live until this is awaited.
-  static boost::asio::awaitable<Result<Reply>> formatted_command_on(
-      std::shared_ptr<Impl> impl, std::string_view wire, std::chrono::milliseconds timeout);
-  // Both of the above: `args` when not null, else `wire`; either must live until awaited.
-  static boost::asio::awaitable<Result<Reply>> send_on(std::shared_ptr<Impl> impl,
-                                                       const std::vector<std::string>* args,
-                                                       std::string_view wire,
-                                                       std::chrono::milliseconds timeout);
+                                                          std::chrono::milliseconds timeout,
+                                                          std::string_view wire = {});
 
   std::shared_ptr<Impl> impl_;
 };

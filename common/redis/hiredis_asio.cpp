@@ -75,9 +75,23 @@ bool HiredisAsio::attach() {
   return true;
 }
 
+namespace {
+
+// The command in wire format, in a buffer each thread reuses: valid until this thread's next
+// call, so it is made here, right before hiredis copies it into its output buffer, and nowhere
+// else (formatted earlier, a link starting in between sent its own PING in its place).
+std::string_view formatted(const std::vector<std::string>& args) {
+  thread_local std::string buffer;
+  buffer.clear();
+  append_command(buffer, args);
+  return buffer;
+}
+
+}  // namespace
+
 bool HiredisAsio::send(const std::vector<std::string>& args, ReplyFn on_reply) {
   if (args.empty()) return false;
-  return send_formatted(formatted_command(args), std::move(on_reply));
+  return send_formatted(formatted(args), std::move(on_reply));
 }
 
 bool HiredisAsio::send_formatted(std::string_view cmd, ReplyFn on_reply) {
@@ -94,7 +108,7 @@ bool HiredisAsio::send_formatted(std::string_view cmd, ReplyFn on_reply) {
 
 bool HiredisAsio::send_subscribe(const std::vector<std::string>& args) {
   if (ac_ == nullptr || args.empty()) return false;
-  const std::string_view cmd = formatted_command(args);
+  const std::string_view cmd = formatted(args);
   // A subscription callback runs once per confirmation and message, so its privdata must live
   // as long as the context: it is this object.
   return redisAsyncFormattedCommand(ac_, &HiredisAsio::push_callback, this, cmd.data(),

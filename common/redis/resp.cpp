@@ -26,13 +26,6 @@ void append_argument(std::string& out, std::string_view arg) {
   out.append("\r\n", 2);
 }
 
-std::string_view formatted_command(const std::vector<std::string>& args) {
-  thread_local std::string buffer;
-  buffer.clear();
-  append_command(buffer, args);
-  return buffer;
-}
-
 void append_command(std::string& out, const std::vector<std::string>& args) {
   std::size_t size = kMaxArgumentOverhead;
   for (const auto& a : args) size += a.size() + kMaxArgumentOverhead;

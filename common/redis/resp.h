@@ -18,10 +18,6 @@ void append_command(std::string& out, const std::vector<std::string>& args);
 void append_array_header(std::string& out, std::size_t argc);
 void append_argument(std::string& out, std::string_view arg);
 
-// The command made of `args`, in a buffer each thread reuses: valid until this thread's next
-// call. For handing to hiredis, which copies it at once.
-std::string_view formatted_command(const std::vector<std::string>& args);
-
 // Bytes append_argument adds for an argument of `size` bytes, at most (for reserve()).
 constexpr std::size_t kMaxArgumentOverhead = 24;
 

@@ -59,7 +59,7 @@ asio::awaitable<Result<Reply>> Script::run(Connection& conn, const std::vector<s
   for (const auto& a : args) append_argument(wire, a);
   args = {};  // sent from `wire` from here on
 
-  auto reply = co_await Connection::formatted_command_on(impl, wire, timeout);
+  auto reply = co_await Connection::command_on(impl, {}, timeout, wire);
   if (!reply || !reply->is_error() || reply->error_code() != "NOSCRIPT") co_return reply;
 
   auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -73,7 +73,7 @@ asio::awaitable<Result<Reply>> Script::run(Connection& conn, const std::vector<s
   append_argument(eval, "EVAL");
   append_argument(eval, body->source);
   eval.append(wire, head);
-  co_return co_await Connection::formatted_command_on(impl, eval, left);
+  co_return co_await Connection::command_on(impl, {}, left, eval);
 }
 
 }  // namespace imagegen::redis

@@ -59,12 +59,5 @@ TEST(Resp, PieceByPieceIsTheSameAsTheWholeCommand) {
   EXPECT_EQ(pieces, whole);
 }
 
-TEST(Resp, FormattedCommandReusesOneBufferPerThread) {
-  const std::string first(formatted_command({"GET", "a"}));
-  EXPECT_EQ(first, "*2\r\n$3\r\nGET\r\n$1\r\na\r\n");
-  // The second call overwrites the first's bytes: callers hand them on at once.
-  EXPECT_EQ(formatted_command({"PING"}), "*1\r\n$4\r\nPING\r\n");
-}
-
 }  // namespace
 }  // namespace imagegen::redis
