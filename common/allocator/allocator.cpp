@@ -4,13 +4,16 @@
 #include <jemalloc/jemalloc.h>
 
 // Read by jemalloc before main (the MALLOC_CONF environment variable still overrides it).
-// One arena per CPU, chosen by the CPU a thread runs on: the io threads, curl's and the blocking
-// pool's threads share as many arenas as there are cores, instead of four per core, which keeps
-// the resident size of 2,000 requests in flight within budget. Freed pages go back to the
-// kernel after a second instead of ten, for the same reason; muzzy pages are skipped.
+// One arena for every thread (the io threads, curl's, the blocking pool's): each thread's cache
+// still serves most calls without a lock, and pages one thread frees are there for the others,
+// so the resident size of 2,000 requests in flight stays within budget. Freed pages go back to
+// the kernel after 3 s instead of 10, for the same reason; muzzy pages are skipped. Every
+// page given back costs an madvise, whose TLB shootdown interrupts the process's other cores,
+// and a page fault when it is used again: with one arena per core and a 1 s decay that was ~16 %
+// of the worker's CPU with 2,000 slow requests in flight (docs/bench.md, eighth round).
 extern "C" {
 // NOLINTNEXTLINE: the name and type are jemalloc's interface.
-const char* malloc_conf = "percpu_arena:percpu,dirty_decay_ms:1000,muzzy_decay_ms:0";
+const char* malloc_conf = "narenas:1,dirty_decay_ms:3000,muzzy_decay_ms:0";
 }
 #endif
 
