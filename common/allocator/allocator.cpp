@@ -7,13 +7,13 @@
 // One arena for every thread (the io threads, curl's, the blocking pool's): each thread's cache
 // still serves most calls without a lock, and pages one thread frees are there for the others,
 // so the resident size of 2,000 requests in flight stays within budget. Freed pages go back to
-// the kernel after 3 s instead of 10, for the same reason; muzzy pages are skipped. Every
+// the kernel after 2 s instead of 10, for the same reason; muzzy pages are skipped. Every
 // page given back costs an madvise, whose TLB shootdown interrupts the process's other cores,
 // and a page fault when it is used again: with one arena per core and a 1 s decay that was ~16 %
 // of the worker's CPU with 2,000 slow requests in flight (docs/bench.md, eighth round).
 extern "C" {
 // NOLINTNEXTLINE: the name and type are jemalloc's interface.
-const char* malloc_conf = "narenas:1,dirty_decay_ms:3000,muzzy_decay_ms:0";
+const char* malloc_conf = "narenas:1,dirty_decay_ms:2000,muzzy_decay_ms:0";
 }
 #endif
 
