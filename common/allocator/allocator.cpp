@@ -1,5 +1,9 @@
 #include "common/allocator/allocator.h"
 
+#include <sys/types.h>
+
+#include <string>
+
 #ifdef IMAGEGEN_WITH_JEMALLOC
 #include <jemalloc/jemalloc.h>
 
@@ -21,12 +25,25 @@ namespace imagegen {
 
 std::string allocator_name() {
 #ifdef IMAGEGEN_WITH_JEMALLOC
+  // The settings in effect, so an operator who overrides them with MALLOC_CONF sees that it took.
   const char* version = nullptr;
+  unsigned narenas = 0;
+  ssize_t dirty_ms = 0;
   std::size_t size = sizeof(version);
+  std::string name = "jemalloc";
   if (mallctl("version", &version, &size, nullptr, 0) == 0 && version != nullptr) {
-    return std::string("jemalloc ") + version;
+    name += ' ';
+    name += version;
   }
-  return "jemalloc";
+  size = sizeof(narenas);
+  const bool got_arenas = mallctl("opt.narenas", &narenas, &size, nullptr, 0) == 0;
+  size = sizeof(dirty_ms);
+  const bool got_decay = mallctl("opt.dirty_decay_ms", &dirty_ms, &size, nullptr, 0) == 0;
+  if (got_arenas && got_decay) {
+    name += " (arenas " + std::to_string(narenas) + ", dirty decay " + std::to_string(dirty_ms) +
+            " ms)";
+  }
+  return name;
 #else
   return "glibc malloc";
 #endif
