@@ -20,12 +20,15 @@
 namespace imagegen::worker {
 
 // Under load, a pass waits up to `linger` for `full_batch` writers before it starts: a syncfs
-// costs about 90 us of CPU and a journal commit whatever the number of files, and at a few
-// thousand images a second passes otherwise start with two or three writers each. After a
-// pass of a single writer (a quiet worker) the next one starts at once.
+// costs about 90 us of CPU, a device flush and the kernel's writeback work whatever the number
+// of files, and at a few thousand images a second passes otherwise start with a handful of
+// writers each. 4 ms and 256 halve the passes of 1 ms and 64 (110 → 50 a second in the slow
+// benchmark cell) for less worker CPU at c50 and in the slow cell (docs/bench.md, eighth round);
+// a few ms are nothing beside an upstream's seconds. After a pass of a single writer (a quiet
+// worker) the next one starts at once.
 struct GroupCommitOptions {
-  std::chrono::microseconds linger{1000};
-  std::size_t full_batch = 64;
+  std::chrono::microseconds linger{4000};
+  std::size_t full_batch = 256;
 };
 
 class GroupCommit {
