@@ -75,9 +75,12 @@ void ApiService::shutdown() {
 }
 
 asio::awaitable<ApiResponse> ApiService::handle(ApiRequest request, RouteMatch route) {
+  if (route.route == Route::kGenerate) return generate_image(ctx_, std::move(request));
+  return handle_other(std::move(request), std::move(route));
+}
+
+asio::awaitable<ApiResponse> ApiService::handle_other(ApiRequest request, RouteMatch route) {
   switch (route.route) {
-    case Route::kGenerate:
-      co_return co_await generate_image(ctx_, request);
     case Route::kJob:
       co_return co_await get_job(ctx_, request, route.param);
     case Route::kJobCancel:

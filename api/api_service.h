@@ -26,6 +26,9 @@ class ApiService {
   // Connects to Redis and subscribes to this thread's reply channel (in the background).
   void start();
   // Answers one request. Never throws for bad input or Redis trouble: those become 4xx/5xx.
+  // Not a coroutine itself: it hands the request to the route's coroutine, so a generation that
+  // waits for seconds holds one frame less (~2.6 KB, a fifth of what a waiting request costs the
+  // api; docs/bench.md, eighth round).
   boost::asio::awaitable<ApiResponse> handle(ApiRequest request, RouteMatch route);
 
   std::size_t waiting() const { return ctx_.waiters.size(); }
@@ -34,6 +37,8 @@ class ApiService {
 
  private:
   boost::asio::awaitable<ApiResponse> readyz();
+  // Every route but generate: short-lived requests, one frame here is fine.
+  boost::asio::awaitable<ApiResponse> handle_other(ApiRequest request, RouteMatch route);
   boost::asio::awaitable<void> recheck_pending();
   // Keeps ctx_.served fresh (api/served_family_cache.h) until shutdown().
   boost::asio::awaitable<void> poll_served_families();

@@ -107,7 +107,7 @@ asio::awaitable<ApiResponse> wait_for_job(ApiContext& ctx, JobWaiters::Waiter& w
 }
 }  // namespace
 
-asio::awaitable<ApiResponse> generate_image(ApiContext& ctx, ApiRequest& request) {
+asio::awaitable<ApiResponse> generate_image(ApiContext& ctx, ApiRequest request) {
   const std::int64_t now = now_ms();
   // 1. The token's shape and any JWT are checked locally: no Redis for junk.
   auto credential = authenticate_header(request.authorization, ctx.config.jwt_secret, now / 1000);

@@ -9,6 +9,6 @@
 
 namespace imagegen::api {
 
-boost::asio::awaitable<ApiResponse> generate_image(ApiContext& ctx, ApiRequest& request);
+boost::asio::awaitable<ApiResponse> generate_image(ApiContext& ctx, ApiRequest request);
 
 }  // namespace imagegen::api
