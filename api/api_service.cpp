@@ -76,7 +76,7 @@ void ApiService::shutdown() {
 
 asio::awaitable<ApiResponse> ApiService::handle(ApiRequest request, RouteMatch route) {
   if (route.route == Route::kGenerate) return generate_image(ctx_, std::move(request));
-  return handle_other(std::move(request), std::move(route));
+  return handle_other(std::move(request), route);
 }
 
 asio::awaitable<ApiResponse> ApiService::handle_other(ApiRequest request, RouteMatch route) {

@@ -61,11 +61,13 @@ start_stack() {
 
   "$bin/imagegen-sim" --port "$sim_port" ${SIM_ARGS:-} >"$run_dir/logs/sim.log" 2>&1 &
   pids+=($!)
+  # BENCH_MALLOC_CONF (scripts/bench): jemalloc options for the api and the worker only.
+  local malloc_env=(${BENCH_MALLOC_CONF:+env "MALLOC_CONF=$BENCH_MALLOC_CONF"})
   IMAGEGEN_STORAGE="local:$run_dir/images" IMAGEGEN_METRICS_PORT=${WORKER_METRICS_PORT:-9101} \
-    ${BENCH_MALLOC_CONF:+env MALLOC_CONF=$BENCH_MALLOC_CONF} "$bin/imagegen-worker" >"$run_dir/logs/worker.log" 2>&1 &
+    "${malloc_env[@]}" "$bin/imagegen-worker" >"$run_dir/logs/worker.log" 2>&1 &
   pids+=($!)
   IMAGEGEN_API_HOST=127.0.0.1 IMAGEGEN_API_PORT=$api_port IMAGEGEN_METRICS_PORT=${API_METRICS_PORT:-9100} \
-    ${BENCH_MALLOC_CONF:+env MALLOC_CONF=$BENCH_MALLOC_CONF} "$bin/imagegen-api" >"$run_dir/logs/api.log" 2>&1 &
+    "${malloc_env[@]}" "$bin/imagegen-api" >"$run_dir/logs/api.log" 2>&1 &
   pids+=($!)
   wait_port "$sim_port"
   wait_port "$api_port"
