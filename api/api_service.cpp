@@ -82,11 +82,11 @@ asio::awaitable<ApiResponse> ApiService::handle(ApiRequest request, RouteMatch r
 asio::awaitable<ApiResponse> ApiService::handle_other(ApiRequest request, RouteMatch route) {
   switch (route.route) {
     case Route::kJob:
-      co_return co_await get_job(ctx_, request, route.param);
+      co_return co_await get_job(ctx_, request, route.param(request.target));
     case Route::kJobCancel:
-      co_return co_await cancel_job(ctx_, request, route.param);
+      co_return co_await cancel_job(ctx_, request, route.param(request.target));
     case Route::kFiles:
-      co_return co_await get_file(ctx_, request, route.param);
+      co_return co_await get_file(ctx_, request, route.param(request.target));
     case Route::kModels:
       co_return co_await get_models(ctx_, request);
     case Route::kOpenApi:

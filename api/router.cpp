@@ -46,8 +46,11 @@ RouteMatch match_route(std::string_view method, std::string_view target) {
     std::string_view param;
     if (!path_matches(row, target, param)) continue;
     // HEAD is answered like GET by most servers; here every route names one method.
-    if (row.method == method) return RouteMatch{row.route, param, {}};
-    out = RouteMatch{Route::kMethodNotAllowed, {}, row.method};
+    if (row.method == method) {
+      return RouteMatch{
+          row.route, static_cast<std::size_t>(param.data() - target.data()), param.size(), {}};
+    }
+    out = RouteMatch{Route::kMethodNotAllowed, 0, 0, row.method};
   }
   return out;
 }

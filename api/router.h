@@ -1,6 +1,8 @@
 #pragma once
 // Which route a request is for: one table of (path pattern, method, route). Pure, so the
 // routing rules (404 vs 405, path parameters) are tested without sockets.
+#include <algorithm>
+#include <cstddef>
 #include <string_view>
 
 namespace imagegen::api {
@@ -22,8 +24,16 @@ enum class Route {
 
 struct RouteMatch {
   Route route = Route::kNotFound;
-  std::string_view param;  // {id} or {filePath}; a view into the target
-  std::string_view allow;  // kMethodNotAllowed: the Allow header's value
+  // {id} or {filePath} as a place in the target, not a view of it: the request (and its target)
+  // moves into the route's handler after matching, and a short string's characters move with it.
+  std::size_t param_offset = 0;
+  std::size_t param_size = 0;
+  std::string_view allow;  // kMethodNotAllowed: the Allow header's value (static text)
+
+  // The parameter within `target`, the same target that was matched (wherever it lives now).
+  std::string_view param(std::string_view target) const {
+    return target.substr(std::min(param_offset, target.size()), param_size);
+  }
 };
 
 RouteMatch match_route(std::string_view method, std::string_view target);

@@ -74,18 +74,21 @@ if balance < cost then return {'insufficient', uid, int(balance)} end
 -- The job id is 96 random bits from the api: no existence check.
 local jid = ARGV[16]
 local jkey = P_JOB .. jid
-redis.call('HSET', ukey, 'balance', int(balance - cost), 'held', int((tonumber(u[3]) or 0) + cost))
+-- Amounts and times go back to Redis as the api's own strings where they are unchanged: Lua
+-- formats every number it hands to redis.call with sprintf.
+local cost_s, now_s, left = ARGV[4], ARGV[5], int(balance - cost)
+redis.call('HSET', ukey, 'balance', left, 'held', int((tonumber(u[3]) or 0) + cost))
 local fields = {}
 for i = 15, #ARGV do fields[#fields + 1] = ARGV[i] end
-redis.call('HSET', jkey, 'user', uid, 'status', 'queued', 'held', cost, unpack(fields))
+redis.call('HSET', jkey, 'user', uid, 'status', 'queued', 'held', cost_s, unpack(fields))
 -- Set once, here: every job is settled by its deadline at the latest (the sweeper), and stays
 -- readable for the TTL after that. SETTLE does not touch the expiry.
-redis.call('EXPIRE', jkey, ttl + math.max(0, math.ceil((deadline - now) / 1000)))
+redis.call('EXPIRE', jkey, int(ttl + math.max(0, math.ceil((deadline - now) / 1000))))
 redis.call('XADD', K_JOBS, '*', 'user', uid, unpack(fields))
-redis.call('ZADD', K_DEADLINES, deadline, jid)
-redis.call('XADD', K_LEDGER, '*', 't', 'hold', 'u', uid, 'j', jid, 'n', cost, 'ts', now)
+redis.call('ZADD', K_DEADLINES, ARGV[14], jid)
+redis.call('XADD', K_LEDGER, '*', 't', 'hold', 'u', uid, 'j', jid, 'n', cost_s, 'ts', now_s)
 if ikey then redis.call('HSET', ikey, 'job', jid, 'hash', body_hash); redis.call('PEXPIRE', ikey, 86400000) end
-return {'ok', uid, int(balance - cost)}
+return {'ok', uid, left}
 )lua";
 
 // ARGV (protocol/settlement.cpp builds it): one or more jobs, 8 values each: job id, status,
@@ -116,12 +119,14 @@ local function settle(a)
   local held = tonumber(j[3])
   local capture = math.min(held, delivered * tonumber(j[4]))
   local refund = held - capture
+  -- Formatted once: each is written to the job, the ledger and the message.
+  local capture_s, refund_s = int(capture), int(refund)
   local u = redis.call('HMGET', ukey, 'balance', 'held', 'captured')
   local bal = int((tonumber(u[1]) or 0) + refund)
   redis.call('HSET', ukey, 'balance', bal, 'held', int((tonumber(u[2]) or 0) - held),
              'captured', int((tonumber(u[3]) or 0) + capture))
-  err = string.gsub(err, '\n', ' ')
-  local f = {'status', status, 'held', 0, 'charged', capture, 'refunded', refund,
+  if string.find(err, '\n', 1, true) then err = string.gsub(err, '\n', ' ') end
+  local f = {'status', status, 'held', '0', 'charged', capture_s, 'refunded', refund_s,
              'results', results, 'error', err, 'finished', now}
   if not j[10] and status ~= 'cancelled' and status ~= 'expired' then
     -- A worker ran it, but it finished before the worker's batched start mark: it started no
@@ -134,19 +139,19 @@ local function settle(a)
     f[#f + 1] = 'hook_state'
     f[#f + 1] = 'pending'
     f[#f + 1] = 'hook_attempts'
-    f[#f + 1] = 0
+    f[#f + 1] = '0'
     redis.call('ZADD', K_HOOKS, now, jid)
   end
   redis.call('HSET', jkey, unpack(f))
   done_ids[#done_ids + 1] = jid
   if capture > 0 then
-    redis.call('XADD', K_LEDGER, '*', 't', 'capture', 'u', j[2], 'j', jid, 'n', capture, 'ts', now)
+    redis.call('XADD', K_LEDGER, '*', 't', 'capture', 'u', j[2], 'j', jid, 'n', capture_s, 'ts', now)
   end
   if refund > 0 then
-    redis.call('XADD', K_LEDGER, '*', 't', 'refund', 'u', j[2], 'j', jid, 'n', refund, 'ts', now)
+    redis.call('XADD', K_LEDGER, '*', 't', 'refund', 'u', j[2], 'j', jid, 'n', refund_s, 'ts', now)
   end
   if status == 'cancelled' then redis.call('PUBLISH', K_CANCEL, jid) end
-  local msg = message(jid, status, capture, bal, err, results)
+  local msg = message(jid, status, capture_s, bal, err, results)
   redis.call('PUBLISH', P_DONE .. j[5], msg)
   return 'ok', msg
 end

@@ -44,10 +44,12 @@ wait_port() {
   return 1
 }
 
+# BENCH_REDIS_ARGS (scripts/bench): more redis-server options, e.g. to weigh a setting.
 start_stack() {
   mkdir -p "$run_dir/redis" "$run_dir/images" "$run_dir/logs"
   redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$run_dir/redis" --appendonly yes \
-    --maxmemory-policy noeviction --save '' --hash-max-listpack-value 1024 --daemonize no >"$run_dir/logs/redis.log" 2>&1 &
+    --maxmemory-policy noeviction --save '' --hash-max-listpack-value 1024 --daemonize no \
+    ${BENCH_REDIS_ARGS:-} >"$run_dir/logs/redis.log" 2>&1 &
   pids+=($!)
   wait_port "$redis_port"
 
