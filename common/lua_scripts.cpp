@@ -103,6 +103,19 @@ local out, acks, done_ids = {}, {}, {}
 local function message(jid, st, charged, bal, e, res)
   return jid .. '\n' .. st .. '\n' .. charged .. '\n' .. bal .. '\n' .. e .. '\n' .. res
 end
+-- A user's balance, held and captured, read once per call and written back once at its end:
+-- a batch is often one client's burst, and two commands per job become two per user. Each job
+-- still sees (and reports) the balance as it stands after the jobs before it in the batch.
+local users, dirty = {}, {}
+local function account(uid)
+  local a = users[uid]
+  if not a then
+    local u = redis.call('HMGET', P_USER .. uid, 'balance', 'held', 'captured')
+    a = {tonumber(u[1]) or 0, tonumber(u[2]) or 0, tonumber(u[3]) or 0}
+    users[uid] = a
+  end
+  return a
+end
 local function settle(a)
   local jid, status, delivered = ARGV[a], ARGV[a + 1], tonumber(ARGV[a + 2])
   local results, err, now, entry, owner = ARGV[a + 3], ARGV[a + 4], ARGV[a + 5], ARGV[a + 6], ARGV[a + 7]
@@ -111,9 +124,8 @@ local function settle(a)
   local j = redis.call('HMGET', jkey, 'status', 'user', 'held', 'cpi', 'reply', 'charged',
                        'results', 'error', 'hook', 'started')
   if not j[1] or (owner ~= '' and owner ~= j[2]) then return 'missing', '' end
-  local ukey = P_USER .. j[2]
   if j[1] ~= 'queued' and j[1] ~= 'running' then
-    local bal = redis.call('HGET', ukey, 'balance') or '0'
+    local bal = int(account(j[2])[1])
     return 'already', message(jid, j[1], j[6] or '0', bal, j[8] or '', j[7] or '[]')
   end
   local held = tonumber(j[3])
@@ -121,10 +133,13 @@ local function settle(a)
   local refund = held - capture
   -- Formatted once: each is written to the job, the ledger and the message.
   local capture_s, refund_s = int(capture), int(refund)
-  local u = redis.call('HMGET', ukey, 'balance', 'held', 'captured')
-  local bal = int((tonumber(u[1]) or 0) + refund)
-  redis.call('HSET', ukey, 'balance', bal, 'held', int((tonumber(u[2]) or 0) - held),
-             'captured', int((tonumber(u[3]) or 0) + capture))
+  local a = account(j[2])
+  a[1], a[2], a[3] = a[1] + refund, a[2] - held, a[3] + capture
+  if not dirty[j[2]] then
+    dirty[j[2]] = true
+    dirty[#dirty + 1] = j[2]
+  end
+  local bal = int(a[1])
   if string.find(err, '\n', 1, true) then err = string.gsub(err, '\n', ' ') end
   local f = {'status', status, 'held', '0', 'charged', capture_s, 'refunded', refund_s,
              'results', results, 'error', err, 'finished', now}
@@ -159,6 +174,10 @@ for a = 1, #ARGV - 7, 8 do
   local outcome, msg = settle(a)
   out[#out + 1] = outcome
   out[#out + 1] = msg
+end
+for _, uid in ipairs(dirty) do
+  local a = users[uid]
+  redis.call('HSET', P_USER .. uid, 'balance', int(a[1]), 'held', int(a[2]), 'captured', int(a[3]))
 end
 -- One command each for the whole batch.
 if #acks > 0 then

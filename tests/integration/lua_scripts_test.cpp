@@ -293,6 +293,48 @@ TEST_F(LuaScripts, OneCallSettlesABatchAndAnswersEachJobInOrder) {
   EXPECT_EQ(user_field("u1", "balance"), 80);
 }
 
+TEST_F(LuaScripts, ABatchOfSeveralUsersKeepsEachAccountAndLedgerExact) {
+  // The script reads each user's account once per call and writes it back at the end: jobs of
+  // two users interleaved must still each report their own user's running balance.
+  create_user("u1", "pro", 100, "");
+  create_user("u2", "pro", 50, "");
+  ASSERT_EQ(admit("user", "u1", "pro", 20, "a1", 2, 10)[0], "ok");  // u1: 80 left
+  ASSERT_EQ(admit("user", "u2", "pro", 30, "b1", 3, 10)[0], "ok");  // u2: 20 left
+  ASSERT_EQ(admit("user", "u1", "pro", 10, "a2", 1, 10)[0], "ok");  // u1: 70 left
+  ASSERT_EQ(finalize("a2", "succeeded", 1)[0], "ok");               // settled before the batch
+  std::vector<protocol::SettleArgs> batch(4);
+  batch[0] = {.job_id = "a1", .status = "partial", .delivered = 1};
+  batch[1] = {.job_id = "b1", .status = "succeeded", .delivered = 3};
+  batch[2] = {.job_id = "a2", .status = "failed", .delivered = 0};  // already final: unchanged
+  batch[3] = {.job_id = "b1", .status = "failed", .delivered = 0};  // the batch's own repeat
+  for (auto& a : batch) a.now_ms = 9;
+  auto replies = protocol::decode_settle_replies(
+      ctx_.script(lua::kSettle, protocol::settle_argv(batch)).strings(), batch.size());
+  ASSERT_TRUE(replies.ok()) << replies.error().message;
+  using Outcome = protocol::SettleReply::Outcome;
+  EXPECT_EQ((*replies)[0].outcome, Outcome::kSettled);
+  EXPECT_EQ((*replies)[0].completion.charged, 10);
+  EXPECT_EQ((*replies)[0].completion.balance, 80);  // u1: 70 + the refund of one image
+  EXPECT_EQ((*replies)[1].outcome, Outcome::kSettled);
+  EXPECT_EQ((*replies)[1].completion.balance, 20);  // u2: nothing refunded
+  EXPECT_EQ((*replies)[2].outcome, Outcome::kAlreadyFinal);
+  EXPECT_EQ((*replies)[2].completion.status, "succeeded");
+  EXPECT_EQ((*replies)[2].completion.balance, 80);  // u1 as it stands after a1 in this batch
+  EXPECT_EQ((*replies)[3].outcome, Outcome::kAlreadyFinal);
+  EXPECT_EQ((*replies)[3].completion.charged, 30);
+  EXPECT_EQ(user_field("u1", "balance"), 80);
+  EXPECT_EQ(user_field("u1", "held"), 0);
+  EXPECT_EQ(user_field("u1", "captured"), 20);
+  EXPECT_EQ(user_field("u2", "balance"), 20);
+  EXPECT_EQ(user_field("u2", "held"), 0);
+  EXPECT_EQ(user_field("u2", "captured"), 30);
+  // Every movement is still its own ledger entry: 3 holds, 3 captures, 1 refund.
+  EXPECT_EQ(ledger_total("capture"), 50);
+  EXPECT_EQ(ledger_total("refund"), 10);
+  EXPECT_EQ(ledger_total("grant") - ledger_total("capture"),
+            user_field("u1", "balance") + user_field("u2", "balance"));
+}
+
 TEST_F(LuaScripts, LargeBalancesStayExactIntegers) {
   // 10^15 credits: a Lua number would print as 1e+15, which HINCRBY and the audit cannot read.
   create_user("u1", "pro", 1000000000000000, "");
