@@ -134,12 +134,7 @@ local function settle(a)
   -- Formatted once: each is written to the job, the ledger and the message.
   local capture_s, refund_s = int(capture), int(refund)
   local a = account(j[2])
-  a[1], a[2], a[3] = a[1] + refund, a[2] - held, a[3] + capture
-  if not dirty[j[2]] then
-    dirty[j[2]] = true
-    dirty[#dirty + 1] = j[2]
-  end
-  local bal = int(a[1])
+  local bal = int(a[1] + refund)
   if string.find(err, '\n', 1, true) then err = string.gsub(err, '\n', ' ') end
   local f = {'status', status, 'held', '0', 'charged', capture_s, 'refunded', refund_s,
              'results', results, 'error', err, 'finished', now}
@@ -168,17 +163,28 @@ local function settle(a)
   if status == 'cancelled' then redis.call('PUBLISH', K_CANCEL, jid) end
   local msg = message(jid, status, capture_s, bal, err, results)
   redis.call('PUBLISH', P_DONE .. j[5], msg)
+  -- The account moves last: a job whose commands above failed has moved no credits.
+  a[1], a[2], a[3] = a[1] + refund, a[2] - held, a[3] + capture
+  if not dirty[j[2]] then
+    dirty[j[2]] = true
+    dirty[#dirty + 1] = j[2]
+  end
   return 'ok', msg
 end
-for a = 1, #ARGV - 7, 8 do
-  local outcome, msg = settle(a)
-  out[#out + 1] = outcome
-  out[#out + 1] = msg
-end
+local settled, failure = pcall(function()
+  for a = 1, #ARGV - 7, 8 do
+    local outcome, msg = settle(a)
+    out[#out + 1] = outcome
+    out[#out + 1] = msg
+  end
+end)
+-- Written even when a later job failed: Redis keeps a script's writes up to an error, so the
+-- jobs settled before it (records and ledger entries) must have their credits moved too.
 for _, uid in ipairs(dirty) do
   local a = users[uid]
   redis.call('HSET', P_USER .. uid, 'balance', int(a[1]), 'held', int(a[2]), 'captured', int(a[3]))
 end
+if not settled then error(failure) end
 -- One command each for the whole batch.
 if #acks > 0 then
   redis.call('XACK', K_JOBS, GROUP, unpack(acks))

@@ -335,6 +335,27 @@ TEST_F(LuaScripts, ABatchOfSeveralUsersKeepsEachAccountAndLedgerExact) {
             user_field("u1", "balance") + user_field("u2", "balance"));
 }
 
+TEST_F(LuaScripts, AJobThatFailsInABatchLeavesTheJobsBeforeItSettledInFull) {
+  // Redis does not roll a script back: whatever the jobs before a failing one wrote stays. Their
+  // credits must have moved with them, or the books stop balancing.
+  create_user("u1", "pro", 100, "");
+  ASSERT_EQ(admit("user", "u1", "pro", 20, "c1", 2, 10)[0], "ok");
+  ASSERT_EQ(admit("user", "u1", "pro", 10, "c2", 1, 10)[0], "ok");
+  ASSERT_FALSE(ctx_.command({"HSET", keys::job("c2"), "held", "not-a-number"}).is_error());
+  std::vector<protocol::SettleArgs> batch(2);
+  batch[0] = {.job_id = "c1", .status = "succeeded", .delivered = 2};
+  batch[1] = {.job_id = "c2", .status = "succeeded", .delivered = 1};
+  for (auto& a : batch) a.now_ms = 9;
+  // The script's error reaches the caller (the admin context throws it).
+  EXPECT_ANY_THROW(ctx_.script(lua::kSettle, protocol::settle_argv(batch)));
+  EXPECT_EQ(ctx_.command({"HGET", keys::job("c1"), "status"}).as_string(), "succeeded");
+  EXPECT_EQ(ctx_.command({"HGET", keys::job("c2"), "status"}).as_string(), "queued");
+  EXPECT_EQ(ledger_total("capture"), 20);
+  EXPECT_EQ(user_field("u1", "captured"), 20);
+  EXPECT_EQ(user_field("u1", "held"), 10);  // c2's hold, untouched
+  EXPECT_EQ(user_field("u1", "balance"), 70);
+}
+
 TEST_F(LuaScripts, LargeBalancesStayExactIntegers) {
   // 10^15 credits: a Lua number would print as 1e+15, which HINCRBY and the audit cannot read.
   create_user("u1", "pro", 1000000000000000, "");
