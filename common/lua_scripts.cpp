@@ -106,12 +106,12 @@ end
 -- A user's balance, held and captured, read once per call and written back once at its end:
 -- a batch is often one client's burst, and two commands per job become two per user. Each job
 -- still sees (and reports) the balance as it stands after the jobs before it in the batch.
-local users, dirty = {}, {}
+local users, changed = {}, {}
 local function account(uid)
   local a = users[uid]
   if not a then
     local u = redis.call('HMGET', P_USER .. uid, 'balance', 'held', 'captured')
-    a = {tonumber(u[1]) or 0, tonumber(u[2]) or 0, tonumber(u[3]) or 0}
+    a = {tonumber(u[1]) or 0, tonumber(u[2]) or 0, tonumber(u[3]) or 0, uid = uid}
     users[uid] = a
   end
   return a
@@ -165,9 +165,9 @@ local function settle(a)
   redis.call('PUBLISH', P_DONE .. j[5], msg)
   -- The account moves last: a job whose commands above failed has moved no credits.
   a[1], a[2], a[3] = a[1] + refund, a[2] - held, a[3] + capture
-  if not dirty[j[2]] then
-    dirty[j[2]] = true
-    dirty[#dirty + 1] = j[2]
+  if not a.changed then
+    a.changed = true
+    changed[#changed + 1] = a
   end
   return 'ok', msg
 end
@@ -180,9 +180,8 @@ local settled, failure = pcall(function()
 end)
 -- Written even when a later job failed: Redis keeps a script's writes up to an error, so the
 -- jobs settled before it (records and ledger entries) must have their credits moved too.
-for _, uid in ipairs(dirty) do
-  local a = users[uid]
-  redis.call('HSET', P_USER .. uid, 'balance', int(a[1]), 'held', int(a[2]), 'captured', int(a[3]))
+for _, a in ipairs(changed) do
+  redis.call('HSET', P_USER .. a.uid, 'balance', int(a[1]), 'held', int(a[2]), 'captured', int(a[3]))
 end
 if not settled then error(failure) end
 -- One command each for the whole batch.
