@@ -1,5 +1,6 @@
 #include "worker/group_commit.h"
 
+#include <algorithm>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/post.hpp>
 
@@ -7,8 +8,12 @@ namespace imagegen::worker {
 
 namespace asio = boost::asio;
 
-GroupCommit::GroupCommit(std::function<Result<Ok>()> sync, GroupCommitOptions options)
-    : sync_(std::move(sync)), options_(options), thread_([this] { run(); }) {}
+GroupCommit::GroupCommit(std::function<Result<Ok>()> sync, GroupCommitOptions options,
+                         std::function<void(const GroupCommitPass&)> on_pass)
+    : sync_(std::move(sync)),
+      options_(options),
+      on_pass_(std::move(on_pass)),
+      thread_([this] { run(); }) {}
 
 GroupCommit::~GroupCommit() {
   {
@@ -24,15 +29,27 @@ std::uint64_t GroupCommit::passes() const {
   return passes_;
 }
 
-void GroupCommit::enqueue(Handler handler, const asio::any_io_executor& ex) {
+void GroupCommit::enqueue(Handler handler, const asio::any_io_executor& ex,
+                          Clock::time_point start_by) {
   bool wake = false;
   {
     std::lock_guard lock(mu_);
     waiting_.push_back(Waiter{std::move(handler), asio::make_work_guard(ex)});
-    wake = waiting_.size() == 1 || waiting_.size() == options_.full_batch;
+    wake = waiting_.size() == 1 || waiting_.size() == options_.full_batch || start_by < start_by_;
+    start_by_ = std::min(start_by_, start_by);
   }
-  // Only the writer that opened a batch (or filled it) wakes the helper; the others ride along.
+  // Only the writer that opened a batch, filled it or is the least patient so far wakes the
+  // helper; the others ride along.
   if (wake) wake_.notify_one();
+}
+
+void GroupCommit::linger(std::unique_lock<std::mutex>& lock) {
+  const auto cap = Clock::now() + options_.linger;
+  while (!stop_ && waiting_.size() < options_.full_batch) {
+    const auto until = std::min(cap, start_by_);
+    if (Clock::now() >= until) return;
+    wake_.wait_until(lock, until);
+  }
 }
 
 void GroupCommit::run() {
@@ -42,25 +59,26 @@ void GroupCommit::run() {
     {
       std::unique_lock lock(mu_);
       wake_.wait(lock, [this] { return stop_ || !waiting_.empty(); });
-      if (busy && options_.linger.count() > 0) {
-        wake_.wait_for(lock, options_.linger,
-                       [this] { return stop_ || waiting_.size() >= options_.full_batch; });
-      }
+      if (busy && options_.linger.count() > 0) linger(lock);
       if (waiting_.empty()) return;  // stopping with nobody waiting
       batch.swap(waiting_);
+      start_by_ = Clock::time_point::max();
     }
     busy = batch.size() > 1;
     // Everyone in `batch` wrote before enqueueing, so before this call starts.
     Result<Ok> synced = make_error(Errc::kInternal, "sync threw");
+    const auto started = std::chrono::steady_clock::now();
     try {
       synced = sync_();
     } catch (const std::exception& e) {
       synced = make_error(Errc::kInternal, e.what());
     }
+    const auto took = std::chrono::steady_clock::now() - started;
     {
       std::lock_guard lock(mu_);
       ++passes_;
     }
+    if (on_pass_) on_pass_(GroupCommitPass{took, batch.size(), synced.ok()});
     for (auto& w : batch) {
       auto ex = w.work.get_executor();
       asio::post(ex, [h = std::move(w.handler), work = std::move(w.work), synced]() mutable {

@@ -23,19 +23,31 @@ namespace imagegen::worker {
 // costs about 90 us of CPU, a device flush and the kernel's writeback work whatever the number
 // of files, and at a few thousand images a second passes otherwise start with a handful of
 // writers each. 4 ms and 256 halve the passes of 1 ms and 64 (110 → 50 a second in the slow
-// benchmark cell) for less worker CPU at c50 and in the slow cell (docs/bench.md, eighth round);
-// a few ms are nothing beside an upstream's seconds. After a pass of a single writer (a quiet
+// benchmark cell) for less worker CPU (docs/bench.md, eighth round); a few ms are nothing beside
+// an upstream's seconds. But they are a lot beside a fast job's few ms, so each writer also says
+// how long it will wait for company (`patience`, see durable()), and a pass starts when the
+// least patient writer waiting has waited that long. After a pass of a single writer (a quiet
 // worker) the next one starts at once.
 struct GroupCommitOptions {
   std::chrono::microseconds linger{4000};
   std::size_t full_batch = 256;
 };
 
+// What one pass did, for metrics: how long `sync` took and how many writers it made durable.
+struct GroupCommitPass {
+  std::chrono::duration<double> sync;
+  std::size_t writers = 0;
+  bool ok = true;
+};
+
 class GroupCommit {
  public:
   // `sync` makes everything written before it was called durable (e.g. syncfs); it runs on the
   // helper thread only, one call at a time.
-  explicit GroupCommit(std::function<Result<Ok>()> sync, GroupCommitOptions options = {});
+  // `on_pass`, when set, is called on the helper thread after every pass, before its writers
+  // are resumed; it must not block.
+  explicit GroupCommit(std::function<Result<Ok>()> sync, GroupCommitOptions options = {},
+                       std::function<void(const GroupCommitPass&)> on_pass = {});
   // Runs a last pass for writers still waiting, then joins the helper thread. Their
   // completions are posted to their executors, which resume them only if still running.
   ~GroupCommit();
@@ -44,12 +56,18 @@ class GroupCommit {
 
   // Completes, on the caller's executor, after a sync pass that started after this call:
   // whatever the caller wrote before calling is then durable. Fails with the pass's error.
-  // Thread-safe. Cancelled by: nothing.
-  boost::asio::awaitable<Result<Ok>> durable() {
+  // A pass that lingers for company starts no later than `patience` after this call (and never
+  // later than the options' linger allows). Thread-safe. Cancelled by: nothing.
+  boost::asio::awaitable<Result<Ok>> durable(
+      std::chrono::microseconds patience = std::chrono::microseconds::max()) {
     auto ex = co_await boost::asio::this_coro::executor;
+    const auto start_by =
+        patience >= options_.linger ? Clock::time_point::max() : Clock::now() + patience;
     // A named local, not a lambda inside the co_await expression: g++ 12 may destroy the
     // captures (the executor) of such a temporary twice.
-    auto initiate = [this, ex](auto handler) { enqueue(Handler(std::move(handler)), ex); };
+    auto initiate = [this, ex, start_by](auto handler) {
+      enqueue(Handler(std::move(handler)), ex, start_by);
+    };
     co_return co_await boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&,
                                                    void(Result<Ok>)>(initiate,
                                                                      boost::asio::use_awaitable);
@@ -59,20 +77,25 @@ class GroupCommit {
   std::uint64_t passes() const;
 
  private:
+  using Clock = std::chrono::steady_clock;
   using Handler = boost::asio::any_completion_handler<void(Result<Ok>)>;
   struct Waiter {
     Handler handler;
     // Keeps the waiter's io_context from running out of work while the pass runs.
     boost::asio::executor_work_guard<boost::asio::any_io_executor> work;
   };
-  void enqueue(Handler handler, const boost::asio::any_io_executor& ex);
+  void enqueue(Handler handler, const boost::asio::any_io_executor& ex, Clock::time_point start_by);
+  // Under mu_: waits until the next pass should start (see GroupCommitOptions).
+  void linger(std::unique_lock<std::mutex>& lock);
   void run();
 
   std::function<Result<Ok>()> sync_;
   GroupCommitOptions options_;
+  std::function<void(const GroupCommitPass&)> on_pass_;
   mutable std::mutex mu_;
   std::condition_variable wake_;
   std::vector<Waiter> waiting_;
+  Clock::time_point start_by_ = Clock::time_point::max();  // the least patient waiter's limit
   bool stop_ = false;
   std::uint64_t passes_ = 0;
   std::thread thread_;

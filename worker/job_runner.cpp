@@ -103,9 +103,10 @@ asio::awaitable<std::vector<CallOutcome>> JobRunner::call_all(
 
 asio::awaitable<JobRunner::StoreResult> JobRunner::store_one(const JobSpec& job, int index,
                                                              const ValidImage& image,
-                                                             Clock::time_point deadline) {
-  Result<std::string> stored =
-      co_await storage_.store(job.user_id, job.job_id, index, image.image, image.info, deadline);
+                                                             Clock::time_point deadline,
+                                                             Clock::time_point started) {
+  Result<std::string> stored = co_await storage_.store(job.user_id, job.job_id, index, image.image,
+                                                       image.info, deadline, started);
   metrics_.storage_write(stored ? "ok" : "error");
   if (!stored) {
     spdlog::warn(
@@ -123,12 +124,13 @@ asio::awaitable<JobRunner::StoreResult> JobRunner::store_one(const JobSpec& job,
 // stale higher-numbered copies are left behind; failures are rare and rewrites idempotent).
 asio::awaitable<void> JobRunner::store_all(const JobSpec& job, std::string_view provider,
                                            const std::vector<const ValidImage*>& images,
-                                           Clock::time_point deadline, JobOutcome& out) {
+                                           Clock::time_point deadline, Clock::time_point started,
+                                           JobOutcome& out) {
   if (images.size() == 1) {
     // One image: stored inline, no group.
     StoreResult r;
     try {
-      r = co_await store_one(job, 0, *images[0], deadline);
+      r = co_await store_one(job, 0, *images[0], deadline, started);
     } catch (const std::exception& e) {
       r = StoreResult{false, e.what()};
     }
@@ -146,7 +148,7 @@ asio::awaitable<void> JobRunner::store_all(const JobSpec& job, std::string_view 
     const int base = out.delivered();
     std::vector<asio::awaitable<StoreResult>> stores;
     for (std::size_t i = 0; i < pending.size(); ++i) {
-      stores.push_back(store_one(job, base + static_cast<int>(i), *pending[i], deadline));
+      stores.push_back(store_one(job, base + static_cast<int>(i), *pending[i], deadline, started));
     }
     auto [results, errors] = co_await lifecycle::when_all(std::move(stores));
     std::vector<const ValidImage*> redo;
@@ -198,7 +200,7 @@ asio::awaitable<JobOutcome> JobRunner::run_job(const JobSpec& job, const ModelIn
     out.failed += static_cast<int>(images.size());
     out.last_error = "cancelled: job cancelled";
   } else {
-    co_await store_all(job, entry->family->name(), images, deadline, out);
+    co_await store_all(job, entry->family->name(), images, deadline, started, out);
   }
 
   metrics_.images(model.key, "delivered", out.delivered());

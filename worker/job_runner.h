@@ -66,10 +66,11 @@ class JobRunner {
       Clock::time_point deadline, const std::shared_ptr<CancelToken>& cancel);
   boost::asio::awaitable<void> store_all(const JobSpec& job, std::string_view provider,
                                          const std::vector<const ValidImage*>& images,
-                                         Clock::time_point deadline, JobOutcome& out);
+                                         Clock::time_point deadline, Clock::time_point started,
+                                         JobOutcome& out);
   boost::asio::awaitable<StoreResult> store_one(const JobSpec& job, int index,
-                                                const ValidImage& image,
-                                                Clock::time_point deadline);
+                                                const ValidImage& image, Clock::time_point deadline,
+                                                Clock::time_point started);
   Clock::time_point deadline_for(const JobSpec& job) const;
 
   const ProviderRegistry& providers_;

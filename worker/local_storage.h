@@ -24,7 +24,9 @@ Result<Ok> write_file_atomically(const std::filesystem::path& path, std::string_
 class LocalStorage final : public Storage {
  public:
   // Creates `root` if missing. Thread-safe: one instance serves every worker thread.
-  explicit LocalStorage(std::filesystem::path root);
+  // `on_pass` sees every group-commit pass (for the sync metrics); see GroupCommit.
+  explicit LocalStorage(std::filesystem::path root,
+                        std::function<void(const GroupCommitPass&)> on_pass = {});
   // Waits for the last group commit (waiters still queued are completed on their executors).
   ~LocalStorage() override;
 
@@ -33,7 +35,8 @@ class LocalStorage final : public Storage {
   // A local write does not wait on anything remote, so the deadline is not consulted.
   boost::asio::awaitable<Result<std::string>> store(
       const std::string& user_id, const std::string& job_id, int index, const GeneratedImage& image,
-      const image::ImageInfo& info, std::chrono::steady_clock::time_point deadline) override;
+      const image::ImageInfo& info, std::chrono::steady_clock::time_point deadline,
+      std::chrono::steady_clock::time_point job_started) override;
   const std::filesystem::path& root() const { return root_; }
   std::uint64_t sync_passes() const { return commit_->passes(); }
 

@@ -132,7 +132,10 @@ int main(int argc, char** argv) {
     // backends are built per thread on that thread's HttpClient.
     std::unique_ptr<worker::Storage> shared_storage;
     if (config.storage.starts_with("local:")) {
-      shared_storage = std::make_unique<worker::LocalStorage>(config.storage.substr(6));
+      shared_storage = std::make_unique<worker::LocalStorage>(
+          config.storage.substr(6), [&metrics](const worker::GroupCommitPass& pass) {
+            metrics.storage_sync(pass.sync, pass.writers, pass.ok);
+          });
     }
     std::vector<std::unique_ptr<Shard>> shards;
     for (int i = 0; i < config.threads; ++i) {

@@ -28,11 +28,14 @@ class Storage {
   // never leaves duplicates. Readers never see a half-written object.
   // Fails with kInvalidArgument for ids that are not safe path segments, kUnavailable when the
   // backend refuses the write, kTimeout when `deadline` (the job's) passes first: a backend that
-  // waits on the network never waits past it. Completes on the caller's executor.
+  // waits on the network never waits past it. `job_started` (when this worker took the job) lets a
+  // backend that batches writes (local storage's group commit) hold a fast job's image for
+  // company only a fraction of the job's own time. Completes on the caller's executor.
   // `image` must stay alive until the returned awaitable completes.
   virtual boost::asio::awaitable<Result<std::string>> store(
       const std::string& user_id, const std::string& job_id, int index, const GeneratedImage& image,
-      const image::ImageInfo& info, std::chrono::steady_clock::time_point deadline) = 0;
+      const image::ImageInfo& info, std::chrono::steady_clock::time_point deadline,
+      std::chrono::steady_clock::time_point job_started) = 0;
 };
 
 // The object path for one image; kInvalidArgument when an id is empty, too long, or holds

@@ -38,11 +38,9 @@ SupabaseStorage::SupabaseStorage(HttpClient& http, SupabaseStorageOptions option
   if (!random_) random_ = unit_random;
 }
 
-asio::awaitable<Result<std::string>> SupabaseStorage::store(const std::string& user_id,
-                                                            const std::string& job_id, int index,
-                                                            const GeneratedImage& image,
-                                                            const image::ImageInfo& info,
-                                                            SteadyClock::time_point job_deadline) {
+asio::awaitable<Result<std::string>> SupabaseStorage::store(
+    const std::string& user_id, const std::string& job_id, int index, const GeneratedImage& image,
+    const image::ImageInfo& info, SteadyClock::time_point job_deadline, SteadyClock::time_point) {
   auto object = object_path(user_id, job_id, index, info.ext);
   if (!object) co_return object.error();
   const auto deadline = std::min(SteadyClock::now() + options_.total_timeout, job_deadline);

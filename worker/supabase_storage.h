@@ -39,7 +39,8 @@ class SupabaseStorage final : public Storage {
   // kTimeout when the bound has passed before an upload could start.
   boost::asio::awaitable<Result<std::string>> store(
       const std::string& user_id, const std::string& job_id, int index, const GeneratedImage& image,
-      const image::ImageInfo& info, std::chrono::steady_clock::time_point deadline) override;
+      const image::ImageInfo& info, std::chrono::steady_clock::time_point deadline,
+      std::chrono::steady_clock::time_point job_started) override;
 
  private:
   HttpClient& http_;

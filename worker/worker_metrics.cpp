@@ -36,6 +36,10 @@ const prometheus::Histogram::BucketBoundaries& job_buckets() {
 prometheus::Counter& counter(prometheus::Registry& r, const char* name, const char* help) {
   return prometheus::BuildCounter().Name(name).Help(help).Register(r).Add({});
 }
+prometheus::Histogram& histogram(prometheus::Registry& r, const char* name, const char* help,
+                                 const prometheus::Histogram::BucketBoundaries& buckets) {
+  return prometheus::BuildHistogram().Name(name).Help(help).Register(r).Add({}, buckets);
+}
 prometheus::Gauge& gauge(prometheus::Registry& r, const char* name, const char* help) {
   return prometheus::BuildGauge().Name(name).Help(help).Register(r).Add({});
 }
@@ -84,6 +88,16 @@ WorkerMetrics::WorkerMetrics(std::shared_ptr<prometheus::Registry> registry)
                          "Jobs of dead workers taken over by this worker.")),
       storage_writes_(labeled_counter(*registry_, "imagegen_storage_writes_total",
                                       "Image writes to storage, by outcome.", {"outcome"})),
+      storage_sync_seconds_(histogram(
+          *registry_, "imagegen_storage_sync_seconds",
+          "Duration of each group-commit sync (syncfs) of local storage; every image waits for "
+          "one before its job is settled.",
+          {0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5})),
+      storage_sync_images_(histogram(*registry_, "imagegen_storage_sync_images",
+                                     "Images made durable by each group-commit sync.",
+                                     {1, 2, 4, 8, 16, 32, 64, 128, 256, 512})),
+      storage_sync_errors_(counter(*registry_, "imagegen_storage_sync_errors_total",
+                                   "Group-commit syncs that failed (their images' jobs retry).")),
       credits_captured_(counter(*registry_, "imagegen_credits_captured_total",
                                 "Credits charged for delivered images by this worker's "
                                 "settlements.")),
@@ -136,6 +150,12 @@ void WorkerMetrics::images(std::string_view model, std::string_view outcome, std
 
 void WorkerMetrics::storage_write(std::string_view outcome) {
   storage_writes_->at({outcome}).Increment();
+}
+
+void WorkerMetrics::storage_sync(std::chrono::duration<double> took, std::size_t images, bool ok) {
+  storage_sync_seconds_.Observe(std::max(took.count(), 0.0));
+  storage_sync_images_.Observe(static_cast<double>(images));
+  if (!ok) storage_sync_errors_.Increment();
 }
 
 void WorkerMetrics::credits_captured(std::int64_t n) {

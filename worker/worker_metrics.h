@@ -9,6 +9,8 @@
 //   imagegen_provider_latency_seconds{provider,model,kind} histogram
 //   imagegen_images_total{model,outcome}                   delivered | failed | blocked
 //   imagegen_storage_writes_total{outcome}                 ok | error
+//   imagegen_storage_sync_seconds, imagegen_storage_sync_images   histograms, one per group commit
+//   imagegen_storage_sync_errors_total                     passes whose sync failed
 //   imagegen_worker_slots_in_use, imagegen_worker_slots_capacity, imagegen_worker_inflight_jobs
 //   imagegen_worker_reclaimed_jobs_total
 //   imagegen_credits_captured_total, imagegen_credits_refunded_total   by this worker's settlements
@@ -61,6 +63,8 @@ class WorkerMetrics {
   void images(std::string_view model, std::string_view outcome, std::int64_t n);
   // outcome: ok | error.
   void storage_write(std::string_view outcome);
+  // One group-commit pass of local storage: the sync's duration and the images it made durable.
+  void storage_sync(std::chrono::duration<double> took, std::size_t images, bool ok);
   // A failed or timed-out Redis call. op: read | start | finalize | ...
   void redis_error(std::string_view op) { redis_.error(op); }
   RedisHealth& redis() { return redis_; }
@@ -89,6 +93,9 @@ class WorkerMetrics {
   std::unique_ptr<LabeledMetrics<prometheus::Counter>> images_;
   prometheus::Counter& reclaimed_;
   std::unique_ptr<LabeledMetrics<prometheus::Counter>> storage_writes_;
+  prometheus::Histogram& storage_sync_seconds_;
+  prometheus::Histogram& storage_sync_images_;
+  prometheus::Counter& storage_sync_errors_;
   prometheus::Counter& credits_captured_;
   prometheus::Counter& credits_refunded_;
   prometheus::Gauge& slots_in_use_;

@@ -9,6 +9,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <future>
+#include <mutex>
 #include <optional>
 #include <vector>
 
@@ -63,6 +64,21 @@ TEST(GroupCommit, WritersArrivingDuringAPassShareTheNextOne) {
   for (const auto& r : out) EXPECT_TRUE(*r);
 }
 
+// Writer 0 alone in pass 1 (held open), writers 1 and 2 queue meanwhile and share pass 2: the
+// commit has just had a busy pass, so its next one lingers.
+void run_two_passes_the_second_busy(asio::io_context& io, GroupCommit& commit, HeldSync& sync,
+                                    std::future<void>& entered,
+                                    std::vector<std::optional<Result<Ok>>>& out) {
+  spawn_waiter(io, commit, out, 0);
+  io.poll();
+  entered.wait();
+  spawn_waiter(io, commit, out, 1);
+  spawn_waiter(io, commit, out, 2);
+  io.poll();
+  sync.release_first.set_value();
+  while (!out[1] || !out[2]) io.run_one();
+}
+
 TEST(GroupCommit, UnderLoadAPassWaitsForAFullBatch) {
   HeldSync sync;
   auto entered = sync.entered_first.get_future();
@@ -71,14 +87,7 @@ TEST(GroupCommit, UnderLoadAPassWaitsForAFullBatch) {
   std::vector<std::optional<Result<Ok>>> out(6);
   // A linger far longer than the test: only a full batch can start the pass after a busy one.
   GroupCommit commit([&] { return sync(); }, GroupCommitOptions{std::chrono::hours(1), 3});
-  spawn_waiter(io, commit, out, 0);
-  io.poll();
-  entered.wait();
-  spawn_waiter(io, commit, out, 1);
-  spawn_waiter(io, commit, out, 2);
-  io.poll();
-  sync.release_first.set_value();
-  while (!out[1] || !out[2]) io.run_one();  // pass 2: the two writers that came during pass 1
+  run_two_passes_the_second_busy(io, commit, sync, entered, out);
   ASSERT_EQ(commit.passes(), 2u);
   // Pass 2 had company, so pass 3 waits until three writers are queued, even one at a time.
   spawn_waiter(io, commit, out, 3);
@@ -91,6 +100,44 @@ TEST(GroupCommit, UnderLoadAPassWaitsForAFullBatch) {
   while (!out[3] || !out[4] || !out[5]) io.run_one();
   EXPECT_EQ(commit.passes(), 3u);
   EXPECT_EQ(sync.calls.load(), 3);
+}
+
+// Like spawn_waiter, for a writer that waits for company at most `patience`.
+void spawn_impatient(asio::io_context& io, GroupCommit& commit,
+                     std::vector<std::optional<Result<Ok>>>& out, std::size_t i,
+                     std::chrono::microseconds patience) {
+  asio::co_spawn(
+      io,
+      [&commit, &out, i, patience]() -> asio::awaitable<void> {
+        out[i] = co_await commit.durable(patience);
+      },
+      asio::detached);
+}
+
+TEST(GroupCommit, AnImpatientWriterStartsALingeringPass) {
+  HeldSync sync;
+  auto entered = sync.entered_first.get_future();
+  asio::io_context io;
+  auto keep = asio::make_work_guard(io);
+  std::vector<std::optional<Result<Ok>>> out(5);
+  // An hour of linger and a batch of 64: after a busy pass, only a writer's patience can start
+  // the next pass with two writers waiting.
+  GroupCommit commit([&] { return sync(); }, GroupCommitOptions{std::chrono::hours(1), 64});
+  run_two_passes_the_second_busy(io, commit, sync, entered, out);
+  ASSERT_EQ(commit.passes(), 2u);  // pass 2 had company: pass 3 lingers
+  spawn_waiter(io, commit, out, 3);
+  io.poll();
+  EXPECT_FALSE(out[3].has_value());
+  spawn_impatient(io, commit, out, 4, std::chrono::milliseconds(1));
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while ((!out[3] || !out[4]) && std::chrono::steady_clock::now() < give_up) {
+    io.run_one_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_TRUE(out[3].has_value()) << "the patient writer rides along with the impatient one";
+  ASSERT_TRUE(out[4].has_value()) << "an hour's linger held the impatient writer";
+  EXPECT_EQ(commit.passes(), 3u);
+  EXPECT_TRUE(*out[3]);
+  EXPECT_TRUE(*out[4]);
 }
 
 TEST(GroupCommit, AQuietWriterIsNotKeptWaiting) {
@@ -106,6 +153,45 @@ TEST(GroupCommit, AQuietWriterIsNotKeptWaiting) {
     while (!out[i]) io.run_one();
   }
   EXPECT_EQ(commit.passes(), 3u);
+}
+
+TEST(GroupCommit, EveryPassIsReportedWithItsWritersAndOutcome) {
+  HeldSync sync;
+  auto entered = sync.entered_first.get_future();
+  asio::io_context io;
+  std::vector<std::optional<Result<Ok>>> out(4);
+  std::mutex mu;
+  std::vector<GroupCommitPass> passes;
+  {
+    // Pass 1 succeeds (held open), pass 2 fails.
+    auto first_ok_then_failing = [&]() -> Result<Ok> {
+      const bool first = sync.calls.load() == 0;
+      Result<Ok> held = sync();  // holds pass 1 open until the test releases it
+      if (first) return held;
+      return make_error(Errc::kUnavailable, "disk gone");
+    };
+    GroupCommit commit(first_ok_then_failing, GroupCommitOptions{std::chrono::microseconds(0), 64},
+                       [&](const GroupCommitPass& p) {
+                         std::lock_guard lock(mu);
+                         passes.push_back(p);
+                       });
+    spawn_waiter(io, commit, out, 0);
+    io.poll();
+    entered.wait();  // pass 1 holds one writer; three more queue for pass 2
+    for (std::size_t i = 1; i < out.size(); ++i) spawn_waiter(io, commit, out, i);
+    io.poll();
+    sync.release_first.set_value();
+    while (std::any_of(out.begin(), out.end(), [](const auto& r) { return !r.has_value(); })) {
+      io.run_one();
+    }
+  }
+  std::lock_guard lock(mu);
+  ASSERT_EQ(passes.size(), 2u);
+  EXPECT_EQ(passes[0].writers, 1u);
+  EXPECT_TRUE(passes[0].ok);
+  EXPECT_GE(passes[0].sync.count(), 0.0);
+  EXPECT_EQ(passes[1].writers, 3u);
+  EXPECT_FALSE(passes[1].ok);
 }
 
 TEST(GroupCommit, APassThatFailsFailsEveryWriterInIt) {

@@ -262,6 +262,7 @@ class FlakyStorage final : public Storage {
   asio::awaitable<Result<std::string>> store(const std::string& user_id, const std::string& job_id,
                                              int index, const GeneratedImage& image,
                                              const image::ImageInfo& info,
+                                             std::chrono::steady_clock::time_point,
                                              std::chrono::steady_clock::time_point) override {
     calls.push_back(index);
     if (index == 1 && !failed_once) {

@@ -4,6 +4,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <fstream>
+#include <mutex>
 #include <optional>
 #include <sstream>
 
@@ -41,8 +42,8 @@ asio::awaitable<void> store_into(Storage& s, std::string user, std::string job, 
     out.emplace(info.error());
     co_return;
   }
-  out.emplace(co_await s.store(user, job, index, img, *info,
-                               std::chrono::steady_clock::now() + std::chrono::minutes(1)));
+  const auto now = std::chrono::steady_clock::now();
+  out.emplace(co_await s.store(user, job, index, img, *info, now + std::chrono::minutes(1), now));
 }
 
 Result<std::string> run_store(LocalStorage& s, const std::string& user, const std::string& job,
@@ -80,6 +81,27 @@ TEST(LocalStorage, WritesTheFileAtTheExactPathCreatingFolders) {
   EXPECT_EQ(read_file(dir.path() / "root" / *stored), png);
   EXPECT_EQ(files_under(dir.path()),
             std::vector<std::string>{"root/user-42/generated/generated_job-123_1.png"});
+}
+
+TEST(LocalStorage, EveryStoredImageIsReportedInASyncPass) {
+  TempDir dir;
+  std::mutex mu;
+  std::size_t images = 0;
+  std::size_t passes = 0;
+  {
+    LocalStorage storage(dir.path(), [&](const GroupCommitPass& pass) {
+      std::lock_guard lock(mu);
+      images += pass.writers;
+      ++passes;
+      EXPECT_TRUE(pass.ok);
+    });
+    for (int i = 0; i < 3; ++i)
+      ASSERT_TRUE(run_store(storage, "u", "j", i, testing::make_png(2, 2)));
+    EXPECT_EQ(storage.sync_passes(), 3u);  // one at a time: each store waited for its own pass
+  }
+  std::lock_guard lock(mu);
+  EXPECT_EQ(passes, 3u);
+  EXPECT_EQ(images, 3u);
 }
 
 TEST(LocalStorage, ExtensionComesFromTheBytesNotTheDeclaredMime) {

@@ -32,7 +32,8 @@ asio::awaitable<void> store_into(Storage& s, std::string user, std::string job, 
                                  std::chrono::steady_clock::time_point deadline) {
   auto info = image::probe_image(img.bytes);
   EXPECT_TRUE(info.ok());
-  Result<std::string> r = co_await s.store(user, job, index, img, *info, deadline);
+  Result<std::string> r =
+      co_await s.store(user, job, index, img, *info, deadline, std::chrono::steady_clock::now());
   out = std::move(r);
 }
 

@@ -23,6 +23,8 @@ void record_some(WorkerMetrics& m) {
   m.images("nano-banana", "delivered", 3);
   m.images("gpt-image-1", "failed", 1);
   m.storage_write("ok");
+  m.storage_sync(std::chrono::microseconds(1500), 40, true);
+  m.storage_sync(std::chrono::milliseconds(30), 3, false);
   m.credits_captured(15);
   m.credits_refunded(5);
   m.slots_capacity(8);
@@ -51,6 +53,14 @@ TEST(WorkerMetrics, ExposesEveryFamilyWithValues) {
        R"(imagegen_job_duration_seconds_bucket{model="nano-banana",phase="queue",le="0.05"} 1)",
        R"(imagegen_images_total{model="nano-banana",outcome="delivered"} 3)",
        R"(imagegen_storage_writes_total{outcome="ok"} 1)",
+       R"(imagegen_storage_sync_seconds_bucket{le="0.001"} 0)",
+       R"(imagegen_storage_sync_seconds_bucket{le="0.002"} 1)",
+       R"(imagegen_storage_sync_seconds_bucket{le="0.05"} 2)",
+       R"(imagegen_storage_sync_images_bucket{le="4"} 1)",
+       R"(imagegen_storage_sync_images_bucket{le="32"} 1)",
+       R"(imagegen_storage_sync_images_bucket{le="64"} 2)",
+       "imagegen_storage_sync_images_sum 43",
+       "imagegen_storage_sync_errors_total 1",
        "imagegen_credits_captured_total 15",
        "imagegen_credits_refunded_total 5",
        "imagegen_worker_slots_capacity 8",
