@@ -1,5 +1,6 @@
 # Sourced by scripts/run and scripts/bench: starts Redis, the simulator, the worker and the api on
-# loopback and stops them again. Expects: root, bin, run_dir, api_port, sim_port, redis_port.
+# loopback and stops them again. Expects: root, bin, run_dir, api_port, sim_port, redis_port;
+# service_bin (optional) is where imagegen-api and imagegen-worker come from instead of bin.
 pids=()
 
 # Stops the given pids with SIGTERM and waits for them, SIGKILL after `grace` seconds.
@@ -66,10 +67,10 @@ start_stack() {
   # BENCH_MALLOC_CONF (scripts/bench): jemalloc options for the api and the worker only.
   local malloc_env=(${BENCH_MALLOC_CONF:+env "MALLOC_CONF=$BENCH_MALLOC_CONF"})
   IMAGEGEN_STORAGE="local:$run_dir/images" IMAGEGEN_METRICS_PORT=${WORKER_METRICS_PORT:-9101} \
-    "${malloc_env[@]}" "$bin/imagegen-worker" >"$run_dir/logs/worker.log" 2>&1 &
+    "${malloc_env[@]}" "${service_bin:-$bin}/imagegen-worker" >"$run_dir/logs/worker.log" 2>&1 &
   pids+=($!)
   IMAGEGEN_API_HOST=127.0.0.1 IMAGEGEN_API_PORT=$api_port IMAGEGEN_METRICS_PORT=${API_METRICS_PORT:-9100} \
-    "${malloc_env[@]}" "$bin/imagegen-api" >"$run_dir/logs/api.log" 2>&1 &
+    "${malloc_env[@]}" "${service_bin:-$bin}/imagegen-api" >"$run_dir/logs/api.log" 2>&1 &
   pids+=($!)
   wait_port "$sim_port"
   wait_port "$api_port"
