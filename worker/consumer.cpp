@@ -239,7 +239,8 @@ asio::awaitable<void> Consumer::finalize(const std::string& entry_id, const JobS
                                          const std::vector<std::string>& results,
                                          const std::string& error, std::string_view counted_as) {
   to_mark_.erase(job.job_id);  // settled before its start tick: never shown as running
-  const auto give_up = std::chrono::steady_clock::now() + std::chrono::minutes(2);
+  const auto settle_started = std::chrono::steady_clock::now();
+  const auto give_up = settle_started + std::chrono::minutes(2);
   protocol::SettleArgs args;
   args.job_id = job.job_id;
   args.status = status;
@@ -252,6 +253,7 @@ asio::awaitable<void> Consumer::finalize(const std::string& entry_id, const JobS
     // Batched with every other job of this thread settling now (worker/settle_batcher.h).
     auto reply = co_await settler_->settle(args);
     if (reply) {
+      metrics_.job_step("settle", std::chrono::steady_clock::now() - settle_started);
       if (reply->outcome == protocol::SettleReply::Outcome::kSettled) {
         const std::int64_t charged = reply->completion.charged;
         metrics_.job_finished(job.model, counted_as.empty() ? status : counted_as);

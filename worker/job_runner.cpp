@@ -200,7 +200,9 @@ asio::awaitable<JobOutcome> JobRunner::run_job(const JobSpec& job, const ModelIn
     out.failed += static_cast<int>(images.size());
     out.last_error = "cancelled: job cancelled";
   } else {
+    const auto store_started = Clock::now();
     co_await store_all(job, entry->family->name(), images, deadline, started, out);
+    if (!images.empty()) metrics_.job_step("store", Clock::now() - store_started);
   }
 
   metrics_.images(model.key, "delivered", out.delivered());

@@ -33,6 +33,13 @@ const prometheus::Histogram::BucketBoundaries& job_buckets() {
   return kBuckets;
 }
 
+// Steps take a millisecond when all is well and seconds when the disk or Redis is struggling.
+const prometheus::Histogram::BucketBoundaries& step_buckets() {
+  static const prometheus::Histogram::BucketBoundaries kBuckets{
+      0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
+  return kBuckets;
+}
+
 prometheus::Counter& counter(prometheus::Registry& r, const char* name, const char* help) {
   return prometheus::BuildCounter().Name(name).Help(help).Register(r).Add({});
 }
@@ -80,6 +87,11 @@ WorkerMetrics::WorkerMetrics(std::shared_ptr<prometheus::Registry> registry)
                                       "Job time by model and phase: queue (admitted until taken "
                                       "by a worker) and run (taken until settled).",
                                       {"model", "phase"}, job_buckets())),
+      job_step_(labeled_histogram(*registry_, "imagegen_job_step_seconds",
+                                  "Steps of a job's run after its provider calls: store (its "
+                                  "images written until durable) and settle (its SETTLE call "
+                                  "until Redis answered).",
+                                  {"step"}, step_buckets())),
       images_(
           labeled_counter(*registry_, "imagegen_images_total",
                           "Images asked for, by model and outcome (delivered, failed, blocked).",
@@ -121,6 +133,7 @@ WorkerMetrics::WorkerMetrics(std::shared_ptr<prometheus::Registry> registry)
                            .Register(*registry_)
                            .Add({}, prometheus::Histogram::BucketBoundaries{
                                         0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15})) {
+  for (const char* step : {"store", "settle"}) job_step_->at({step});
   // Known outcomes start at 0 so the series exist before the first webhook.
   for (const char* outcome : {"delivered", "failed", "refused"}) webhook_deliveries_->at({outcome});
 }
@@ -140,6 +153,10 @@ void WorkerMetrics::job_finished(std::string_view model, std::string_view outcom
 
 void WorkerMetrics::job_duration(std::string_view model, std::string_view phase, double seconds) {
   job_duration_->at({model, phase}).Observe(std::max(seconds, 0.0));
+}
+
+void WorkerMetrics::job_step(std::string_view step, std::chrono::duration<double> took) {
+  job_step_->at({step}).Observe(std::max(took.count(), 0.0));
 }
 
 void WorkerMetrics::images(std::string_view model, std::string_view outcome, std::int64_t n) {

@@ -5,6 +5,7 @@
 //   imagegen_build_info{version,revision}                  gauge, 1
 //   imagegen_jobs_total{model,outcome}                     jobs whose settlement this worker won
 //   imagegen_job_duration_seconds{model,phase}             histogram, phase = queue | run
+//   imagegen_job_step_seconds{step}                        histogram, step = store | settle
 //   imagegen_provider_calls_total{provider,model,kind,outcome}   kind = submit | poll | download
 //   imagegen_provider_latency_seconds{provider,model,kind} histogram
 //   imagegen_images_total{model,outcome}                   delivered | failed | blocked
@@ -59,6 +60,9 @@ class WorkerMetrics {
   void job_finished(std::string_view model, std::string_view outcome);
   // phase: queue (admitted -> taken by this worker) | run (taken -> settled).
   void job_duration(std::string_view model, std::string_view phase, double seconds);
+  // Two steps of a run, after the provider calls: store (a job's images written until durable)
+  // and settle (its SETTLE call, retries included, until Redis answered).
+  void job_step(std::string_view step, std::chrono::duration<double> took);
   // outcome: delivered | failed | blocked.
   void images(std::string_view model, std::string_view outcome, std::int64_t n);
   // outcome: ok | error.
@@ -90,6 +94,7 @@ class WorkerMetrics {
   std::unique_ptr<LabeledMetrics<prometheus::Histogram>> provider_latency_;
   std::unique_ptr<LabeledMetrics<prometheus::Counter>> jobs_;
   std::unique_ptr<LabeledMetrics<prometheus::Histogram>> job_duration_;
+  std::unique_ptr<LabeledMetrics<prometheus::Histogram>> job_step_;
   std::unique_ptr<LabeledMetrics<prometheus::Counter>> images_;
   prometheus::Counter& reclaimed_;
   std::unique_ptr<LabeledMetrics<prometheus::Counter>> storage_writes_;

@@ -74,6 +74,9 @@ const std::vector<std::string> kApi = {"imagegen_http_requests_total",
                                        "imagegen_queue_depth",
                                        "imagegen_credits_granted_total"};
 const std::vector<std::string> kWorker = {"imagegen_job_duration_seconds",
+                                          "imagegen_job_step_seconds",
+                                          "imagegen_storage_sync_seconds",
+                                          "imagegen_storage_sync_images",
                                           "imagegen_provider_calls_total",
                                           "imagegen_provider_latency_seconds",
                                           "imagegen_images_total",
@@ -199,6 +202,12 @@ TEST(Metrics, ApiAndWorkerExpositionsPassPromtool) {
                        {R"(model="nano-banana")", R"(phase="queue")"}),
             6)
       << worker;
+  // Every run settled once (retries are one step), and the jobs with images stored them.
+  EXPECT_EQ(sample_sum(worker, "imagegen_job_step_seconds_count", {R"(step="settle")"}), 6)
+      << worker;
+  EXPECT_GE(sample_sum(worker, "imagegen_job_step_seconds_count", {R"(step="store")"}), 2)
+      << worker;
+  EXPECT_GE(sample_sum(worker, "imagegen_storage_sync_images_sum"), 2) << worker;
   // Old names replaced by the plan's are gone.
   for (const char* old : {"imagegen_worker_redis_errors_total", "imagegen_api_credits",
                           "imagegen_worker_dead_lettered_jobs_total"}) {

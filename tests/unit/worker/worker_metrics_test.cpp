@@ -24,6 +24,7 @@ void record_some(WorkerMetrics& m) {
   m.images("gpt-image-1", "failed", 1);
   m.storage_write("ok");
   m.storage_sync(std::chrono::microseconds(1500), 40, true);
+  m.job_step("store", std::chrono::milliseconds(3));
   m.storage_sync(std::chrono::milliseconds(30), 3, false);
   m.credits_captured(15);
   m.credits_refunded(5);
@@ -61,6 +62,9 @@ TEST(WorkerMetrics, ExposesEveryFamilyWithValues) {
        R"(imagegen_storage_sync_images_bucket{le="64"} 2)",
        "imagegen_storage_sync_images_sum 43",
        "imagegen_storage_sync_errors_total 1",
+       R"(imagegen_job_step_seconds_bucket{step="store",le="0.002"} 0)",
+       R"(imagegen_job_step_seconds_bucket{step="store",le="0.005"} 1)",
+       R"(imagegen_job_step_seconds_count{step="settle"} 0)",
        "imagegen_credits_captured_total 15",
        "imagegen_credits_refunded_total 5",
        "imagegen_worker_slots_capacity 8",
