@@ -67,13 +67,13 @@ void GroupCommit::run() {
     busy = batch.size() > 1;
     // Everyone in `batch` wrote before enqueueing, so before this call starts.
     Result<Ok> synced = make_error(Errc::kInternal, "sync threw");
-    const auto started = std::chrono::steady_clock::now();
+    const auto started = Clock::now();
     try {
       synced = sync_();
     } catch (const std::exception& e) {
       synced = make_error(Errc::kInternal, e.what());
     }
-    const auto took = std::chrono::steady_clock::now() - started;
+    const auto took = Clock::now() - started;
     {
       std::lock_guard lock(mu_);
       ++passes_;
