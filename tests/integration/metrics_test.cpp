@@ -134,6 +134,8 @@ TEST(Metrics, ApiAndWorkerExpositionsPassPromtool) {
   ASSERT_GE(granted, 7);
 
   // The worker settles the slow job after its upstream answers; the api polls Redis every 2 s.
+  // Waits on the settle step, not on `run`: a job cancelled before the worker took it is settled
+  // without a run, and whether the cancel or the worker comes first is a race of milliseconds.
   std::string api, worker;
   ASSERT_TRUE(wait_for(
       [&] {
@@ -141,7 +143,7 @@ TEST(Metrics, ApiAndWorkerExpositionsPassPromtool) {
         worker = scrape(stack.worker_metrics_port());
         return sample_sum(worker, "imagegen_images_total", {R"(outcome="delivered")"}) >= 2 &&
                sample_sum(api, "imagegen_credits_granted_total") >= granted &&
-               sample_sum(worker, "imagegen_job_duration_seconds_count", {R"(phase="run")"}) >= 6;
+               sample_sum(worker, "imagegen_job_step_seconds_count", {R"(step="settle")"}) >= 6;
       },
       20s))
       << api << "\n"
@@ -202,7 +204,7 @@ TEST(Metrics, ApiAndWorkerExpositionsPassPromtool) {
                        {R"(model="nano-banana")", R"(phase="queue")"}),
             6)
       << worker;
-  // Every run settled once (retries are one step), and the jobs with images stored them.
+  // Every job settled once (retries are one step), and the jobs with images stored them.
   EXPECT_EQ(sample_sum(worker, "imagegen_job_step_seconds_count", {R"(step="settle")"}), 6)
       << worker;
   EXPECT_GE(sample_sum(worker, "imagegen_job_step_seconds_count", {R"(step="store")"}), 2)
