@@ -19,7 +19,7 @@ redis::Reply AdminContext::command(std::vector<std::string> args) {
 
 redis::Reply AdminContext::script(std::string_view source, std::vector<std::string> args) {
   redis::Script s{lua::with_prelude(source)};
-  auto r = run(s.run(*redis, keys::script_keys(), std::move(args), timeout));
+  auto r = run(s.run(*redis, std::move(args), timeout));
   if (!r) throw std::runtime_error("redis: " + r.error().message);
   if (r->is_error()) throw std::runtime_error(r->as_string());
   return std::move(r.value());

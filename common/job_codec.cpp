@@ -7,24 +7,34 @@
 
 namespace imagegen {
 
+std::vector<std::string> job_field_values(const JobSpec& s) {
+  std::vector<std::string> v;
+  v.reserve(std::size(kJobFieldNames));
+  v.push_back(s.job_id);
+  v.push_back(s.model);
+  v.push_back(s.prompt);
+  v.push_back(s.negative_prompt);
+  v.push_back(s.seed ? std::to_string(*s.seed) : std::string());
+  v.push_back(s.aspect_ratio);
+  v.push_back(s.resolution);
+  v.push_back(std::to_string(s.count));
+  v.push_back(std::to_string(s.cost_per_image));
+  v.push_back(s.reply_channel);
+  v.push_back(std::to_string(s.created_ms));
+  v.push_back(std::to_string(s.deadline_ms));
+  v.push_back(s.request_id);
+  v.push_back(s.webhook_url);
+  return v;
+}
+
 FieldList encode_job_fields(const JobSpec& s) {
+  std::vector<std::string> values = job_field_values(s);
   FieldList f;
-  f.reserve(14);
-  f.emplace_back("id", s.job_id);
-  f.emplace_back("model", s.model);
-  f.emplace_back("prompt", s.prompt);
-  f.emplace_back("neg", s.negative_prompt);
-  f.emplace_back("seed", s.seed ? std::to_string(*s.seed) : std::string());
-  f.emplace_back("aspect", s.aspect_ratio);
-  f.emplace_back("res", s.resolution);
-  f.emplace_back("count", std::to_string(s.count));
-  f.emplace_back("cpi", std::to_string(s.cost_per_image));
-  f.emplace_back("reply", s.reply_channel);
-  f.emplace_back("created", std::to_string(s.created_ms));
-  f.emplace_back("deadline", std::to_string(s.deadline_ms));
-  // Optional: absent in entries written before they existed.
-  if (!s.request_id.empty()) f.emplace_back("rid", s.request_id);
-  if (!s.webhook_url.empty()) f.emplace_back("hook", s.webhook_url);
+  f.reserve(values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i >= kRequiredJobFields && values[i].empty()) continue;
+    f.emplace_back(std::string(kJobFieldNames[i]), std::move(values[i]));
+  }
   return f;
 }
 
@@ -54,6 +64,16 @@ constexpr std::string_view kNames[] = {"id",    "user",    "model",    "prompt",
 constexpr std::size_t kRequired = kDeadline + 1;
 constexpr std::size_t kFields = std::size(kNames);
 static_assert(kFields == kHook + 1, "one name per Field");
+
+// The spec's names are these without "user", in the same order: one list of names, two views.
+constexpr bool same_names_but_user() {
+  if (std::size(kJobFieldNames) + 1 != kFields || kRequiredJobFields + 1 != kRequired) return false;
+  for (std::size_t i = 0; i < std::size(kJobFieldNames); ++i) {
+    if (kJobFieldNames[i] != kNames[i == 0 ? 0 : i + 1]) return false;
+  }
+  return true;
+}
+static_assert(same_names_but_user(), "kJobFieldNames is kNames without user");
 
 }  // namespace
 

@@ -14,8 +14,20 @@ namespace imagegen {
 
 using FieldList = std::vector<std::pair<std::string, std::string>>;
 
+// The fields of a job's spec, in the order encode_job_fields writes them and ADMIT receives
+// their values. The first kRequiredJobFields are always written; the rest only when not empty
+// (absent in records written before they existed).
+inline constexpr std::string_view kJobFieldNames[] = {
+    "id",    "model", "prompt", "neg",     "seed",     "aspect", "res",
+    "count", "cpi",   "reply",  "created", "deadline", "rid",    "hook"};
+inline constexpr std::size_t kRequiredJobFields = 12;
+
 // Every field except "user" (the admission script learns the user id and adds it itself).
 FieldList encode_job_fields(const JobSpec& spec);
+
+// The values of kJobFieldNames in its order, empty ones included: what ADMIT receives, so the
+// names (constants in the script) are not sent with every request.
+std::vector<std::string> job_field_values(const JobSpec& spec);
 
 // Field/value pairs viewed where they lie (a stream entry's reply): decoding copies each value
 // once, into the JobSpec, with no map of copies in between. A name given twice: the last wins.

@@ -1,29 +1,66 @@
 #include "common/lua_scripts.h"
 
+#include "common/job_codec.h"
 #include "common/redis_keys.h"
 
 namespace imagegen::lua {
 
+namespace {
+
+// The Lua name of each key or prefix the scripts use, and its value.
+struct PreludeName {
+  std::string_view lua;
+  std::string_view key;
+};
+constexpr PreludeName kPreludeNames[] = {
+    {"K_JOBS", keys::kJobsStream},
+    {"K_LEDGER", keys::kLedgerStream},
+    {"P_USER", keys::kUserPrefix},
+    {"P_APIKEY", keys::kApiKeyPrefix},
+    {"P_JOB", keys::kJobPrefix},
+    {"P_IDEM", keys::kIdempotencyPrefix},
+    {"P_RATE", keys::kRatePrefix},
+    {"P_DONE", keys::kDonePrefix},
+    {"K_DISABLED", keys::kDisabledModels},
+    {"P_SERVES", keys::kServesPrefix},
+    {"K_DEADLINES", keys::kDeadlines},
+    {"K_HOOKS", keys::kWebhooksDue},
+    {"K_STATS", keys::kStats},
+    {"K_CANCEL", keys::kCancelChannel},
+    {"K_DLQ", keys::kDeadLetterStream},
+    {"P_USERKEYS", keys::kUserKeysPrefix},
+    {"GROUP", keys::kWorkersGroup},
+};
+
+}  // namespace
+
 std::string with_prelude(std::string_view body) {
-  // KEYS in keys::ScriptKey order; the consumer group is not a key, so it is spliced in here.
-  std::string s =
-      "local K_JOBS, K_LEDGER, P_USER, P_APIKEY, P_JOB, P_IDEM, P_RATE, P_DONE, "
-      "K_DISABLED, P_SERVES, K_DEADLINES, K_HOOKS, K_STATS, K_CANCEL, K_DLQ, P_USERKEYS = "
-      "unpack(KEYS)\n"
-      "local GROUP = '";
-  s += keys::kWorkersGroup;
-  s += "'\n";
+  // The names are constants in the script's text, not KEYS: Redis copies every argument of a
+  // call into a Lua string, ~0.1 µs each, and sixteen names passed on every call were ~2 µs of
+  // Redis's time per call (docs/bench.md, eleventh round). Key names never hold a quote or a
+  // backslash, so they go in between single quotes as they are.
+  std::string s;
+  for (const auto& n : kPreludeNames) {
+    s.append("local ").append(n.lua).append(" = '").append(n.key).append("'\n");
+  }
   // Credits are integers; a Lua number prints as 1e+15 past 14 digits, so every amount written
   // back to Redis goes through this.
   s += "local function int(n) return string.format('%d', n) end\n";
+  if (body.find("JOB_FIELDS") != std::string_view::npos) {
+    // The job spec's field names (common/job_codec.h), for the scripts that write a job; only
+    // those build the table.
+    s += "local JOB_FIELDS, JOB_REQUIRED = {";
+    for (const auto name : kJobFieldNames) s.append("'").append(name).append("', ");
+    s.append("}, ").append(std::to_string(kRequiredJobFields)).append("\n");
+  }
   s += body;
   return s;
 }
 
 // ARGV (protocol/admission.cpp builds it): 1 mode, 2 ident, 3 required tier, 4 cost, 5 now_ms,
 // 6 rate limit/min, 7 max queue depth, 8 job ttl s, 9 idempotency key, 10 body hash, 11 model,
-// 12 family, 13 check availability ("1"/"0"), 14 job deadline ms, 15.. job field/value pairs
-// ("id" first, so the job id is ARGV[16]).
+// 12 family, 13 check availability ("1"/"0"), 14 job deadline ms, 15.. the values of the job's
+// fields in JOB_FIELDS order (the names are constants here, not sent), so the job id is ARGV[15].
 const std::string_view kAdmit = R"lua(
 local mode, ident, need_tier = ARGV[1], ARGV[2], ARGV[3]
 local cost, now = tonumber(ARGV[4]), tonumber(ARGV[5])
@@ -72,14 +109,20 @@ end
 local balance = tonumber(u[2])
 if balance < cost then return {'insufficient', uid, int(balance)} end
 -- The job id is 96 random bits from the api: no existence check.
-local jid = ARGV[16]
+local jid = ARGV[15]
 local jkey = P_JOB .. jid
 -- Amounts and times go back to Redis as the api's own strings where they are unchanged: Lua
 -- formats every number it hands to redis.call with sprintf.
 local cost_s, now_s, left = ARGV[4], ARGV[5], int(balance - cost)
 redis.call('HSET', ukey, 'balance', left, 'held', int((tonumber(u[3]) or 0) + cost))
 local fields = {}
-for i = 15, #ARGV do fields[#fields + 1] = ARGV[i] end
+for i, name in ipairs(JOB_FIELDS) do
+  local v = ARGV[14 + i]
+  if i <= JOB_REQUIRED or v ~= '' then
+    fields[#fields + 1] = name
+    fields[#fields + 1] = v
+  end
+end
 redis.call('HSET', jkey, 'user', uid, 'status', 'queued', 'held', cost_s, unpack(fields))
 -- Set once, here: every job is settled by its deadline at the latest (the sweeper), and stays
 -- readable for the TTL after that. SETTLE does not touch the expiry.
@@ -237,7 +280,7 @@ redis.call('HINCRBY', ukey, 'balance', -cost)
 redis.call('HINCRBY', ukey, 'held', cost)
 f['deadline'] = deadline
 local fields = {'user', uid}
-for _, k in ipairs({'id', 'model', 'prompt', 'neg', 'seed', 'aspect', 'res', 'count', 'cpi', 'reply', 'created', 'deadline', 'rid', 'hook'}) do
+for _, k in ipairs(JOB_FIELDS) do
   if f[k] then
     fields[#fields + 1] = k
     fields[#fields + 1] = f[k]

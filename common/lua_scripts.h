@@ -2,8 +2,9 @@
 // The Lua scripts that move credits. Credits move only here, atomically, and every movement
 // is appended to the ledger stream inside the same script.
 //
-// Every script starts with the same prelude (with_prelude), which names the KEYS it is given
-// (keys::script_keys(), in keys::ScriptKey order) so no key name is written in Lua. The typed
+// Every script starts with the same prelude (with_prelude), which defines every key name and
+// prefix (common/redis_keys.h) as a Lua constant, so no key name is written in Lua and no call
+// passes KEYS. The typed
 // arguments and replies of ADMIT and SETTLE live in common/protocol/; the comments here say what
 // each script does and why.
 #include <string>

@@ -1,13 +1,14 @@
 #pragma once
-// Every Redis key and channel the product uses, in one place. The Lua scripts receive the same
-// names as KEYS (script_keys(), in the order of the ScriptKey enum), so no key name is written
-// twice: a script builds a per-user or per-job key by appending the id to its prefix.
+// Every Redis key and channel the product uses, in one place. The Lua scripts get the same
+// names from their prelude (lua::with_prelude writes them in as string constants), so no key
+// name is written twice: a script builds a per-user or per-job key by appending the id to its
+// prefix.
 //
-// Cluster note: the scripts derive user/job keys from prefixes, which is fine on one primary.
-// Sharding (docs/scaling.md) puts {user} hash tags in these names first.
+// Cluster note: the scripts derive user/job keys from prefixes and declare no KEYS, which is
+// fine on one primary. Sharding (docs/scaling.md) puts {user} hash tags in these names and
+// passes the keys each call touches as KEYS first.
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace imagegen::keys {
 
@@ -54,35 +55,5 @@ inline std::string user_keys(std::string_view user_id) {
   return std::string(kUserKeysPrefix) += user_id;
 }
 inline std::string serves(std::string_view family) { return std::string(kServesPrefix) += family; }
-
-// The KEYS every script is given, in this order.
-enum class ScriptKey {
-  kJobs = 1,
-  kLedger,
-  kUserPrefix,
-  kApiKeyPrefix,
-  kJobPrefix,
-  kIdempotencyPrefix,
-  kRatePrefix,
-  kDonePrefix,
-  kDisabledModels,
-  kServesPrefix,
-  kDeadlines,
-  kWebhooksDue,
-  kStats,
-  kCancelChannel,
-  kDeadLetter,
-  kUserKeysPrefix,
-};
-inline const std::vector<std::string>& script_keys() {
-  static const std::vector<std::string> k = {
-      std::string(kJobsStream),    std::string(kLedgerStream),  std::string(kUserPrefix),
-      std::string(kApiKeyPrefix),  std::string(kJobPrefix),     std::string(kIdempotencyPrefix),
-      std::string(kRatePrefix),    std::string(kDonePrefix),    std::string(kDisabledModels),
-      std::string(kServesPrefix),  std::string(kDeadlines),     std::string(kWebhooksDue),
-      std::string(kStats),         std::string(kCancelChannel), std::string(kDeadLetterStream),
-      std::string(kUserKeysPrefix)};
-  return k;
-}
 
 }  // namespace imagegen::keys

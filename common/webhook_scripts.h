@@ -1,6 +1,6 @@
 #pragma once
-// The Lua scripts of webhook delivery and of the per-user signing secret. Same prelude and KEYS
-// as common/lua_scripts (lua::with_prelude, keys::script_keys()).
+// The Lua scripts of webhook delivery and of the per-user signing secret. Same prelude as
+// common/lua_scripts (lua::with_prelude: key names as Lua constants, no KEYS).
 //
 // A delivery's schedule lives in the ZSET K_HOOKS (member job id, score = unix ms the next
 // attempt is due); SETTLE puts a job there when it has a webhook. Workers take due members with

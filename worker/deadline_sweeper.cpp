@@ -63,7 +63,7 @@ asio::awaitable<void> DeadlineSweeper::sweep_once() {
     args.status = protocol::kExpired;
     args.error = "the job passed its deadline";
     args.now_ms = now_ms();
-    auto r = co_await settle_.run(*redis_, keys::script_keys(), protocol::settle_argv(args),
+    auto r = co_await settle_.run(*redis_, protocol::settle_argv(args),
                                   options_.redis_timeout);
     auto reply = r && !r->is_error() ? protocol::decode_settle_reply(r->strings())
                                      : Result<protocol::SettleReply>(make_error(

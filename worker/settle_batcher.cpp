@@ -35,7 +35,7 @@ asio::awaitable<void> SettleBatcher::flush() {
     for (auto& p : batch) args.push_back(std::move(p.args));
     ++calls_;
     auto r =
-        co_await script_.run(conn_, keys::script_keys(), protocol::settle_argv(args), timeout_);
+        co_await script_.run(conn_, protocol::settle_argv(args), timeout_);
     Result<std::vector<protocol::SettleReply>> replies =
         !r              ? Result<std::vector<protocol::SettleReply>>(r.error())
         : r->is_error() ? Result<std::vector<protocol::SettleReply>>(

@@ -151,7 +151,7 @@ asio::awaitable<ApiResponse> generate_image(ApiContext& ctx, ApiRequest request)
   } unregister{ctx.waiters, job.job_id};
 
   // 3. One script: key -> user, tier, availability, rate, depth, credits, hold, job, stream.
-  auto reply = co_await ctx.admit.run(*ctx.redis, keys::script_keys(), protocol::admit_argv(args),
+  auto reply = co_await ctx.admit.run(*ctx.redis, protocol::admit_argv(args),
                                       ctx.redis_timeout());
   auto verdict =
       reply && !reply->is_error()

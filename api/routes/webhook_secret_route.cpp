@@ -32,7 +32,7 @@ asio::awaitable<ApiResponse> webhook_secret(ApiContext& ctx, const ApiRequest& r
   const auto& user = std::get<std::string>(who);
   // The candidate is used only if the user has no secret yet.
   std::vector<std::string> args = {user, webhook::new_webhook_secret()};
-  auto reply = co_await secret_script().run(*ctx.redis, keys::script_keys(), std::move(args),
+  auto reply = co_await secret_script().run(*ctx.redis, std::move(args),
                                             std::chrono::milliseconds(ctx.config.redis_timeout_ms));
   if (!reply || reply->is_error()) co_return unavailable("Service temporarily unavailable", 1);
   // A JWT may name a user that does not exist: it has no secret (and no credits) either.

@@ -7,7 +7,7 @@ namespace imagegen::protocol {
 
 std::vector<std::string> admit_argv(const AdmitArgs& a) {
   std::vector<std::string> v;
-  v.reserve(14 + 2 * 14);
+  v.reserve(14 + std::size(kJobFieldNames));
   v.emplace_back(a.credential == AdmitArgs::Credential::kApiKeyHash ? "key" : "user");
   v.push_back(a.ident);
   v.push_back(a.required_tier);
@@ -22,10 +22,7 @@ std::vector<std::string> admit_argv(const AdmitArgs& a) {
   v.push_back(a.family);
   v.emplace_back(a.require_worker ? "1" : "0");
   v.push_back(std::to_string(a.job.deadline_ms));
-  for (auto& [k, val] : encode_job_fields(a.job)) {  // "id" first: ARGV[16] is the job id
-    v.push_back(k);
-    v.push_back(std::move(val));
-  }
+  for (auto& val : job_field_values(a.job)) v.push_back(std::move(val));  // ARGV[15] is the id
   return v;
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 // The ADMIT script's typed arguments and reply (common/lua_scripts.cpp runs it). Pure: the api
-// builds an AdmitArgs, sends admit_argv() with keys::script_keys(), and reads decode_admit_reply.
+// builds an AdmitArgs, sends admit_argv() and reads decode_admit_reply.
 #include <cstdint>
 #include <span>
 #include <string>

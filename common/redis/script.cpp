@@ -76,4 +76,10 @@ asio::awaitable<Result<Reply>> Script::run(Connection& conn, const std::vector<s
   co_return co_await Connection::command_on(impl, {}, left, eval);
 }
 
+asio::awaitable<Result<Reply>> Script::run(Connection& conn, std::vector<std::string> args,
+                                           std::chrono::milliseconds timeout) const {
+  static const std::vector<std::string> kNoKeys;
+  co_return co_await run(conn, kNoKeys, std::move(args), timeout);
+}
+
 }  // namespace imagegen::redis

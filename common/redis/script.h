@@ -26,9 +26,13 @@ class Script {
   // Connection::command (kUnavailable, kTimeout, kInvalidArgument); `timeout` bounds both
   // round trips together. Cancelled only by the deadline or by destroying `conn` (then
   // kUnavailable). Safe if `conn` or this Script is destroyed while it runs. `keys` is read
-  // before the first suspension (keys::script_keys(), a static, is what callers pass).
+  // before the first suspension.
   boost::asio::awaitable<Result<Reply>> run(Connection& conn, const std::vector<std::string>& keys,
                                             std::vector<std::string> args,
+                                            std::chrono::milliseconds timeout) const;
+  // The same with no KEYS: the product's scripts name their keys in their prelude
+  // (lua::with_prelude).
+  boost::asio::awaitable<Result<Reply>> run(Connection& conn, std::vector<std::string> args,
                                             std::chrono::milliseconds timeout) const;
 
  private:

@@ -108,7 +108,7 @@ asio::awaitable<int> WebhookSender::claim_batch() {
   // One fresh secret per slot, for users who never asked for theirs (made on first use).
   for (int i = 0; i < n; ++i) args.push_back(webhook::new_webhook_secret());
   auto r =
-      co_await claim_.run(*redis_, keys::script_keys(), std::move(args), options_.redis_timeout);
+      co_await claim_.run(*redis_, std::move(args), options_.redis_timeout);
   if (!r || r->is_error()) {
     metrics_.redis_error("webhook_claim");
     co_return 0;
@@ -187,7 +187,7 @@ asio::awaitable<void> WebhookSender::record(const Claim& claim, Verdict verdict,
                                    error,
                                    std::to_string(now)};
   for (int attempt = 0; attempt < 3; ++attempt) {
-    auto r = co_await record_.run(*redis_, keys::script_keys(), args, options_.redis_timeout);
+    auto r = co_await record_.run(*redis_, args, options_.redis_timeout);
     if (r && !r->is_error()) co_return;
     metrics_.redis_error("webhook_record");
     asio::steady_timer pause(ioc_, milliseconds(200 << attempt));

@@ -83,6 +83,31 @@ TEST(JobCodec, DecodesViewsOfAStreamEntryLikeTheMap) {
 TEST(JobCodec, IdComesFirstBecauseTheAdmitScriptReadsItThere) {
   auto f = encode_job_fields(sample());
   EXPECT_EQ(f[0].first, "id");
+  EXPECT_EQ(job_field_values(sample())[0], sample().job_id);
+}
+
+// ADMIT receives the values alone and pairs them with its own copy of the names: the pairs it
+// writes must be exactly encode_job_fields's, optional fields left out when empty.
+TEST(JobCodec, ValuesPairedWithTheNamesAreTheEncodedFields) {
+  for (bool optional : {false, true}) {
+    JobSpec s = sample();
+    if (optional) {
+      s.request_id = "r1";
+      s.webhook_url = "https://example.com/hook";
+    } else {
+      s.request_id.clear();
+      s.webhook_url.clear();
+    }
+    const auto values = job_field_values(s);
+    ASSERT_EQ(values.size(), std::size(kJobFieldNames));
+    FieldList paired;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      if (i < kRequiredJobFields || !values[i].empty())
+        paired.emplace_back(std::string(kJobFieldNames[i]), values[i]);
+    }
+    EXPECT_EQ(paired, encode_job_fields(s)) << "optional fields set: " << optional;
+    EXPECT_EQ(paired.size(), optional ? 14u : 12u);
+  }
 }
 
 TEST(JobCodec, NoSeedRoundTripsAsNone) {

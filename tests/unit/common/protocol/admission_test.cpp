@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
+#include "common/job_codec.h"
+
 namespace imagegen::protocol {
 namespace {
 
@@ -43,9 +47,12 @@ TEST(AdmitArgv, PutsEveryArgumentWhereTheScriptReadsIt) {
   EXPECT_EQ(v[11], "openai");
   EXPECT_EQ(v[12], "1");
   EXPECT_EQ(v[13], "1700000600000");
-  EXPECT_EQ(v[14], "id");  // the job's fields follow, "id" first: ARGV[16] is the job id
-  EXPECT_EQ(v[15], "j1");
-  EXPECT_EQ((v.size() - 14) % 2, 0u);
+  // The values of the job's fields follow, in kJobFieldNames order, without their names: the
+  // id first (ARGV[15]), the optional ones even when empty, so every value keeps its place.
+  ASSERT_EQ(v.size(), 14 + std::size(kJobFieldNames));
+  EXPECT_EQ(v[14], "j1");
+  const auto values = job_field_values(sample().job);
+  EXPECT_TRUE(std::equal(values.begin(), values.end(), v.begin() + 14));
 }
 
 TEST(AdmitArgv, NoIdempotencyKeyMeansNoBodyHash) {
