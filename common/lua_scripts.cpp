@@ -58,15 +58,17 @@ std::string with_prelude(std::string_view body) {
 }
 
 // ARGV (protocol/admission.cpp builds it): 1 mode, 2 ident, 3 required tier, 4 cost, 5 now_ms,
-// 6 rate limit/min, 7 max queue depth, 8 job ttl s, 9 idempotency key, 10 body hash, 11 model,
+// 6 rate limit/min, 7 max queue depth, 8 the job record's expiry in s (the TTL past its deadline,
+// counted from now), 9 idempotency key, 10 body hash, 11 model,
 // 12 family, 13 check availability ("1"/"0"), 14 job deadline ms, 15.. the values of the job's
 // fields in JOB_FIELDS order (the names are constants here, not sent), so the job id is ARGV[15].
 const std::string_view kAdmit = R"lua(
+-- A number is parsed (strtod, ~0.2 µs for a 13-digit time) only where arithmetic needs it;
+-- the off switches are compared as strings and times go back to Redis as sent.
 local mode, ident, need_tier = ARGV[1], ARGV[2], ARGV[3]
-local cost, now = tonumber(ARGV[4]), tonumber(ARGV[5])
-local rate_limit, max_depth, ttl = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
+local cost, now_s, rate_limit, max_depth = tonumber(ARGV[4]), ARGV[5], ARGV[6], ARGV[7]
 local idem_key, body_hash, model, family = ARGV[9], ARGV[10], ARGV[11], ARGV[12]
-local check_available, deadline = ARGV[13], tonumber(ARGV[14])
+local check_available = ARGV[13]
 local uid
 if mode == 'key' then
   local k = redis.call('HMGET', P_APIKEY .. ident, 'user', 'revoked')
@@ -90,21 +92,22 @@ if idem_key ~= '' then
 end
 if need_tier == 'pro' and u[1] ~= 'pro' then return {'tier', uid} end
 if redis.call('SISMEMBER', K_DISABLED, model) == 1 then return {'unavailable', uid, 'disabled'} end
-if check_available == '1' and redis.call('ZCOUNT', P_SERVES .. family, '(' .. now, '+inf') == 0 then
+if check_available == '1' and redis.call('ZCOUNT', P_SERVES .. family, '(' .. now_s, '+inf') == 0 then
   return {'unavailable', uid, 'no_worker'}
 end
-if rate_limit > 0 then
+if rate_limit ~= '0' then
+  local now, limit = tonumber(now_s), tonumber(rate_limit)
   local window = math.floor(now / 60000)
   local rkey = P_RATE .. uid .. ':' .. window
   local n = redis.call('INCR', rkey)
   if n == 1 then redis.call('PEXPIRE', rkey, 120000) end
-  if n > rate_limit then
+  if n > limit then
     return {'rate', uid, tostring(math.ceil(((window + 1) * 60000 - now) / 1000))}
   end
 end
-if max_depth > 0 then
+if max_depth ~= '0' then
   -- Every unfinished job has exactly one deadline entry: their number is the queue depth.
-  if redis.call('ZCARD', K_DEADLINES) >= max_depth then return {'overloaded', uid} end
+  if redis.call('ZCARD', K_DEADLINES) >= tonumber(max_depth) then return {'overloaded', uid} end
 end
 local balance = tonumber(u[2])
 if balance < cost then return {'insufficient', uid, int(balance)} end
@@ -113,7 +116,7 @@ local jid = ARGV[15]
 local jkey = P_JOB .. jid
 -- Amounts and times go back to Redis as the api's own strings where they are unchanged: Lua
 -- formats every number it hands to redis.call with sprintf.
-local cost_s, now_s, left = ARGV[4], ARGV[5], int(balance - cost)
+local cost_s, left = ARGV[4], int(balance - cost)
 redis.call('HSET', ukey, 'balance', left, 'held', int((tonumber(u[3]) or 0) + cost))
 local fields = {}
 for i, name in ipairs(JOB_FIELDS) do
@@ -126,7 +129,7 @@ end
 redis.call('HSET', jkey, 'user', uid, 'status', 'queued', 'held', cost_s, unpack(fields))
 -- Set once, here: every job is settled by its deadline at the latest (the sweeper), and stays
 -- readable for the TTL after that. SETTLE does not touch the expiry.
-redis.call('EXPIRE', jkey, int(ttl + math.max(0, math.ceil((deadline - now) / 1000))))
+redis.call('EXPIRE', jkey, ARGV[8])
 redis.call('XADD', K_JOBS, '*', 'user', uid, unpack(fields))
 redis.call('ZADD', K_DEADLINES, ARGV[14], jid)
 redis.call('XADD', K_LEDGER, '*', 't', 'hold', 'u', uid, 'j', jid, 'n', cost_s, 'ts', now_s)
@@ -164,12 +167,14 @@ local function settle(a)
   local results, err, now, entry, owner = ARGV[a + 3], ARGV[a + 4], ARGV[a + 5], ARGV[a + 6], ARGV[a + 7]
   if entry ~= '' then acks[#acks + 1] = entry end
   local jkey = P_JOB .. jid
-  local j = redis.call('HMGET', jkey, 'status', 'user', 'held', 'cpi', 'reply', 'charged',
-                       'results', 'error', 'hook', 'started')
+  -- A field the record lacks costs a scan of the whole listpack: the outcome's fields, which an
+  -- unsettled job never has, are read only for a job already settled.
+  local j = redis.call('HMGET', jkey, 'status', 'user', 'held', 'cpi', 'reply', 'hook', 'started')
   if not j[1] or (owner ~= '' and owner ~= j[2]) then return 'missing', '' end
   if j[1] ~= 'queued' and j[1] ~= 'running' then
     local bal = int(account(j[2])[1])
-    return 'already', message(jid, j[1], j[6] or '0', bal, j[8] or '', j[7] or '[]')
+    local o = redis.call('HMGET', jkey, 'charged', 'error', 'results')
+    return 'already', message(jid, j[1], o[1] or '0', bal, o[2] or '', o[3] or '[]')
   end
   local held = tonumber(j[3])
   local capture = math.min(held, delivered * tonumber(j[4]))
@@ -181,13 +186,13 @@ local function settle(a)
   if string.find(err, '\n', 1, true) then err = string.gsub(err, '\n', ' ') end
   local f = {'status', status, 'held', '0', 'charged', capture_s, 'refunded', refund_s,
              'results', results, 'error', err, 'finished', now}
-  if not j[10] and status ~= 'cancelled' and status ~= 'expired' then
+  if not j[7] and status ~= 'cancelled' and status ~= 'expired' then
     -- A worker ran it, but it finished before the worker's batched start mark: it started no
     -- later than now, so startedAt is never missing on a job that ran.
     f[#f + 1] = 'started'
     f[#f + 1] = now
   end
-  if j[9] and j[9] ~= '' then
+  if j[6] and j[6] ~= '' then
     -- A webhook is owed: its first attempt is due now; workers claim it from this set.
     f[#f + 1] = 'hook_state'
     f[#f + 1] = 'pending'

@@ -1,9 +1,16 @@
 #include "common/protocol/admission.h"
 
+#include <algorithm>
+
 #include "common/config.h"
 #include "common/job_codec.h"
 
 namespace imagegen::protocol {
+
+std::int64_t record_expiry_s(const AdmitArgs& a) {
+  const std::int64_t until_deadline_ms = std::max<std::int64_t>(0, a.job.deadline_ms - a.now_ms);
+  return a.job_ttl_s + (until_deadline_ms + 999) / 1000;
+}
 
 std::vector<std::string> admit_argv(const AdmitArgs& a) {
   std::vector<std::string> v;
@@ -15,7 +22,7 @@ std::vector<std::string> admit_argv(const AdmitArgs& a) {
   v.push_back(std::to_string(a.now_ms));
   v.push_back(std::to_string(a.rate_limit_per_min));
   v.push_back(std::to_string(a.max_queue_depth));
-  v.push_back(std::to_string(a.job_ttl_s));
+  v.push_back(std::to_string(record_expiry_s(a)));
   v.push_back(a.idempotency_key);
   v.push_back(a.idempotency_key.empty() ? std::string() : a.body_sha256);
   v.push_back(a.job.model);

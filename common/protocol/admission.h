@@ -29,6 +29,10 @@ struct AdmitArgs {
 
 std::vector<std::string> admit_argv(const AdmitArgs& a);
 
+// The job record's expiry (EXPIRE seconds from now) ADMIT sets: every job is settled by its
+// deadline at the latest, and stays readable for job_ttl_s after that.
+std::int64_t record_expiry_s(const AdmitArgs& a);
+
 enum class AdmitVerdict {
   kAdmitted,
   kUnauthorized,

@@ -153,6 +153,39 @@ TEST_F(LuaScripts, SecondFinalizationChangesNothing) {
   EXPECT_EQ(ctx_.command({"ZCARD", std::string(keys::kDeadlines)}).as_int(), 0);
 }
 
+// The repeat reads the outcome back from the record (SETTLE reads those fields only then): the
+// same status, charge, results and error as the first settlement's message.
+TEST_F(LuaScripts, SecondFinalizationRepeatsTheFirstOutcome) {
+  create_user("u1", "pro", 100, "");
+  ASSERT_EQ(admit("user", "u1", "pro", 30, "j1", 3, 10)[0], "ok");
+  protocol::SettleArgs first;
+  first.job_id = "j1";
+  first.status = "partial";
+  first.delivered = 2;
+  first.results = {"u1/generated/generated_j1_0.png", "u1/generated/generated_j1_1.png"};
+  first.error = "one image was refused";
+  first.now_ms = 5;
+  auto settle = [&](const protocol::SettleArgs& a) {
+    return protocol::decode_settle_reply(
+        ctx_.script(lua::kSettle, protocol::settle_argv(a)).strings());
+  };
+  auto done = settle(first);
+  ASSERT_TRUE(done.ok());
+  ASSERT_EQ(done->outcome, protocol::SettleReply::Outcome::kSettled);
+  protocol::SettleArgs late;
+  late.job_id = "j1";
+  late.status = "expired";
+  late.now_ms = 9;
+  auto again = settle(late);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->outcome, protocol::SettleReply::Outcome::kAlreadyFinal);
+  EXPECT_EQ(again->completion.status, "partial");
+  EXPECT_EQ(again->completion.charged, 20);
+  EXPECT_EQ(again->completion.balance, 80);  // 100 - 30 held + 10 refunded
+  EXPECT_EQ(again->completion.results, first.results);
+  EXPECT_EQ(again->completion.error, first.error);
+}
+
 TEST_F(LuaScripts, ExpiryRefundsEverything) {
   create_user("u1", "pro", 50, "");
   ASSERT_EQ(admit("user", "u1", "pro", 40, "j1", 4, 10)[0], "ok");

@@ -40,7 +40,7 @@ TEST(AdmitArgv, PutsEveryArgumentWhereTheScriptReadsIt) {
   EXPECT_EQ(v[4], "1700000000000");
   EXPECT_EQ(v[5], "10");
   EXPECT_EQ(v[6], "100");
-  EXPECT_EQ(v[7], "600");
+  EXPECT_EQ(v[7], "1200");  // the record's expiry: 600 s to the deadline, then the 600 s TTL
   EXPECT_EQ(v[8], "k1");
   EXPECT_EQ(v[9], "h");
   EXPECT_EQ(v[10], "gpt-image-1");
@@ -53,6 +53,20 @@ TEST(AdmitArgv, PutsEveryArgumentWhereTheScriptReadsIt) {
   EXPECT_EQ(v[14], "j1");
   const auto values = job_field_values(sample().job);
   EXPECT_TRUE(std::equal(values.begin(), values.end(), v.begin() + 14));
+}
+
+// Settled by its deadline at the latest, then readable for the TTL: a part second rounds up,
+// and a deadline already passed adds nothing.
+TEST(AdmitArgv, TheRecordExpiresTheTtlAfterItsDeadline) {
+  auto a = sample();
+  a.job_ttl_s = 600;
+  a.now_ms = 1000;
+  a.job.deadline_ms = 5000;
+  EXPECT_EQ(record_expiry_s(a), 604);
+  a.job.deadline_ms = 5001;
+  EXPECT_EQ(record_expiry_s(a), 605);
+  a.job.deadline_ms = 500;
+  EXPECT_EQ(record_expiry_s(a), 600);
 }
 
 TEST(AdmitArgv, NoIdempotencyKeyMeansNoBodyHash) {
