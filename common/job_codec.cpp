@@ -7,23 +7,49 @@
 
 namespace imagegen {
 
+namespace {
+
+// Indices into kJobFieldNames (static_asserts below keep the two in step).
+enum Field : std::size_t {
+  kId,
+  kModel,
+  kPrompt,
+  kRes,
+  kCount,
+  kCpi,
+  kReply,
+  kCreated,
+  kDeadline,
+  kNeg,
+  kSeed,
+  kAspect,
+  kRid,
+  kHook,
+  kFields
+};
+static_assert(std::size(kJobFieldNames) == kFields, "one name per Field");
+static_assert(kJobFieldNames[kDeadline] == "deadline" && kJobFieldNames[kNeg] == "neg" &&
+                  kJobFieldNames[kHook] == "hook" && kRequiredJobFields == kNeg,
+              "Field follows kJobFieldNames");
+
+}  // namespace
+
 std::vector<std::string> job_field_values(const JobSpec& s) {
-  std::vector<std::string> v;
-  v.reserve(std::size(kJobFieldNames));
-  v.push_back(s.job_id);
-  v.push_back(s.model);
-  v.push_back(s.prompt);
-  v.push_back(s.negative_prompt);
-  v.push_back(s.seed ? std::to_string(*s.seed) : std::string());
-  v.push_back(s.aspect_ratio);
-  v.push_back(s.resolution);
-  v.push_back(std::to_string(s.count));
-  v.push_back(std::to_string(s.cost_per_image));
-  v.push_back(s.reply_channel);
-  v.push_back(std::to_string(s.created_ms));
-  v.push_back(std::to_string(s.deadline_ms));
-  v.push_back(s.request_id);
-  v.push_back(s.webhook_url);
+  std::vector<std::string> v(kFields);
+  v[kId] = s.job_id;
+  v[kModel] = s.model;
+  v[kPrompt] = s.prompt;
+  v[kRes] = s.resolution;
+  v[kCount] = std::to_string(s.count);
+  v[kCpi] = std::to_string(s.cost_per_image);
+  v[kReply] = s.reply_channel;
+  v[kCreated] = std::to_string(s.created_ms);
+  v[kDeadline] = std::to_string(s.deadline_ms);
+  v[kNeg] = s.negative_prompt;
+  if (s.seed) v[kSeed] = std::to_string(*s.seed);
+  v[kAspect] = s.aspect_ratio;
+  v[kRid] = s.request_id;
+  v[kHook] = s.webhook_url;
   return v;
 }
 
@@ -38,74 +64,44 @@ FieldList encode_job_fields(const JobSpec& s) {
   return f;
 }
 
-namespace {
-
-// Every field a job record has, in the order of Field; the first 13 are required.
-enum Field : std::size_t {
-  kId,
-  kUser,
-  kModel,
-  kPrompt,
-  kNeg,
-  kSeed,
-  kAspect,
-  kRes,
-  kCount,
-  kCpi,
-  kReply,
-  kCreated,
-  kDeadline,
-  kRid,
-  kHook
-};
-constexpr std::string_view kNames[] = {"id",    "user",    "model",    "prompt", "neg",
-                                       "seed",  "aspect",  "res",      "count",  "cpi",
-                                       "reply", "created", "deadline", "rid",    "hook"};
-constexpr std::size_t kRequired = kDeadline + 1;
-constexpr std::size_t kFields = std::size(kNames);
-static_assert(kFields == kHook + 1, "one name per Field");
-
-// The spec's names are these without "user", in the same order: one list of names, two views.
-constexpr bool same_names_but_user() {
-  if (std::size(kJobFieldNames) + 1 != kFields || kRequiredJobFields + 1 != kRequired) return false;
-  for (std::size_t i = 0; i < std::size(kJobFieldNames); ++i) {
-    if (kJobFieldNames[i] != kNames[i == 0 ? 0 : i + 1]) return false;
-  }
-  return true;
-}
-static_assert(same_names_but_user(), "kJobFieldNames is kNames without user");
-
-}  // namespace
-
 Result<JobSpec> decode_job_fields(const FieldViews& fields) {
-  // One pass over the pairs, each value noted in its name's slot.
+  // One pass over the pairs, each value noted in its name's slot; "user" has a slot of its own
+  // (ADMIT adds it to the spec's fields).
   const std::string_view* slot[kFields] = {};
+  const std::string_view* user = nullptr;
   for (const auto& [name, value] : fields) {
+    if (name == "user") {
+      user = &value;
+      continue;
+    }
     for (std::size_t i = 0; i < kFields; ++i) {
-      if (name == kNames[i]) {
+      if (name == kJobFieldNames[i]) {
         slot[i] = &value;
         break;
       }
     }
   }
-  for (std::size_t i = 0; i < kRequired; ++i) {
+  if (user == nullptr) return make_error(Errc::kProtocol, "job field missing: user");
+  for (std::size_t i = 0; i < kRequiredJobFields; ++i) {
     if (slot[i] == nullptr) {
-      return make_error(Errc::kProtocol, "job field missing: " + std::string(kNames[i]));
+      return make_error(Errc::kProtocol, "job field missing: " + std::string(kJobFieldNames[i]));
     }
   }
+  // An optional field is empty when absent.
+  auto optional = [&](Field f) { return slot[f] ? *slot[f] : std::string_view(); };
   JobSpec s;
   s.job_id = *slot[kId];
-  s.user_id = *slot[kUser];
+  s.user_id = *user;
   s.model = *slot[kModel];
   s.prompt = *slot[kPrompt];
-  s.negative_prompt = *slot[kNeg];
-  s.aspect_ratio = *slot[kAspect];
   s.resolution = *slot[kRes];
   s.reply_channel = *slot[kReply];
-  if (const auto* rid = slot[kRid]) s.request_id = *rid;
-  if (const auto* hook = slot[kHook]) s.webhook_url = *hook;
-  if (!slot[kSeed]->empty()) {
-    auto seed = parse_int(*slot[kSeed], 0, 4294967295LL);
+  s.negative_prompt = optional(kNeg);
+  s.aspect_ratio = optional(kAspect);
+  s.request_id = optional(kRid);
+  s.webhook_url = optional(kHook);
+  if (const std::string_view seed_text = optional(kSeed); !seed_text.empty()) {
+    auto seed = parse_int(seed_text, 0, 4294967295LL);
     if (!seed) return make_error(Errc::kProtocol, "job field seed: " + seed.error().message);
     s.seed = static_cast<std::uint32_t>(*seed);
   }

@@ -16,11 +16,12 @@ using FieldList = std::vector<std::pair<std::string, std::string>>;
 
 // The fields of a job's spec, in the order encode_job_fields writes them and ADMIT receives
 // their values. The first kRequiredJobFields are always written; the rest only when not empty
-// (absent in records written before they existed).
+// (a field an empty value leaves out is one pair less for Redis to write, stream and scan on
+// every request; records written before a field existed lack it too), and read back as empty.
 inline constexpr std::string_view kJobFieldNames[] = {
-    "id",    "model", "prompt", "neg",     "seed",     "aspect", "res",
-    "count", "cpi",   "reply",  "created", "deadline", "rid",    "hook"};
-inline constexpr std::size_t kRequiredJobFields = 12;
+    "id",      "model",    "prompt", "res",  "count",  "cpi", "reply",
+    "created", "deadline", "neg",    "seed", "aspect", "rid", "hook"};
+inline constexpr std::size_t kRequiredJobFields = 9;
 
 // Every field except "user" (the admission script learns the user id and adds it itself).
 FieldList encode_job_fields(const JobSpec& spec);

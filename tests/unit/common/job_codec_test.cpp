@@ -69,8 +69,8 @@ TEST(JobCodec, DecodesViewsOfAStreamEntryLikeTheMap) {
   views.emplace_back("prompt", "second");
   EXPECT_EQ(decode_job_fields(views)->prompt, "second");
   // Any required field missing fails, each by name.
-  for (std::string_view name : {"id", "user", "model", "prompt", "neg", "seed", "aspect", "res",
-                                "count", "cpi", "reply", "created", "deadline"}) {
+  for (std::string_view name :
+       {"id", "user", "model", "prompt", "res", "count", "cpi", "reply", "created", "deadline"}) {
     FieldViews without;
     for (const auto& p : views)
       if (p.first != name) without.push_back(p);
@@ -95,8 +95,9 @@ TEST(JobCodec, ValuesPairedWithTheNamesAreTheEncodedFields) {
       s.request_id = "r1";
       s.webhook_url = "https://example.com/hook";
     } else {
-      s.request_id.clear();
-      s.webhook_url.clear();
+      s.negative_prompt.clear();
+      s.seed.reset();
+      s.aspect_ratio.clear();
     }
     const auto values = job_field_values(s);
     ASSERT_EQ(values.size(), std::size(kJobFieldNames));
@@ -106,8 +107,30 @@ TEST(JobCodec, ValuesPairedWithTheNamesAreTheEncodedFields) {
         paired.emplace_back(std::string(kJobFieldNames[i]), values[i]);
     }
     EXPECT_EQ(paired, encode_job_fields(s)) << "optional fields set: " << optional;
-    EXPECT_EQ(paired.size(), optional ? 14u : 12u);
+    EXPECT_EQ(paired.size(), optional ? 14u : 9u);
   }
+}
+
+// Empty optional fields are not written, and a record without them (or from before they
+// existed) reads them back as empty.
+TEST(JobCodec, EmptyOptionalFieldsAreLeftOutAndReadBackEmpty) {
+  JobSpec s = sample();
+  s.negative_prompt.clear();
+  s.seed.reset();
+  s.aspect_ratio.clear();
+  const FieldList f = encode_job_fields(s);
+  for (const auto& [name, value] : f) {
+    EXPECT_NE(name, "neg");
+    EXPECT_NE(name, "seed");
+    EXPECT_NE(name, "aspect");
+  }
+  auto decoded = decode_job_fields(as_map(f, "u"));
+  ASSERT_TRUE(decoded.ok()) << decoded.error().message;
+  EXPECT_EQ(decoded->negative_prompt, "");
+  EXPECT_FALSE(decoded->seed.has_value());
+  EXPECT_EQ(decoded->aspect_ratio, "");
+  EXPECT_EQ(decoded->prompt, s.prompt);
+  EXPECT_EQ(decoded->deadline_ms, s.deadline_ms);
 }
 
 TEST(JobCodec, NoSeedRoundTripsAsNone) {
