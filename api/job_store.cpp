@@ -61,8 +61,7 @@ asio::awaitable<std::optional<protocol::Completion>> read_final(ApiContext& ctx,
 
 asio::awaitable<Result<protocol::SettleReply>> settle(ApiContext& ctx,
                                                       const protocol::SettleArgs& args) {
-  auto r = co_await ctx.settle.run(*ctx.redis, protocol::settle_argv(args),
-                                   ctx.redis_timeout());
+  auto r = co_await ctx.settle.run(*ctx.redis, protocol::settle_argv(args), ctx.redis_timeout());
   if (!r) co_return r.error();
   if (r->is_error()) co_return make_error(Errc::kUnavailable, r->as_string());
   co_return protocol::decode_settle_reply(r->strings());

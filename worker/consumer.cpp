@@ -225,8 +225,7 @@ asio::awaitable<void> Consumer::start_loop() {
     batch.reserve(to_mark_.size());
     for (auto& [id, taken] : to_mark_) batch.push_back({id, taken});
     to_mark_.clear();
-    auto r = co_await start_many_.run(*commands_,
-                                      start_many_argv(config_.consumer_name, batch),
+    auto r = co_await start_many_.run(*commands_, start_many_argv(config_.consumer_name, batch),
                                       milliseconds(config_.redis_timeout_ms));
     // Lost marks only hide `running`: SETTLE moves a queued job to its final status as well.
     if (!r || r->is_error()) metrics_.redis_error("start");

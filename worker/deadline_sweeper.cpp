@@ -63,8 +63,7 @@ asio::awaitable<void> DeadlineSweeper::sweep_once() {
     args.status = protocol::kExpired;
     args.error = "the job passed its deadline";
     args.now_ms = now_ms();
-    auto r = co_await settle_.run(*redis_, protocol::settle_argv(args),
-                                  options_.redis_timeout);
+    auto r = co_await settle_.run(*redis_, protocol::settle_argv(args), options_.redis_timeout);
     auto reply = r && !r->is_error() ? protocol::decode_settle_reply(r->strings())
                                      : Result<protocol::SettleReply>(make_error(
                                            Errc::kUnavailable, r ? r->as_string() : "redis"));

@@ -34,8 +34,7 @@ asio::awaitable<void> SettleBatcher::flush() {
     args.reserve(batch.size());
     for (auto& p : batch) args.push_back(std::move(p.args));
     ++calls_;
-    auto r =
-        co_await script_.run(conn_, protocol::settle_argv(args), timeout_);
+    auto r = co_await script_.run(conn_, protocol::settle_argv(args), timeout_);
     Result<std::vector<protocol::SettleReply>> replies =
         !r              ? Result<std::vector<protocol::SettleReply>>(r.error())
         : r->is_error() ? Result<std::vector<protocol::SettleReply>>(

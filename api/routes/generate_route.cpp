@@ -151,8 +151,7 @@ asio::awaitable<ApiResponse> generate_image(ApiContext& ctx, ApiRequest request)
   } unregister{ctx.waiters, job.job_id};
 
   // 3. One script: key -> user, tier, availability, rate, depth, credits, hold, job, stream.
-  auto reply = co_await ctx.admit.run(*ctx.redis, protocol::admit_argv(args),
-                                      ctx.redis_timeout());
+  auto reply = co_await ctx.admit.run(*ctx.redis, protocol::admit_argv(args), ctx.redis_timeout());
   auto verdict =
       reply && !reply->is_error()
           ? protocol::decode_admit_reply(reply->strings())

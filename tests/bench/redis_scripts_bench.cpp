@@ -126,8 +126,7 @@ int run(const Options& o) {
 
   const double c0 = redis_cpu_us(server);
   errors += run_all(ioc, o.jobs, o.in_flight, [&](int i) -> asio::awaitable<bool> {
-    auto r = co_await admit.run(*conn,
-                                protocol::admit_argv(admit_args(ids[i], now)), kTimeout);
+    auto r = co_await admit.run(*conn, protocol::admit_argv(admit_args(ids[i], now)), kTimeout);
     const bool ok = r && !r->is_error() && !r->strings().empty() && r->strings()[0] == "ok";
     if (!ok && i == 0) {
       std::fprintf(stderr, "ADMIT failed: %s\n",
@@ -150,8 +149,7 @@ int run(const Options& o) {
       a.now_ms = now + 500;
       batch.push_back(std::move(a));
     }
-    auto r =
-        co_await settle.run(*conn, protocol::settle_argv(batch), kTimeout);
+    auto r = co_await settle.run(*conn, protocol::settle_argv(batch), kTimeout);
     co_return r && !r->is_error();
   });
   const double c2 = redis_cpu_us(server);

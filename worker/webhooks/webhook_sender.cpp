@@ -107,8 +107,7 @@ asio::awaitable<int> WebhookSender::claim_batch() {
                                    std::to_string(n)};
   // One fresh secret per slot, for users who never asked for theirs (made on first use).
   for (int i = 0; i < n; ++i) args.push_back(webhook::new_webhook_secret());
-  auto r =
-      co_await claim_.run(*redis_, std::move(args), options_.redis_timeout);
+  auto r = co_await claim_.run(*redis_, std::move(args), options_.redis_timeout);
   if (!r || r->is_error()) {
     metrics_.redis_error("webhook_claim");
     co_return 0;
