@@ -102,6 +102,43 @@ TEST_F(SettleBatcherTest, ABatchIsBoundedAndTheRestGoesInTheNextCalls) {
   EXPECT_EQ(server_.command({"HGET", keys::user("u1"), "captured"}).as_string(), "100");
 }
 
+// While a call is out (Redis paused here, a loop busy storing images in the worker), jobs that
+// finish queue up; once a pass's worth (eager_batch) waits, they go in a call of their own at
+// once instead of waiting for the first call's reply. Fewer than that wait, as before.
+TEST_F(SettleBatcherTest, APassWorthOfWaitingJobsDoesNotWaitForTheCallInFlight) {
+  for (const std::size_t waiting : {std::size_t{5}, std::size_t{20}}) {
+    SCOPED_TRACE("jobs waiting: " + std::to_string(waiting));
+    server_.command({"FLUSHALL"});
+    server_.command({"HSET", keys::user("u1"), "balance", "0", "held", "0", "captured", "0"});
+    std::vector<std::string> later;
+    queued_job("first", 5);
+    for (std::size_t i = 0; i < waiting; ++i) {
+      later.push_back("j" + std::to_string(i));
+      queued_job(later.back(), 5);
+    }
+    auto conn = connect();
+    SettleBatcher batcher(io_, *conn, script_, 5s, /*max_batch=*/256, /*eager_batch=*/16);
+    server_.command({"CLIENT", "PAUSE", "300", "ALL"});  // the first call stays out for 300 ms
+    std::optional<Result<protocol::SettleReply>> first;
+    asio::co_spawn(
+        io_, [&]() -> asio::awaitable<void> { first = co_await batcher.settle(success("first")); },
+        redis::rethrow);
+    ASSERT_TRUE(run_until([&] { return batcher.calls() == 1; }, 5s));
+    auto replies = settle_together(batcher, later);
+    ASSERT_TRUE(run_until([&] { return first.has_value(); }, 5s));
+    ASSERT_TRUE(first->ok()) << first->error().message;
+    for (auto& r : replies) {
+      ASSERT_TRUE(r.ok()) << r.error().message;
+      EXPECT_EQ(r->outcome, Outcome::kSettled);
+    }
+    EXPECT_EQ(batcher.calls(), 2u);
+    EXPECT_EQ(batcher.most_in_flight(), waiting >= 16 ? 2u : 1u);
+    EXPECT_EQ(server_.command({"HGET", keys::user("u1"), "captured"}).as_string(),
+              std::to_string(5 * (waiting + 1)));
+    EXPECT_EQ(server_.command({"HGET", keys::user("u1"), "held"}).as_string(), "0");
+  }
+}
+
 TEST_F(SettleBatcherTest, AFailedCallFailsEveryJobInItAndARetrySettlesEachOnce) {
   server_.command({"HSET", keys::user("u1"), "balance", "0", "held", "0", "captured", "0"});
   queued_job("j1", 10);
