@@ -28,9 +28,15 @@ enum Field : std::size_t {
   kFields
 };
 static_assert(std::size(kJobFieldNames) == kFields, "one name per Field");
-static_assert(kJobFieldNames[kDeadline] == "deadline" && kJobFieldNames[kNeg] == "neg" &&
-                  kJobFieldNames[kHook] == "hook" && kRequiredJobFields == kNeg,
-              "Field follows kJobFieldNames");
+static_assert(kJobFieldNames[kId] == "id" && kJobFieldNames[kModel] == "model" &&
+                  kJobFieldNames[kPrompt] == "prompt" && kJobFieldNames[kRes] == "res" &&
+                  kJobFieldNames[kCount] == "count" && kJobFieldNames[kCpi] == "cpi" &&
+                  kJobFieldNames[kReply] == "reply" && kJobFieldNames[kCreated] == "created" &&
+                  kJobFieldNames[kDeadline] == "deadline" && kJobFieldNames[kNeg] == "neg" &&
+                  kJobFieldNames[kSeed] == "seed" && kJobFieldNames[kAspect] == "aspect" &&
+                  kJobFieldNames[kRid] == "rid" && kJobFieldNames[kHook] == "hook" &&
+                  kRequiredJobFields == kNeg,
+              "Field follows kJobFieldNames, the optional fields last");
 
 }  // namespace
 

@@ -58,10 +58,10 @@ std::string with_prelude(std::string_view body) {
 }
 
 // ARGV (protocol/admission.cpp builds it): 1 mode, 2 ident, 3 required tier, 4 cost, 5 now_ms,
-// 6 rate limit/min, 7 max queue depth, 8 the job record's expiry in s (the TTL past its deadline,
-// counted from now), 9 idempotency key, 10 body hash, 11 model,
-// 12 family, 13 check availability ("1"/"0"), 14 job deadline ms, 15.. the values of the job's
-// fields in JOB_FIELDS order (the names are constants here, not sent), so the job id is ARGV[15].
+// 6 rate limit/min, 7 max queue depth, 8 the job record's expiry in s (protocol::record_expiry_s),
+// 9 idempotency key, 10 body hash, 11 model, 12 family, 13 check availability ("1"/"0"), 14 job
+// deadline ms, 15.. the values of the job's fields in JOB_FIELDS order (the names are constants
+// here, not sent), so the job id is ARGV[15].
 const std::string_view kAdmit = R"lua(
 -- A number is parsed (strtod, ~0.2 µs for a 13-digit time) only where arithmetic needs it;
 -- the off switches are compared as strings and times go back to Redis as sent.
