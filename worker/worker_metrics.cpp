@@ -33,7 +33,8 @@ const prometheus::Histogram::BucketBoundaries& job_buckets() {
   return kBuckets;
 }
 
-// Steps take a millisecond when all is well and seconds when the disk or Redis is struggling.
+// Steps (and storage syncs) take a millisecond when all is well and seconds when the disk or
+// Redis is struggling.
 const prometheus::Histogram::BucketBoundaries& step_buckets() {
   static const prometheus::Histogram::BucketBoundaries kBuckets{
       0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
@@ -104,7 +105,7 @@ WorkerMetrics::WorkerMetrics(std::shared_ptr<prometheus::Registry> registry)
           *registry_, "imagegen_storage_sync_seconds",
           "Duration of each group-commit sync (syncfs) of local storage; every image waits for "
           "one before its job is settled.",
-          {0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5})),
+          step_buckets())),
       storage_sync_images_(histogram(*registry_, "imagegen_storage_sync_images",
                                      "Images made durable by each group-commit sync.",
                                      {1, 2, 4, 8, 16, 32, 64, 128, 256, 512})),
@@ -127,12 +128,9 @@ WorkerMetrics::WorkerMetrics(std::shared_ptr<prometheus::Registry> registry)
                                           {"outcome"})),
       webhook_attempts_(counter(*registry_, "imagegen_webhook_attempts_total",
                                 "Webhook POST attempts (each retry counts).")),
-      webhook_latency_(prometheus::BuildHistogram()
-                           .Name("imagegen_webhook_delivery_latency_seconds")
-                           .Help("Duration of each webhook HTTP attempt (15 s at most).")
-                           .Register(*registry_)
-                           .Add({}, prometheus::Histogram::BucketBoundaries{
-                                        0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15})) {
+      webhook_latency_(histogram(*registry_, "imagegen_webhook_delivery_latency_seconds",
+                                 "Duration of each webhook HTTP attempt (15 s at most).",
+                                 {0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15})) {
   for (const char* step : {"store", "settle"}) job_step_->at({step});
   // Known outcomes start at 0 so the series exist before the first webhook.
   for (const char* outcome : {"delivered", "failed", "refused"}) webhook_deliveries_->at({outcome});

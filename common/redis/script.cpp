@@ -76,10 +76,11 @@ asio::awaitable<Result<Reply>> Script::run(Connection& conn, const std::vector<s
   co_return co_await Connection::command_on(impl, {}, left, eval);
 }
 
+// Not a coroutine: it hands back run()'s own awaitable, so a call costs no second frame.
 asio::awaitable<Result<Reply>> Script::run(Connection& conn, std::vector<std::string> args,
                                            std::chrono::milliseconds timeout) const {
   static const std::vector<std::string> kNoKeys;
-  co_return co_await run(conn, kNoKeys, std::move(args), timeout);
+  return run(conn, kNoKeys, std::move(args), timeout);
 }
 
 }  // namespace imagegen::redis
