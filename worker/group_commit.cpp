@@ -30,11 +30,11 @@ std::uint64_t GroupCommit::passes() const {
 }
 
 void GroupCommit::enqueue(Handler handler, const asio::any_io_executor& ex,
-                          Clock::time_point start_by) {
+                          Clock::time_point start_by, Write write) {
   bool wake = false;
   {
     std::lock_guard lock(mu_);
-    waiting_.push_back(Waiter{std::move(handler), asio::make_work_guard(ex)});
+    waiting_.push_back(Waiter{std::move(handler), asio::make_work_guard(ex), std::move(write)});
     wake = waiting_.size() == 1 || waiting_.size() == options_.full_batch || start_by < start_by_;
     start_by_ = std::min(start_by_, start_by);
   }
@@ -65,7 +65,16 @@ void GroupCommit::run() {
       start_by_ = Clock::time_point::max();
     }
     busy = batch.size() > 1;
-    // Everyone in `batch` wrote before enqueueing, so before this call starts.
+    // The handed-over writes first, so the sync below covers them as well as everything the
+    // others wrote before enqueueing.
+    for (auto& w : batch) {
+      if (!w.write) continue;
+      try {
+        w.written = w.write();
+      } catch (const std::exception& e) {  // bad_alloc, filesystem_error
+        w.written = make_error(Errc::kInternal, e.what());
+      }
+    }
     Result<Ok> synced = make_error(Errc::kInternal, "sync threw");
     const auto started = Clock::now();
     try {
@@ -81,9 +90,11 @@ void GroupCommit::run() {
     if (on_pass_) on_pass_(GroupCommitPass{took, batch.size(), synced.ok()});
     for (auto& w : batch) {
       auto ex = w.work.get_executor();
-      asio::post(ex, [h = std::move(w.handler), work = std::move(w.work), synced]() mutable {
+      Result<Ok> outcome = w.written ? synced : std::move(w.written);
+      asio::post(ex, [h = std::move(w.handler), work = std::move(w.work),
+                      outcome = std::move(outcome)]() mutable {
         work.reset();
-        std::move(h)(std::move(synced));
+        std::move(h)(std::move(outcome));
       });
     }
     batch.clear();

@@ -2,6 +2,15 @@
 // Group commit: many writers wait for durability, one helper thread makes it happen for all of
 // them at once. A writer that arrives while a sync pass runs joins the next pass, so the number
 // of passes adapts to the load (one per sync duration at most) instead of one per file.
+//
+// A writer may also hand over its write: the helper runs every write of a pass, then the pass's
+// sync. The io threads then never touch the filesystem. They used to create the files
+// themselves, and a file creation blocked whenever a running sync was writing back the block it
+// had to change (the directory's block, the inode bitmap): `linkat` and `openat` on the io
+// threads stalled for 60-220 ms at a time in the slow benchmark cell, and every job on the
+// thread waited with them (docs/bench.md, twelfth round). It costs no extra thread hop: the
+// writer hands over one closure instead of just a completion, and the helper wakes once per
+// pass either way.
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/async_result.hpp>
@@ -54,19 +63,25 @@ class GroupCommit {
   GroupCommit(const GroupCommit&) = delete;
   GroupCommit& operator=(const GroupCommit&) = delete;
 
+  // Runs on the helper thread, before the sync of its pass. Whatever it references must live
+  // until durable() completes (the awaiting coroutine's frame does).
+  using Write = std::function<Result<Ok>()>;
+
   // Completes, on the caller's executor, after a sync pass that started after this call:
-  // whatever the caller wrote before calling is then durable. Fails with the pass's error.
-  // A pass that lingers for company starts no later than `patience` after this call (and never
-  // later than the options' linger allows). Thread-safe. Cancelled by: nothing.
+  // whatever the caller wrote before calling, and what `write` (when set) wrote within the
+  // pass, is then durable. Fails with the write's error (no sync was needed for it: nothing of
+  // it is promised), else with the pass's. A pass that lingers for company starts no later
+  // than `patience` after this call (and never later than the options' linger allows).
+  // Thread-safe. Cancelled by: nothing.
   boost::asio::awaitable<Result<Ok>> durable(
-      std::chrono::microseconds patience = std::chrono::microseconds::max()) {
+      std::chrono::microseconds patience = std::chrono::microseconds::max(), Write write = {}) {
     auto ex = co_await boost::asio::this_coro::executor;
     const auto start_by =
         patience >= options_.linger ? Clock::time_point::max() : Clock::now() + patience;
     // A named local, not a lambda inside the co_await expression: g++ 12 may destroy the
     // captures (the executor) of such a temporary twice.
-    auto initiate = [this, ex, start_by](auto handler) {
-      enqueue(Handler(std::move(handler)), ex, start_by);
+    auto initiate = [this, ex, start_by, write = std::move(write)](auto handler) mutable {
+      enqueue(Handler(std::move(handler)), ex, start_by, std::move(write));
     };
     co_return co_await boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&,
                                                    void(Result<Ok>)>(initiate,
@@ -83,8 +98,11 @@ class GroupCommit {
     Handler handler;
     // Keeps the waiter's io_context from running out of work while the pass runs.
     boost::asio::executor_work_guard<boost::asio::any_io_executor> work;
+    Write write;
+    Result<Ok> written = Ok{};  // the write's outcome, set by the pass
   };
-  void enqueue(Handler handler, const boost::asio::any_io_executor& ex, Clock::time_point start_by);
+  void enqueue(Handler handler, const boost::asio::any_io_executor& ex, Clock::time_point start_by,
+               Write write);
   // Under mu_: waits until the next pass should start (see GroupCommitOptions).
   void linger(std::unique_lock<std::mutex>& lock);
   void run();

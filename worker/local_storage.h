@@ -1,8 +1,8 @@
 #pragma once
-// IMAGEGEN_STORAGE=local:DIR. Each image is written where it arrives (on the caller's io thread:
-// a small write into the page cache, no thread hop) and published complete at its path; then the
-// caller waits for the next group commit, one syncfs of the storage filesystem shared by every
-// image written meanwhile, run on one helper thread. store() returns only once the image is
+// IMAGEGEN_STORAGE=local:DIR. Each image is handed to the next group commit: its helper thread
+// writes it, publishes it complete at its path, then makes it and every other image of the pass
+// durable with one syncfs of the storage filesystem. The io threads never touch the filesystem,
+// so a slow sync cannot stall them (group_commit.h). store() returns only once the image is
 // durable, so a job settled after it never names a file a crash could lose.
 #include <filesystem>
 #include <memory>
@@ -31,7 +31,8 @@ class LocalStorage final : public Storage {
   ~LocalStorage() override;
 
   std::string_view name() const override { return "local"; }
-  // See Storage::store. Runs write_file_atomically on the pool, resumes on the caller's executor.
+  // See Storage::store. Runs write_file_atomically on the group commit's helper thread, resumes
+  // on the caller's executor.
   // A local write does not wait on anything remote, so the deadline is not consulted.
   boost::asio::awaitable<Result<std::string>> store(
       const std::string& user_id, const std::string& job_id, int index, const GeneratedImage& image,

@@ -11,6 +11,9 @@
 #include <future>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
+#include <string>
+#include <thread>
 #include <vector>
 
 namespace imagegen::worker {
@@ -209,6 +212,93 @@ TEST(GroupCommit, APassThatFailsFailsEveryWriterInIt) {
     ASSERT_FALSE(*r);
     EXPECT_EQ(r->error().code, Errc::kUnavailable);
   }
+}
+
+// Like spawn_waiter, for a writer that hands its write over to the pass.
+void spawn_writer(asio::io_context& io, GroupCommit& commit,
+                  std::vector<std::optional<Result<Ok>>>& out, std::size_t i,
+                  GroupCommit::Write write) {
+  asio::co_spawn(
+      io,
+      [&commit, &out, i, write = std::move(write)]() mutable -> asio::awaitable<void> {
+        out[i] = co_await commit.durable(std::chrono::microseconds::max(), std::move(write));
+      },
+      asio::detached);
+}
+
+TEST(GroupCommit, HandedOverWritesRunOnTheHelperBeforeTheirPassSyncs) {
+  std::mutex mu;
+  std::vector<std::string> events;  // "write N" and "sync", in the order they ran
+  std::vector<std::thread::id> write_threads;
+  auto log = [&](std::string event) {
+    std::lock_guard lock(mu);
+    events.push_back(std::move(event));
+  };
+  HeldSync sync;
+  auto entered = sync.entered_first.get_future();
+  asio::io_context io;
+  std::vector<std::optional<Result<Ok>>> out(3);
+  {
+    GroupCommit commit([&] {
+      log("sync");
+      return sync();
+    });
+    auto writer = [&](int n) -> GroupCommit::Write {
+      return [&, n] {
+        {
+          std::lock_guard lock(mu);
+          write_threads.push_back(std::this_thread::get_id());
+        }
+        log("write " + std::to_string(n));
+        return Result<Ok>(Ok{});
+      };
+    };
+    spawn_writer(io, commit, out, 0, writer(0));
+    io.poll();
+    entered.wait();  // pass 1 (writer 0) is syncing, held
+    spawn_writer(io, commit, out, 1, writer(1));
+    spawn_writer(io, commit, out, 2, writer(2));
+    io.poll();
+    {
+      std::lock_guard lock(mu);
+      // Writers 1 and 2 have enqueued on this thread; their writes wait for pass 2.
+      EXPECT_EQ(events, (std::vector<std::string>{"write 0", "sync"}));
+    }
+    sync.release_first.set_value();
+    while (std::any_of(out.begin(), out.end(), [](const auto& r) { return !r.has_value(); })) {
+      io.run_one();
+    }
+  }
+  EXPECT_EQ(events, (std::vector<std::string>{"write 0", "sync", "write 1", "write 2", "sync"}));
+  ASSERT_EQ(write_threads.size(), 3u);
+  for (const auto& id : write_threads) EXPECT_NE(id, std::this_thread::get_id());
+  for (const auto& r : out) EXPECT_TRUE(*r);
+}
+
+TEST(GroupCommit, AFailedWriteFailsItsWriterAloneAndAThrowingOneToo) {
+  HeldSync sync;
+  sync.release_first.set_value();
+  asio::io_context io;
+  std::vector<std::optional<Result<Ok>>> out(4);
+  {
+    GroupCommit commit([&] { return sync(); });
+    spawn_writer(io, commit, out, 0, [] { return Result<Ok>(Ok{}); });
+    spawn_writer(io, commit, out, 1,
+                 [] { return Result<Ok>(make_error(Errc::kUnavailable, "no space")); });
+    spawn_writer(io, commit, out, 2, []() -> Result<Ok> { throw std::runtime_error("boom"); });
+    spawn_waiter(io, commit, out, 3);  // wrote by itself before enqueueing
+    while (std::any_of(out.begin(), out.end(), [](const auto& r) { return !r.has_value(); })) {
+      io.run_one();
+    }
+  }
+  EXPECT_TRUE(*out[0]);
+  ASSERT_FALSE(*out[1]);
+  EXPECT_EQ(out[1]->error().code, Errc::kUnavailable);
+  EXPECT_EQ(out[1]->error().message, "no space");
+  ASSERT_FALSE(*out[2]);
+  EXPECT_EQ(out[2]->error().code, Errc::kInternal);
+  EXPECT_EQ(out[2]->error().message, "boom");
+  EXPECT_TRUE(*out[3]);
 }
 
 }  // namespace
