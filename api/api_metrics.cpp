@@ -25,7 +25,8 @@ std::string_view status_class(int status) {
 
 ApiMetrics::ApiMetrics()
     : registry_(std::make_shared<prometheus::Registry>()),
-      redis_(*registry_, {"admit", "expire", "queue_stats"}) {
+      redis_(*registry_, {"admit", "expire", "queue_stats"}),
+      loop_lag_(*registry_) {
   using namespace prometheus;
   Registry& r = *registry_;
   register_build_info(r);

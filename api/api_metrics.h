@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "common/labeled_metrics.h"
+#include "common/loop_lag_metric.h"
 #include "common/redis_health.h"
 
 namespace imagegen::api {
@@ -42,12 +43,14 @@ class ApiMetrics {
   void connections_delta(double d) { connections_->Increment(d); }
   void redis_error(std::string_view op) { redis_.error(op); }
   RedisHealth& redis() { return redis_; }
+  LoopLagMetric& loop_lag() { return loop_lag_; }
 
   std::string serialize() const;
 
  private:
   std::shared_ptr<prometheus::Registry> registry_;
   RedisHealth redis_;
+  LoopLagMetric loop_lag_;
   std::unique_ptr<LabeledMetrics<prometheus::Counter>> requests_;
   std::unique_ptr<LabeledMetrics<prometheus::Histogram>> latency_;
   std::unique_ptr<LabeledMetrics<prometheus::Counter>> refused_;

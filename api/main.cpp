@@ -34,6 +34,7 @@ struct Shard {
   asio::io_context ioc{1};
   std::unique_ptr<api::ApiService> service;
   std::unique_ptr<api::HttpServer> server;
+  std::unique_ptr<lifecycle::LoopLagProbe> lag_probe;
 };
 }  // namespace
 
@@ -79,6 +80,8 @@ int main(int argc, char** argv) {
           std::make_unique<api::HttpServer>(s->ioc, config, *s->service, metrics, open_connections);
       s->service->start();
       s->server->start();
+      s->lag_probe = metrics.loop_lag().probe(s->ioc);
+      s->lag_probe->start();
       shards.push_back(std::move(s));
     }
     // Queue gauges come from Redis, read by one thread of this process on its own connection.
@@ -121,6 +124,7 @@ int main(int argc, char** argv) {
       });
       for (auto& s : shards) {
         asio::post(s->ioc, [&, shard = s.get()] {
+          shard->lag_probe->stop();
           shard->server->stop([&, shard] {
             shard->service->shutdown();
             if (++drained == shards.size()) asio::post(shards[0]->ioc, [&] { backstop.cancel(); });

@@ -88,6 +88,7 @@ struct Shard {
   std::unique_ptr<worker::Storage> own_storage;  // backends bound to this thread's HttpClient
   std::unique_ptr<worker::JobRunner> runner;
   std::unique_ptr<worker::Consumer> consumer;
+  std::unique_ptr<lifecycle::LoopLagProbe> lag_probe;
   asio::steady_timer backstop{ioc};
 };
 
@@ -191,7 +192,11 @@ void run(const worker::WorkerConfig& config, const Catalog& catalog, worker::Wor
   worker::LifecycleServices lifecycle(ioc, config, catalog, metrics);
   for (auto& s : shards) s->consumer->set_cancel_listener(&lifecycle.cancels());
   lifecycle.start();
-  for (auto& s : shards) s->consumer->start();
+  for (auto& s : shards) {
+    s->consumer->start();
+    s->lag_probe = metrics.loop_lag().probe(s->ioc);
+    s->lag_probe->start();
+  }
   RedisWatch redis_watch(ioc, metrics.redis());
   for (auto& s : shards) {
     for (const auto& [name, connection] : s->consumer->redis_connections()) {
@@ -225,6 +230,7 @@ void run(const worker::WorkerConfig& config, const Catalog& catalog, worker::Wor
     for (auto& s : shards) {
       asio::post(s->ioc, [&shard = *s] {
         shard.consumer->shutdown();
+        shard.lag_probe->stop();
         // curl's connection cache may keep a timer armed; do not wait on idle sockets long.
         shard.backstop.expires_after(std::chrono::seconds(2));
         shard.backstop.async_wait([&shard](const boost::system::error_code& e) {

@@ -74,6 +74,7 @@ WorkerMetrics::WorkerMetrics(std::shared_ptr<prometheus::Registry> registry)
     : registry_(or_new(std::move(registry))),
       redis_(*registry_, {"read", "start", "finalize", "heartbeat", "xpending", "xclaim", "xack",
                           "xgroup", "dlq"}),
+      loop_lag_(*registry_),
       provider_calls_(labeled_counter(*registry_, "imagegen_provider_calls_total",
                                       "Upstream provider HTTP exchanges by provider, model, kind "
                                       "(submit, poll, download) and outcome.",

@@ -16,6 +16,7 @@
 //   imagegen_worker_reclaimed_jobs_total
 //   imagegen_credits_captured_total, imagegen_credits_refunded_total   by this worker's settlements
 //   imagegen_redis_errors_total{op}, imagegen_redis_reconnects_total, imagegen_redis_connected
+//   imagegen_event_loop_lag_seconds                        histogram, every io thread (common/)
 //   imagegen_webhook_deliveries_total{outcome}, imagegen_webhook_attempts_total,
 //   imagegen_webhook_delivery_latency_seconds
 #include <chrono>
@@ -24,6 +25,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/loop_lag_metric.h"
 #include "common/redis_health.h"
 
 namespace prometheus {
@@ -72,6 +74,7 @@ class WorkerMetrics {
   // A failed or timed-out Redis call. op: read | start | finalize | ...
   void redis_error(std::string_view op) { redis_.error(op); }
   RedisHealth& redis() { return redis_; }
+  LoopLagMetric& loop_lag() { return loop_lag_; }
   void reclaimed();  // a dead worker's job taken over
   void credits_captured(std::int64_t n);
   void credits_refunded(std::int64_t n);
@@ -90,6 +93,7 @@ class WorkerMetrics {
  private:
   std::shared_ptr<prometheus::Registry> registry_;
   RedisHealth redis_;
+  LoopLagMetric loop_lag_;
   std::unique_ptr<LabeledMetrics<prometheus::Counter>> provider_calls_;
   std::unique_ptr<LabeledMetrics<prometheus::Histogram>> provider_latency_;
   std::unique_ptr<LabeledMetrics<prometheus::Counter>> jobs_;

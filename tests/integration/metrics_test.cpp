@@ -59,7 +59,8 @@ const std::vector<std::string> kBoth = {"imagegen_build_info",
                                         "imagegen_redis_connected",
                                         "imagegen_jobs_total",
                                         "imagegen_credits_captured_total",
-                                        "imagegen_credits_refunded_total"};
+                                        "imagegen_credits_refunded_total",
+                                        "imagegen_event_loop_lag_seconds"};
 const std::vector<std::string> kApi = {"imagegen_http_requests_total",
                                        "imagegen_http_request_duration_seconds",
                                        "imagegen_admissions_refused_total",
