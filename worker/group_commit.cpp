@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/post.hpp>
+#include <iterator>
 
 namespace imagegen::worker {
 
@@ -35,20 +36,62 @@ void GroupCommit::enqueue(Handler handler, const asio::any_io_executor& ex,
   {
     std::lock_guard lock(mu_);
     waiting_.push_back(Waiter{std::move(handler), asio::make_work_guard(ex), std::move(write)});
-    wake = waiting_.size() == 1 || waiting_.size() == options_.full_batch || start_by < start_by_;
+    // Only the writer that opened a batch, filled it or is the least patient so far wakes the
+    // helper; the others ride along. A lingering helper finds the others by itself.
+    const std::size_t gathered = lingering_ + waiting_.size();
+    wake = (lingering_ == 0 && waiting_.size() == 1) || gathered == options_.full_batch ||
+           start_by < start_by_;
     start_by_ = std::min(start_by_, start_by);
   }
-  // Only the writer that opened a batch, filled it or is the least patient so far wakes the
-  // helper; the others ride along.
   if (wake) wake_.notify_one();
 }
 
-void GroupCommit::linger(std::unique_lock<std::mutex>& lock) {
-  const auto cap = Clock::now() + options_.linger;
-  while (!stop_ && waiting_.size() < options_.full_batch) {
-    const auto until = std::min(cap, start_by_);
-    if (Clock::now() >= until) return;
-    wake_.wait_until(lock, until);
+namespace {
+// Runs the writes of batch[from, end) on this (the helper) thread.
+template <typename Waiters>
+void write_all(Waiters& batch, std::size_t from) {
+  for (std::size_t i = from; i < batch.size(); ++i) {
+    auto& w = batch[i];
+    if (!w.write) continue;
+    try {
+      w.written = w.write();
+    } catch (const std::exception& e) {  // bad_alloc, filesystem_error
+      w.written = make_error(Errc::kInternal, e.what());
+    }
+  }
+}
+}  // namespace
+
+bool GroupCommit::gather(std::vector<Waiter>& batch, bool linger) {
+  {
+    std::unique_lock lock(mu_);
+    wake_.wait(lock, [this] { return stop_ || !waiting_.empty(); });
+    if (waiting_.empty()) return false;  // stopping with nobody waiting
+  }
+  const auto cap = Clock::now() + (linger ? options_.linger : std::chrono::microseconds(0));
+  std::size_t written = 0;
+  for (;;) {
+    bool start = false;
+    {
+      std::unique_lock lock(mu_);
+      std::move(waiting_.begin(), waiting_.end(), std::back_inserter(batch));
+      waiting_.clear();
+      const auto until = std::min(cap, start_by_);
+      start = stop_ || batch.size() >= options_.full_batch || Clock::now() >= until;
+      if (start) {
+        lingering_ = 0;
+        start_by_ = Clock::time_point::max();
+      } else {
+        lingering_ = batch.size();
+        // Nothing new to write: wait for the next look (or a wake-up for a full batch or an
+        // impatient writer).
+        if (written == batch.size())
+          wake_.wait_until(lock, std::min(until, Clock::now() + options_.write_step));
+      }
+    }
+    write_all(batch, written);
+    written = batch.size();
+    if (start) return true;
   }
 }
 
@@ -56,25 +99,10 @@ void GroupCommit::run() {
   std::vector<Waiter> batch;
   bool busy = false;  // the last pass had company: more writers are likely on their way
   for (;;) {
-    {
-      std::unique_lock lock(mu_);
-      wake_.wait(lock, [this] { return stop_ || !waiting_.empty(); });
-      if (busy && options_.linger.count() > 0) linger(lock);
-      if (waiting_.empty()) return;  // stopping with nobody waiting
-      batch.swap(waiting_);
-      start_by_ = Clock::time_point::max();
-    }
+    if (!gather(batch, busy && options_.linger.count() > 0)) return;
     busy = batch.size() > 1;
-    // The handed-over writes first, so the sync below covers them as well as everything the
-    // others wrote before enqueueing.
-    for (auto& w : batch) {
-      if (!w.write) continue;
-      try {
-        w.written = w.write();
-      } catch (const std::exception& e) {  // bad_alloc, filesystem_error
-        w.written = make_error(Errc::kInternal, e.what());
-      }
-    }
+    // Every write of the batch is done, and everyone else wrote before enqueueing: all of it
+    // before this call starts.
     Result<Ok> synced = make_error(Errc::kInternal, "sync threw");
     const auto started = Clock::now();
     try {

@@ -36,10 +36,13 @@ namespace imagegen::worker {
 // an upstream's seconds. But they are a lot beside a fast job's few ms, so each writer also says
 // how long it will wait for company (`patience`, see durable()), and a pass starts when the
 // least patient writer waiting has waited that long. After a pass of a single writer (a quiet
-// worker) the next one starts at once.
+// worker) the next one starts at once. While a pass lingers, the helper looks for handed-over
+// writes every `write_step` and does them then, so the pass starts with its files written; it
+// polls rather than being woken by each writer, which would cost a wake-up per image.
 struct GroupCommitOptions {
   std::chrono::microseconds linger{4000};
   std::size_t full_batch = 256;
+  std::chrono::microseconds write_step{1000};
 };
 
 // What one pass did, for metrics: how long `sync` took and how many writers it made durable.
@@ -103,8 +106,9 @@ class GroupCommit {
   };
   void enqueue(Handler handler, const boost::asio::any_io_executor& ex, Clock::time_point start_by,
                Write write);
-  // Under mu_: waits until the next pass should start (see GroupCommitOptions).
-  void linger(std::unique_lock<std::mutex>& lock);
+  // Gathers the next pass into `batch`, doing handed-over writes as they come, until the pass
+  // should start (see GroupCommitOptions). False when stopping with nobody waiting.
+  bool gather(std::vector<Waiter>& batch, bool linger);
   void run();
 
   std::function<Result<Ok>()> sync_;
@@ -114,6 +118,8 @@ class GroupCommit {
   std::condition_variable wake_;
   std::vector<Waiter> waiting_;
   Clock::time_point start_by_ = Clock::time_point::max();  // the least patient waiter's limit
+  // Writers of the pass being gathered (taken from waiting_), while it lingers; 0 otherwise.
+  std::size_t lingering_ = 0;
   bool stop_ = false;
   std::uint64_t passes_ = 0;
   std::thread thread_;

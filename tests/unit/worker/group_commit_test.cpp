@@ -9,6 +9,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <future>
+#include <initializer_list>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -117,6 +118,18 @@ void spawn_impatient(asio::io_context& io, GroupCommit& commit,
       asio::detached);
 }
 
+// Runs `io` until writers `which` have their outcome, or 30 s (the caller asserts which).
+void run_until_done(asio::io_context& io, const std::vector<std::optional<Result<Ok>>>& out,
+                    std::initializer_list<std::size_t> which) {
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  auto done = [&] {
+    return std::all_of(which.begin(), which.end(), [&](auto i) { return out[i].has_value(); });
+  };
+  while (!done() && std::chrono::steady_clock::now() < give_up) {
+    io.run_one_for(std::chrono::milliseconds(100));
+  }
+}
+
 TEST(GroupCommit, AnImpatientWriterStartsALingeringPass) {
   HeldSync sync;
   auto entered = sync.entered_first.get_future();
@@ -132,10 +145,7 @@ TEST(GroupCommit, AnImpatientWriterStartsALingeringPass) {
   io.poll();
   EXPECT_FALSE(out[3].has_value());
   spawn_impatient(io, commit, out, 4, std::chrono::milliseconds(1));
-  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while ((!out[3] || !out[4]) && std::chrono::steady_clock::now() < give_up) {
-    io.run_one_for(std::chrono::milliseconds(100));
-  }
+  run_until_done(io, out, {3, 4});
   ASSERT_TRUE(out[3].has_value()) << "the patient writer rides along with the impatient one";
   ASSERT_TRUE(out[4].has_value()) << "an hour's linger held the impatient writer";
   EXPECT_EQ(commit.passes(), 3u);
@@ -299,6 +309,35 @@ TEST(GroupCommit, AFailedWriteFailsItsWriterAloneAndAThrowingOneToo) {
   EXPECT_EQ(out[2]->error().code, Errc::kInternal);
   EXPECT_EQ(out[2]->error().message, "boom");
   EXPECT_TRUE(*out[3]);
+}
+
+TEST(GroupCommit, ALingeringPassDoesTheWritesHandedToItBeforeItStarts) {
+  HeldSync sync;
+  auto entered = sync.entered_first.get_future();
+  asio::io_context io;
+  auto keep = asio::make_work_guard(io);
+  std::vector<std::optional<Result<Ok>>> out(5);
+  // An hour of linger: pass 3 starts only when the impatient writer below says so.
+  GroupCommit commit([&] { return sync(); },
+                     GroupCommitOptions{std::chrono::hours(1), 64, std::chrono::milliseconds(1)});
+  run_two_passes_the_second_busy(io, commit, sync, entered, out);
+  ASSERT_EQ(commit.passes(), 2u);  // pass 2 had company: pass 3 lingers
+  std::promise<void> wrote;
+  auto written = wrote.get_future();
+  spawn_writer(io, commit, out, 3, [&wrote] {
+    wrote.set_value();
+    return Result<Ok>(Ok{});
+  });
+  io.poll();
+  ASSERT_EQ(written.wait_for(std::chrono::seconds(30)), std::future_status::ready)
+      << "the write waited for the pass to start";
+  EXPECT_EQ(commit.passes(), 2u);
+  EXPECT_FALSE(out[3].has_value()) << "not durable before its pass's sync";
+  spawn_impatient(io, commit, out, 4, std::chrono::milliseconds(1));
+  run_until_done(io, out, {3, 4});
+  ASSERT_TRUE(out[3].has_value());
+  EXPECT_TRUE(*out[3]);
+  EXPECT_EQ(commit.passes(), 3u);
 }
 
 }  // namespace
