@@ -25,6 +25,7 @@
 #include "common/logging.h"
 #include "common/metrics_server.h"
 #include "common/redis/redis_url.h"
+#include "common/thread_name.h"
 
 namespace asio = boost::asio;
 using namespace imagegen;
@@ -137,7 +138,11 @@ int main(int argc, char** argv) {
                  config.port, config.threads, config.metrics_port, allocator_name());
     std::vector<std::thread> threads;
     for (std::size_t i = 1; i < shards.size(); ++i) {
-      threads.emplace_back([&s = *shards[i]] { s.ioc.run(); });
+      threads.emplace_back([&s = *shards[i], i] {
+        // The main thread (io thread 0) keeps the process's name, which pgrep and ps match.
+        set_thread_name("api-io-" + std::to_string(i));
+        s.ioc.run();
+      });
     }
     shards[0]->ioc.run();
     for (auto& t : threads) t.join();

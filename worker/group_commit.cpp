@@ -5,6 +5,8 @@
 #include <boost/asio/post.hpp>
 #include <iterator>
 
+#include "common/thread_name.h"
+
 namespace imagegen::worker {
 
 namespace asio = boost::asio;
@@ -96,6 +98,7 @@ bool GroupCommit::gather(std::vector<Waiter>& batch, bool linger) {
 }
 
 void GroupCommit::run() {
+  set_thread_name("storage-sync");
   std::vector<Waiter> batch;
   bool busy = false;  // the last pass had company: more writers are likely on their way
   for (;;) {

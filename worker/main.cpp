@@ -23,6 +23,7 @@
 #include "common/metrics_server.h"
 #include "common/redis/redis_url.h"
 #include "common/redis_watch.h"
+#include "common/thread_name.h"
 #include "worker/availability.h"
 #include "worker/consumer.h"
 #include "worker/http_client.h"
@@ -266,7 +267,9 @@ void run(const worker::WorkerConfig& config, const Catalog& catalog, worker::Wor
                allocator_name());
   std::vector<std::thread> threads;
   for (std::size_t i = 1; i < shards.size(); ++i) {
-    threads.emplace_back([&shard = *shards[i]] {
+    threads.emplace_back([&shard = *shards[i], i] {
+      // The main thread (io thread 0) keeps the process's name, which pgrep and ps match.
+      set_thread_name("worker-io-" + std::to_string(i));
       try {
         shard.ioc.run();
       } catch (const std::exception& e) {
