@@ -130,29 +130,6 @@ void run_until_done(asio::io_context& io, const std::vector<std::optional<Result
   }
 }
 
-TEST(GroupCommit, AnImpatientWriterStartsALingeringPass) {
-  HeldSync sync;
-  auto entered = sync.entered_first.get_future();
-  asio::io_context io;
-  auto keep = asio::make_work_guard(io);
-  std::vector<std::optional<Result<Ok>>> out(5);
-  // An hour of linger and a batch of 64: after a busy pass, only a writer's patience can start
-  // the next pass with two writers waiting.
-  GroupCommit commit([&] { return sync(); }, GroupCommitOptions{std::chrono::hours(1), 64});
-  run_two_passes_the_second_busy(io, commit, sync, entered, out);
-  ASSERT_EQ(commit.passes(), 2u);  // pass 2 had company: pass 3 lingers
-  spawn_waiter(io, commit, out, 3);
-  io.poll();
-  EXPECT_FALSE(out[3].has_value());
-  spawn_impatient(io, commit, out, 4, std::chrono::milliseconds(1));
-  run_until_done(io, out, {3, 4});
-  ASSERT_TRUE(out[3].has_value()) << "the patient writer rides along with the impatient one";
-  ASSERT_TRUE(out[4].has_value()) << "an hour's linger held the impatient writer";
-  EXPECT_EQ(commit.passes(), 3u);
-  EXPECT_TRUE(*out[3]);
-  EXPECT_TRUE(*out[4]);
-}
-
 TEST(GroupCommit, AQuietWriterIsNotKeptWaiting) {
   HeldSync sync;
   sync.release_first.set_value();
@@ -311,17 +288,39 @@ TEST(GroupCommit, AFailedWriteFailsItsWriterAloneAndAThrowingOneToo) {
   EXPECT_TRUE(*out[3]);
 }
 
-TEST(GroupCommit, ALingeringPassDoesTheWritesHandedToItBeforeItStarts) {
+// After pass 1 (one writer, held open) and pass 2 (two writers: busy), pass 3 lingers for an
+// hour: only a writer's patience or a full batch of 64 can start it.
+class GroupCommitAfterABusyPass : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    run_two_passes_the_second_busy(io, commit, sync, entered, out);
+    ASSERT_EQ(commit.passes(), 2u);
+  }
+
   HeldSync sync;
-  auto entered = sync.entered_first.get_future();
+  std::future<void> entered = sync.entered_first.get_future();
   asio::io_context io;
-  auto keep = asio::make_work_guard(io);
-  std::vector<std::optional<Result<Ok>>> out(5);
-  // An hour of linger: pass 3 starts only when the impatient writer below says so.
-  GroupCommit commit([&] { return sync(); },
-                     GroupCommitOptions{std::chrono::hours(1), 64, std::chrono::milliseconds(1)});
-  run_two_passes_the_second_busy(io, commit, sync, entered, out);
-  ASSERT_EQ(commit.passes(), 2u);  // pass 2 had company: pass 3 lingers
+  asio::executor_work_guard<asio::io_context::executor_type> keep = asio::make_work_guard(io);
+  std::vector<std::optional<Result<Ok>>> out = std::vector<std::optional<Result<Ok>>>(5);
+  // Last, so it is destroyed (its helper joined) before what its passes post to.
+  GroupCommit commit{[this] { return sync(); },
+                     GroupCommitOptions{std::chrono::hours(1), 64, std::chrono::milliseconds(1)}};
+};
+
+TEST_F(GroupCommitAfterABusyPass, AnImpatientWriterStartsTheLingeringPass) {
+  spawn_waiter(io, commit, out, 3);
+  io.poll();
+  EXPECT_FALSE(out[3].has_value());
+  spawn_impatient(io, commit, out, 4, std::chrono::milliseconds(1));
+  run_until_done(io, out, {3, 4});
+  ASSERT_TRUE(out[3].has_value()) << "the patient writer rides along with the impatient one";
+  ASSERT_TRUE(out[4].has_value()) << "an hour's linger held the impatient writer";
+  EXPECT_EQ(commit.passes(), 3u);
+  EXPECT_TRUE(*out[3]);
+  EXPECT_TRUE(*out[4]);
+}
+
+TEST_F(GroupCommitAfterABusyPass, TheLingeringPassDoesTheWritesHandedToItBeforeItStarts) {
   std::promise<void> wrote;
   auto written = wrote.get_future();
   spawn_writer(io, commit, out, 3, [&wrote] {
