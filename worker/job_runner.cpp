@@ -10,11 +10,6 @@ namespace imagegen::worker {
 
 namespace asio = boost::asio;
 
-struct JobRunner::StoreResult {
-  bool ok = false;
-  std::string path_or_error;
-};
-
 namespace {
 
 std::string exception_text(const std::exception_ptr& e) {
@@ -101,70 +96,47 @@ asio::awaitable<std::vector<CallOutcome>> JobRunner::call_all(
   co_return std::move(outcomes);
 }
 
-asio::awaitable<JobRunner::StoreResult> JobRunner::store_one(const JobSpec& job, int index,
-                                                             const ValidImage& image,
-                                                             Clock::time_point deadline,
-                                                             Clock::time_point started) {
-  Result<std::string> stored = co_await storage_.store(job.user_id, job.job_id, index, image.image,
-                                                       image.info, deadline, started);
-  metrics_.storage_write(stored ? "ok" : "error");
-  if (!stored) {
-    spdlog::warn(
-        "storage_write_failed job={} user={} model={} request_id={} index={} storage={} "
-        "error=\"{}\"",
-        job.job_id, job.user_id, job.model, job.request_id, index, storage_.name(),
-        stored.error().message);
-    co_return StoreResult{false, stored.error().message};
-  }
-  co_return StoreResult{true, std::move(*stored)};
-}
-
-// Stores all images concurrently at indexes 0..n-1. If one fails, the images after it are
+// Stores all images at indexes 0..n-1, in one Storage::store_many call (local storage makes
+// them durable with one group-commit wait for the job). If one fails, the images after it are
 // stored again one index lower so results[] keeps "index i = position i" with no gaps (the
 // stale higher-numbered copies are left behind; failures are rare and rewrites idempotent).
 asio::awaitable<void> JobRunner::store_all(const JobSpec& job, std::string_view provider,
                                            const std::vector<const ValidImage*>& images,
                                            Clock::time_point deadline, Clock::time_point started,
                                            JobOutcome& out) {
-  if (images.size() == 1) {
-    // One image: stored inline, no group.
-    StoreResult r;
-    try {
-      r = co_await store_one(job, 0, *images[0], deadline, started);
-    } catch (const std::exception& e) {
-      r = StoreResult{false, e.what()};
-    }
-    if (r.ok) {
-      out.stored_paths.push_back(std::move(r.path_or_error));
-      out.providers.emplace_back(provider);
-    } else {
-      ++out.failed;
-      out.last_error = "storage: " + r.path_or_error;
-    }
-    co_return;
-  }
-  std::vector<const ValidImage*> pending = images;
+  std::vector<ImageRef> pending;
+  pending.reserve(images.size());
+  for (const ValidImage* image : images) pending.push_back(ImageRef{&image->image, &image->info});
   while (!pending.empty()) {
     const int base = out.delivered();
-    std::vector<asio::awaitable<StoreResult>> stores;
-    for (std::size_t i = 0; i < pending.size(); ++i) {
-      stores.push_back(store_one(job, base + static_cast<int>(i), *pending[i], deadline, started));
+    std::vector<Result<std::string>> stored;
+    try {
+      stored =
+          co_await storage_.store_many(job.user_id, job.job_id, base, pending, deadline, started);
+    } catch (const std::exception& e) {  // a backend's bug: every image of the call failed
+      stored.assign(pending.size(), make_error(Errc::kInternal, e.what()));
     }
-    auto [results, errors] = co_await lifecycle::when_all(std::move(stores));
-    std::vector<const ValidImage*> redo;
+    std::vector<ImageRef> redo;
     bool gap = false;
     for (std::size_t i = 0; i < pending.size(); ++i) {
-      const bool ok = !errors[i] && results[i].ok;
-      if (ok && !gap) {
-        out.stored_paths.push_back(std::move(results[i].path_or_error));
-        out.providers.emplace_back(provider);
-      } else if (ok) {
-        redo.push_back(pending[i]);
-      } else {
+      const bool ok = i < stored.size() && stored[i];
+      metrics_.storage_write(ok ? "ok" : "error");
+      if (!ok) {
+        const std::string error =
+            i < stored.size() ? stored[i].error().message : "no result from storage";
+        spdlog::warn(
+            "storage_write_failed job={} user={} model={} request_id={} index={} storage={} "
+            "error=\"{}\"",
+            job.job_id, job.user_id, job.model, job.request_id, base + static_cast<int>(i),
+            storage_.name(), error);
         gap = true;
         ++out.failed;
-        out.last_error =
-            "storage: " + (errors[i] ? exception_text(errors[i]) : results[i].path_or_error);
+        out.last_error = "storage: " + error;
+      } else if (!gap) {
+        out.stored_paths.push_back(std::move(*stored[i]));
+        out.providers.emplace_back(provider);
+      } else {
+        redo.push_back(pending[i]);
       }
     }
     pending = std::move(redo);

@@ -60,7 +60,6 @@ class JobRunner {
                                              std::shared_ptr<CancelToken> cancel = nullptr);
 
  private:
-  struct StoreResult;
   boost::asio::awaitable<std::vector<CallOutcome>> call_all(
       const ProviderEntry& entry, const ModelInfo& model, const JobSpec& job,
       Clock::time_point deadline, const std::shared_ptr<CancelToken>& cancel);
@@ -68,9 +67,6 @@ class JobRunner {
                                          const std::vector<const ValidImage*>& images,
                                          Clock::time_point deadline, Clock::time_point started,
                                          JobOutcome& out);
-  boost::asio::awaitable<StoreResult> store_one(const JobSpec& job, int index,
-                                                const ValidImage& image, Clock::time_point deadline,
-                                                Clock::time_point started);
   Clock::time_point deadline_for(const JobSpec& job) const;
 
   const ProviderRegistry& providers_;

@@ -12,15 +12,24 @@
 namespace imagegen::worker {
 namespace {
 
-Error io_error(const std::string& what, const std::filesystem::path& p, int err) {
-  return make_error(Errc::kUnavailable, what + " " + p.string() + ": " + std::strerror(err));
+Error io_error(const std::string& what, std::string_view p, int err) {
+  return make_error(Errc::kUnavailable, what + " " + std::string(p) + ": " + std::strerror(err));
+}
+
+// The folder part of a path we made (relative paths have at least a folder: "user/generated").
+// Plain strings, not std::filesystem::path: building a path splits it into a vector of
+// component paths, an allocation per component for every image (4.7 MB of the worker's heap at
+// the slow cell's peak, docs/bench.md, thirteenth round).
+std::string parent_of(const std::string& path) {
+  const auto slash = path.rfind('/');
+  return slash == std::string::npos ? std::string(".") : path.substr(0, slash);
 }
 
 // A name no other writer (thread, process, retry) uses at the same time.
-std::string temp_name_for(const std::filesystem::path& path) {
+std::string temp_name_for(const std::string& path) {
   static std::atomic<std::uint64_t> counter{0};
   static const std::string pid = std::to_string(::getpid());
-  std::string tmp = path.native();
+  std::string tmp = path;
   tmp.append(".tmp.").append(pid).append(".").append(std::to_string(counter.fetch_add(1)));
   return tmp;
 }
@@ -42,23 +51,22 @@ int open_new(const std::string& tmp) {
 // Runs open_fn; if the folder is missing, creates it (one mkdir pass for a user's first image,
 // instead of a stat per image) and runs it again. -1 with errno set on failure.
 template <typename Open>
-int open_creating_parents(const std::filesystem::path& dir, Open open_fn, std::error_code& ec) {
+int open_creating_parents(const std::string& dir, Open open_fn, std::error_code& ec) {
   int fd = open_fn();
   if (fd >= 0 || errno != ENOENT) return fd;
-  std::filesystem::create_directories(dir, ec);
+  std::filesystem::create_directories(std::filesystem::path(dir), ec);
   if (ec) return -1;
   return open_fn();
 }
 
 // The portable way: a uniquely named temp file beside `path`, renamed over it.
-Result<Ok> write_via_rename(const std::filesystem::path& path, std::string_view bytes) {
+Result<Ok> write_via_rename(const std::string& path, std::string_view bytes) {
   const std::string tmp = temp_name_for(path);
+  const std::string dir = parent_of(path);
   std::error_code ec;
   int fd = open_creating_parents(
-      path.parent_path(), [&] { return open_new(tmp); }, ec);
-  if (ec)
-    return make_error(Errc::kUnavailable,
-                      "create " + path.parent_path().string() + ": " + ec.message());
+      dir, [&] { return open_new(tmp); }, ec);
+  if (ec) return make_error(Errc::kUnavailable, "create " + dir + ": " + ec.message());
   if (fd < 0) return io_error("open", tmp, errno);
   auto written = write_all(fd, bytes);
   ::close(fd);
@@ -80,7 +88,7 @@ enum class Published { kYes, kNotSupported, kExists, kFailed };
 // By descriptor (AT_EMPTY_PATH) where the kernel allows it (CAP_DAC_READ_SEARCH, or Linux 6.10+
 // for the process that opened the file): no path walk through /proc for every image. Otherwise
 // through /proc/self/fd, and the process stops trying the first way.
-int link_descriptor(int fd, const std::filesystem::path& path) {
+int link_descriptor(int fd, const std::string& path) {
   static std::atomic<bool> by_descriptor{true};
   if (by_descriptor.load(std::memory_order_relaxed)) {
     const int rc = ::linkat(fd, "", AT_FDCWD, path.c_str(), AT_EMPTY_PATH);
@@ -100,14 +108,13 @@ int link_descriptor(int fd, const std::filesystem::path& path) {
 // at `path` complete. One directory entry is added, none removed: about an eighth less CPU per
 // image than temp-and-rename on ext4 (docs/bench.md). linkat never replaces, so an existing
 // `path` (a retried or reclaimed job) says kExists and the caller falls back to the rename.
-Published write_via_tmpfile(const std::filesystem::path& path, std::string_view bytes,
-                            Error& error) {
+Published write_via_tmpfile(const std::string& path, std::string_view bytes, Error& error) {
   std::error_code ec;
-  const std::filesystem::path dir = path.parent_path();
+  const std::string dir = parent_of(path);
   int fd = open_creating_parents(
       dir, [&] { return ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644); }, ec);
   if (ec) {
-    error = make_error(Errc::kUnavailable, "create " + dir.string() + ": " + ec.message());
+    error = make_error(Errc::kUnavailable, "create " + dir + ": " + ec.message());
     return Published::kFailed;
   }
   // EISDIR/EOPNOTSUPP: a kernel or filesystem without O_TMPFILE; the rename path serves it.
@@ -120,8 +127,7 @@ Published write_via_tmpfile(const std::filesystem::path& path, std::string_view 
   auto written = write_all(fd, bytes);
   if (!written) {
     ::close(fd);  // the unnamed inode goes with its last descriptor
-    error =
-        make_error(Errc::kUnavailable, "write " + path.string() + ": " + written.error().message);
+    error = make_error(Errc::kUnavailable, "write " + path + ": " + written.error().message);
     return Published::kFailed;
   }
   const int rc = link_descriptor(fd, path);
@@ -136,7 +142,7 @@ Published write_via_tmpfile(const std::filesystem::path& path, std::string_view 
 
 }  // namespace
 
-Result<Ok> write_file_atomically(const std::filesystem::path& path, std::string_view bytes) {
+Result<Ok> write_file_atomically(const std::string& path, std::string_view bytes) {
   Error error;
   switch (write_via_tmpfile(path, bytes, error)) {
     case Published::kYes:
@@ -152,7 +158,7 @@ Result<Ok> write_file_atomically(const std::filesystem::path& path, std::string_
 
 LocalStorage::LocalStorage(std::filesystem::path root,
                            std::function<void(const GroupCommitPass&)> on_pass)
-    : root_(std::move(root)) {
+    : root_(std::move(root)), root_prefix_(root_.native() + "/") {
   std::error_code ec;
   std::filesystem::create_directories(root_, ec);
   root_fd_ = ::open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -173,32 +179,70 @@ Result<Ok> LocalStorage::sync_all() const {
     ::sync();  // the root could not be opened at start: the big hammer still keeps the promise
     return Ok{};
   }
-  if (::syncfs(root_fd_) != 0) return io_error("syncfs", root_, errno);
+  if (::syncfs(root_fd_) != 0) return io_error("syncfs", root_.native(), errno);
   return Ok{};
 }
 
 boost::asio::awaitable<Result<std::string>> LocalStorage::store(
     const std::string& user_id, const std::string& job_id, int index, const GeneratedImage& image,
-    const image::ImageInfo& info, std::chrono::steady_clock::time_point,
+    const image::ImageInfo& info, std::chrono::steady_clock::time_point deadline,
     std::chrono::steady_clock::time_point job_started) {
-  auto rel = object_path(user_id, job_id, index, info.ext);
-  if (!rel) co_return rel.error();
-  // Written by the group commit's helper, within the pass that makes it durable: a file
-  // creation can block for as long as a running sync writes back what it must change, and an
-  // io thread blocked there stalls every job it runs (group_commit.h). Two references: small
-  // enough for std::function to hold without allocating.
-  const std::filesystem::path path = root_ / *rel;
-  const std::string& bytes = image.bytes;
-  GroupCommit::Write write = [&path, &bytes] { return write_file_atomically(path, bytes); };
+  const std::vector<ImageRef> one{ImageRef{&image, &info}};
+  auto stored = co_await store_many(user_id, job_id, index, one, deadline, job_started);
+  co_return std::move(stored.front());
+}
+
+boost::asio::awaitable<std::vector<Result<std::string>>> LocalStorage::store_many(
+    const std::string& user_id, const std::string& job_id, int first_index,
+    const std::vector<ImageRef>& images, std::chrono::steady_clock::time_point,
+    std::chrono::steady_clock::time_point job_started) {
+  // out[i]: image i's relative path (the result) until a write or the sync fails it.
+  std::vector<Result<std::string>> out;
+  out.reserve(images.size());
+  struct File {
+    std::size_t index;  // into out
+    std::string path;
+    const std::string* bytes;
+    Result<Ok> written = Ok{};
+  };
+  std::vector<File> files;
+  files.reserve(images.size());
+  for (std::size_t i = 0; i < images.size(); ++i) {
+    out.push_back(
+        object_path(user_id, job_id, first_index + static_cast<int>(i), images[i].info->ext));
+    if (out.back()) files.push_back(File{i, root_prefix_ + *out.back(), &images[i].image->bytes});
+  }
+  if (files.empty()) co_return out;
+  // All of the job's files are written by the group commit's helper, within the pass that makes
+  // them durable (a file creation can block for as long as a running sync writes back what it
+  // must change, and an io thread blocked there stalls every job it runs: group_commit.h). One
+  // writer per job, not per image: one wait, one completion and one coroutine frame instead of
+  // four for a count-4 job. One reference: std::function holds it without allocating.
+  GroupCommit::Write write = [&files] {
+    for (File& f : files) {
+      try {
+        f.written = write_file_atomically(f.path, *f.bytes);
+      } catch (const std::exception& e) {  // bad_alloc: this file fails, the others go on
+        f.written = make_error(Errc::kInternal, e.what());
+      }
+    }
+    return Result<Ok>(Ok{});
+  };
   // Waiting for other writers to share a sync saves CPU but adds to this job's time: at most a
   // quarter of what the job has taken so far (a 3 ms job waits ~1 ms, a 1 s job the full
   // linger). At c50 a fixed 4 ms linger was a third of a request's time (docs/bench.md).
   const auto patience = std::chrono::duration_cast<std::chrono::microseconds>(
                             std::chrono::steady_clock::now() - job_started) /
                         4;
-  auto synced = co_await commit_->durable(patience, std::move(write));
-  if (!synced) co_return synced.error();
-  co_return std::move(*rel);
+  const Result<Ok> synced = co_await commit_->durable(patience, std::move(write));
+  for (File& f : files) {
+    if (!f.written) {
+      out[f.index] = f.written.error();
+    } else if (!synced) {
+      out[f.index] = synced.error();
+    }
+  }
+  co_return out;
 }
 
 }  // namespace imagegen::worker

@@ -6,7 +6,9 @@
 // durable, so a job settled after it never names a file a crash could lose.
 #include <filesystem>
 #include <memory>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "worker/group_commit.h"
 #include "worker/storage.h"
@@ -19,7 +21,7 @@ namespace imagegen::worker {
 // that is not available, or `path` exists already (a retried job), into a unique temp file
 // renamed over it. Not durable by itself: see GroupCommit.
 // kUnavailable on any filesystem error (nothing is left behind).
-Result<Ok> write_file_atomically(const std::filesystem::path& path, std::string_view bytes);
+Result<Ok> write_file_atomically(const std::string& path, std::string_view bytes);
 
 class LocalStorage final : public Storage {
  public:
@@ -38,6 +40,12 @@ class LocalStorage final : public Storage {
       const std::string& user_id, const std::string& job_id, int index, const GeneratedImage& image,
       const image::ImageInfo& info, std::chrono::steady_clock::time_point deadline,
       std::chrono::steady_clock::time_point job_started) override;
+  // See Storage::store_many: all of the images are handed to one group-commit pass as one
+  // writer, written on its helper thread and made durable by one sync.
+  boost::asio::awaitable<std::vector<Result<std::string>>> store_many(
+      const std::string& user_id, const std::string& job_id, int first_index,
+      const std::vector<ImageRef>& images, std::chrono::steady_clock::time_point deadline,
+      std::chrono::steady_clock::time_point job_started) override;
   const std::filesystem::path& root() const { return root_; }
   std::uint64_t sync_passes() const { return commit_->passes(); }
 
@@ -45,7 +53,8 @@ class LocalStorage final : public Storage {
   Result<Ok> sync_all() const;
 
   std::filesystem::path root_;
-  int root_fd_ = -1;  // any fd on the filesystem names it for syncfs
+  std::string root_prefix_;  // root_ and a '/': a file's path is this plus its object path
+  int root_fd_ = -1;         // any fd on the filesystem names it for syncfs
   std::unique_ptr<GroupCommit> commit_;
 };
 

@@ -1,7 +1,28 @@
 #include "worker/storage.h"
 
+#include <exception>
+#include <optional>
+
+#include "common/lifecycle/when_all.h"
+
 namespace imagegen::worker {
 namespace {
+
+namespace asio = boost::asio;
+
+// store() with its exception as the image's error; optional only because when_all's values
+// must be default-constructible (never empty once awaited).
+asio::awaitable<std::optional<Result<std::string>>> store_catching(
+    Storage& storage, const std::string& user_id, const std::string& job_id, int index,
+    ImageRef image, std::chrono::steady_clock::time_point deadline,
+    std::chrono::steady_clock::time_point job_started) {
+  try {
+    co_return co_await storage.store(user_id, job_id, index, *image.image, *image.info, deadline,
+                                     job_started);
+  } catch (const std::exception& e) {
+    co_return Result<std::string>(make_error(Errc::kInternal, e.what()));
+  }
+}
 
 bool safe_segment(std::string_view s) {
   if (s.empty() || s.size() > 128 || s == "." || s == "..") return false;
@@ -29,6 +50,34 @@ Result<std::string> object_path(std::string_view user_id, std::string_view job_i
   path.append(user_id).append("/generated/generated_").append(job_id).append("_");
   path.append(std::to_string(index)).append(".").append(ext);
   return path;
+}
+
+asio::awaitable<std::vector<Result<std::string>>> Storage::store_many(
+    const std::string& user_id, const std::string& job_id, int first_index,
+    const std::vector<ImageRef>& images, std::chrono::steady_clock::time_point deadline,
+    std::chrono::steady_clock::time_point job_started) {
+  std::vector<Result<std::string>> out;
+  out.reserve(images.size());
+  if (images.size() == 1) {  // inline: no group for one image
+    out.push_back(*co_await store_catching(*this, user_id, job_id, first_index, images[0], deadline,
+                                           job_started));
+    co_return out;
+  }
+  std::vector<asio::awaitable<std::optional<Result<std::string>>>> stores;
+  stores.reserve(images.size());
+  for (std::size_t i = 0; i < images.size(); ++i) {
+    stores.push_back(store_catching(*this, user_id, job_id, first_index + static_cast<int>(i),
+                                    images[i], deadline, job_started));
+  }
+  auto settled = co_await lifecycle::when_all(std::move(stores));
+  for (std::size_t i = 0; i < images.size(); ++i) {
+    if (settled.values[i]) {
+      out.push_back(std::move(*settled.values[i]));
+    } else {  // cannot happen (store_catching catches), but a missing value is still an error
+      out.push_back(make_error(Errc::kInternal, "store ended without a result"));
+    }
+  }
+  co_return out;
 }
 
 }  // namespace imagegen::worker

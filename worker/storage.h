@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/image/image_probe.h"
 #include "common/result.h"
@@ -16,6 +17,12 @@
 namespace imagegen::worker {
 
 class HttpClient;
+
+// One image of a job for Storage::store_many: its bytes and what they really are.
+struct ImageRef {
+  const GeneratedImage* image;
+  const image::ImageInfo* info;
+};
 
 class Storage {
  public:
@@ -36,6 +43,17 @@ class Storage {
       const std::string& user_id, const std::string& job_id, int index, const GeneratedImage& image,
       const image::ImageInfo& info, std::chrono::steady_clock::time_point deadline,
       std::chrono::steady_clock::time_point job_started) = 0;
+
+  // Stores images[i] as image number first_index + i of the job: one result per image, in
+  // order, each as store() gives it (an exception in one store is its image's kInternal).
+  // A backend that batches writes overrides it to make a job's images durable with one wait
+  // for all of them (local storage: one group-commit writer per job, not one per image). This
+  // default runs store() for each image concurrently. What `images` points to must stay alive
+  // until the returned awaitable completes.
+  virtual boost::asio::awaitable<std::vector<Result<std::string>>> store_many(
+      const std::string& user_id, const std::string& job_id, int first_index,
+      const std::vector<ImageRef>& images, std::chrono::steady_clock::time_point deadline,
+      std::chrono::steady_clock::time_point job_started);
 };
 
 // The object path for one image; kInvalidArgument when an id is empty, too long, or holds

@@ -104,6 +104,65 @@ TEST(LocalStorage, EveryStoredImageIsReportedInASyncPass) {
   EXPECT_EQ(images, 3u);
 }
 
+// store_many for the images of one job, from first_index on; the images stay alive here.
+std::vector<Result<std::string>> run_store_many(LocalStorage& s, const std::string& job,
+                                                int first_index,
+                                                const std::vector<std::string>& pngs) {
+  std::vector<GeneratedImage> images;
+  std::vector<image::ImageInfo> infos;
+  for (const auto& bytes : pngs) {
+    images.push_back(GeneratedImage{bytes, "image/png"});
+    infos.push_back(image::probe_image(bytes).value());
+  }
+  std::vector<ImageRef> refs;
+  for (std::size_t i = 0; i < images.size(); ++i) refs.push_back(ImageRef{&images[i], &infos[i]});
+  asio::io_context io;
+  std::vector<Result<std::string>> out;
+  const auto now = std::chrono::steady_clock::now();
+  testing::run_until_done(io, [&]() -> asio::awaitable<void> {
+    out = co_await s.store_many("u", job, first_index, refs, now + std::chrono::minutes(1), now);
+  }());
+  return out;
+}
+
+TEST(LocalStorage, AJobsImagesAreOneWriterOfOneSyncPass) {
+  TempDir dir;
+  std::mutex mu;
+  std::vector<std::size_t> writers;  // per pass
+  const std::vector<std::string> pngs = {testing::make_png(2, 2), testing::make_png(3, 3),
+                                         testing::make_png(4, 4), testing::make_png(5, 5)};
+  {
+    LocalStorage storage(dir.path(), [&](const GroupCommitPass& pass) {
+      std::lock_guard lock(mu);
+      writers.push_back(pass.writers);
+    });
+    auto stored = run_store_many(storage, "j", 2, pngs);
+    ASSERT_EQ(stored.size(), 4u);
+    for (std::size_t i = 0; i < stored.size(); ++i) {
+      ASSERT_TRUE(stored[i]) << stored[i].error().message;
+      EXPECT_EQ(*stored[i], "u/generated/generated_j_" + std::to_string(2 + i) + ".png");
+      EXPECT_EQ(read_file(dir.path() / *stored[i]), pngs[i]);
+    }
+  }
+  std::lock_guard lock(mu);
+  EXPECT_EQ(writers, std::vector<std::size_t>{1}) << "one pass, the job its one writer";
+}
+
+TEST(LocalStorage, AFileThatCannotBeWrittenFailsItsImageAloneInAStoreMany) {
+  TempDir dir;
+  LocalStorage storage(dir.path());
+  // A folder where image 1's file should go: neither the link nor the rename can replace it.
+  std::filesystem::create_directories(dir.path() / "u" / "generated" / "generated_j_1.png" / "x");
+  auto stored = run_store_many(
+      storage, "j", 0, {testing::make_png(2, 2), testing::make_png(3, 3), testing::make_png(4, 4)});
+  ASSERT_EQ(stored.size(), 3u);
+  EXPECT_TRUE(stored[0]);
+  ASSERT_FALSE(stored[1]);
+  EXPECT_EQ(stored[1].error().code, Errc::kUnavailable) << stored[1].error().message;
+  EXPECT_TRUE(stored[2]);
+  EXPECT_EQ(read_file(dir.path() / "u/generated/generated_j_2.png"), testing::make_png(4, 4));
+}
+
 TEST(LocalStorage, ExtensionComesFromTheBytesNotTheDeclaredMime) {
   TempDir dir;
   LocalStorage storage(dir.path());
