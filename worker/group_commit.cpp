@@ -33,11 +33,12 @@ std::uint64_t GroupCommit::passes() const {
 }
 
 void GroupCommit::enqueue(Handler handler, const asio::any_io_executor& ex,
-                          Clock::time_point start_by, Write write) {
+                          Clock::time_point start_by, Write write, std::size_t files) {
   bool wake = false;
   {
     std::lock_guard lock(mu_);
-    waiting_.push_back(Waiter{std::move(handler), asio::make_work_guard(ex), std::move(write)});
+    waiting_.push_back(
+        Waiter{std::move(handler), asio::make_work_guard(ex), std::move(write), Ok{}, files});
     // Only the writer that opened a batch, filled it or is the least patient so far wakes the
     // helper; the others ride along. A lingering helper finds the others by itself.
     const std::size_t gathered = lingering_ + waiting_.size();
@@ -118,7 +119,11 @@ void GroupCommit::run() {
       std::lock_guard lock(mu_);
       ++passes_;
     }
-    if (on_pass_) on_pass_(GroupCommitPass{took, batch.size(), synced.ok()});
+    if (on_pass_) {
+      std::size_t files = 0;
+      for (const auto& w : batch) files += w.files;
+      on_pass_(GroupCommitPass{took, batch.size(), files, synced.ok()});
+    }
     for (auto& w : batch) {
       auto ex = w.work.get_executor();
       Result<Ok> outcome = w.written ? synced : std::move(w.written);

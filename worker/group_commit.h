@@ -45,10 +45,12 @@ struct GroupCommitOptions {
   std::chrono::microseconds write_step{1000};
 };
 
-// What one pass did, for metrics: how long `sync` took and how many writers it made durable.
+// What one pass did, for metrics: how long `sync` took, how many writers it made durable and
+// how many files they said they wrote (see durable()).
 struct GroupCommitPass {
   std::chrono::duration<double> sync;
   std::size_t writers = 0;
+  std::size_t files = 0;
   bool ok = true;
 };
 
@@ -75,16 +77,18 @@ class GroupCommit {
   // pass, is then durable. Fails with the write's error (no sync was needed for it: nothing of
   // it is promised), else with the pass's. A pass that lingers for company starts no later
   // than `patience` after this call (and never later than the options' linger allows).
-  // Thread-safe. Cancelled by: nothing.
+  // `files` is how many files the writer stands for (a job's images are one writer), for the
+  // pass's report only. Thread-safe. Cancelled by: nothing.
   boost::asio::awaitable<Result<Ok>> durable(
-      std::chrono::microseconds patience = std::chrono::microseconds::max(), Write write = {}) {
+      std::chrono::microseconds patience = std::chrono::microseconds::max(), Write write = {},
+      std::size_t files = 1) {
     auto ex = co_await boost::asio::this_coro::executor;
     const auto start_by =
         patience >= options_.linger ? Clock::time_point::max() : Clock::now() + patience;
     // A named local, not a lambda inside the co_await expression: g++ 12 may destroy the
     // captures (the executor) of such a temporary twice.
-    auto initiate = [this, ex, start_by, write = std::move(write)](auto handler) mutable {
-      enqueue(Handler(std::move(handler)), ex, start_by, std::move(write));
+    auto initiate = [this, ex, start_by, files, write = std::move(write)](auto handler) mutable {
+      enqueue(Handler(std::move(handler)), ex, start_by, std::move(write), files);
     };
     co_return co_await boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&,
                                                    void(Result<Ok>)>(initiate,
@@ -103,9 +107,10 @@ class GroupCommit {
     boost::asio::executor_work_guard<boost::asio::any_io_executor> work;
     Write write;
     Result<Ok> written = Ok{};  // the write's outcome, set by the pass
+    std::size_t files = 1;
   };
   void enqueue(Handler handler, const boost::asio::any_io_executor& ex, Clock::time_point start_by,
-               Write write);
+               Write write, std::size_t files);
   // Gathers the next pass into `batch`, doing handed-over writes as they come, until the pass
   // should start (see GroupCommitOptions). False when stopping with nobody waiting.
   bool gather(std::vector<Waiter>& batch, bool linger);

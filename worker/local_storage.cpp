@@ -234,7 +234,7 @@ boost::asio::awaitable<std::vector<Result<std::string>>> LocalStorage::store_man
   const auto patience = std::chrono::duration_cast<std::chrono::microseconds>(
                             std::chrono::steady_clock::now() - job_started) /
                         4;
-  const Result<Ok> synced = co_await commit_->durable(patience, std::move(write));
+  const Result<Ok> synced = co_await commit_->durable(patience, std::move(write), files.size());
   for (File& f : files) {
     if (!f.written) {
       out[f.index] = f.written.error();

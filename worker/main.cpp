@@ -136,7 +136,7 @@ int main(int argc, char** argv) {
     if (config.storage.starts_with("local:")) {
       shared_storage = std::make_unique<worker::LocalStorage>(
           config.storage.substr(6), [&metrics](const worker::GroupCommitPass& pass) {
-            metrics.storage_sync(pass.sync, pass.writers, pass.ok);
+            metrics.storage_sync(pass.sync, pass.files, pass.ok);
           });
     }
     std::vector<std::unique_ptr<Shard>> shards;

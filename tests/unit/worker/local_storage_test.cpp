@@ -91,7 +91,7 @@ TEST(LocalStorage, EveryStoredImageIsReportedInASyncPass) {
   {
     LocalStorage storage(dir.path(), [&](const GroupCommitPass& pass) {
       std::lock_guard lock(mu);
-      images += pass.writers;
+      images += pass.files;
       ++passes;
       EXPECT_TRUE(pass.ok);
     });
@@ -128,13 +128,13 @@ std::vector<Result<std::string>> run_store_many(LocalStorage& s, const std::stri
 TEST(LocalStorage, AJobsImagesAreOneWriterOfOneSyncPass) {
   TempDir dir;
   std::mutex mu;
-  std::vector<std::size_t> writers;  // per pass
+  std::vector<std::pair<std::size_t, std::size_t>> passes;  // writers and files of each pass
   const std::vector<std::string> pngs = {testing::make_png(2, 2), testing::make_png(3, 3),
                                          testing::make_png(4, 4), testing::make_png(5, 5)};
   {
     LocalStorage storage(dir.path(), [&](const GroupCommitPass& pass) {
       std::lock_guard lock(mu);
-      writers.push_back(pass.writers);
+      passes.emplace_back(pass.writers, pass.files);
     });
     auto stored = run_store_many(storage, "j", 2, pngs);
     ASSERT_EQ(stored.size(), 4u);
@@ -145,7 +145,8 @@ TEST(LocalStorage, AJobsImagesAreOneWriterOfOneSyncPass) {
     }
   }
   std::lock_guard lock(mu);
-  EXPECT_EQ(writers, std::vector<std::size_t>{1}) << "one pass, the job its one writer";
+  using Pass = std::pair<std::size_t, std::size_t>;
+  EXPECT_EQ(passes, std::vector<Pass>{Pass(1, 4)}) << "one pass, the job its one writer of 4 files";
 }
 
 TEST(LocalStorage, AFileThatCannotBeWrittenFailsItsImageAloneInAStoreMany) {
