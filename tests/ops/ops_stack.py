@@ -3,6 +3,7 @@
 condition until a deadline; nothing sleeps for a fixed time in place of a condition."""
 import json
 import os
+import random
 import shutil
 import signal
 import socket
@@ -13,10 +14,46 @@ import urllib.error
 import urllib.request
 
 
-def free_port():
+_given_ports = set()
+
+
+def _ephemeral_low():
+    """The first port the kernel hands to outgoing connections (32768 unless configured)."""
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            return int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
+def _try_bind(port):
+    """The port 127.0.0.1:port (0: any) could bind just now, or 0."""
     with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return 0
         return s.getsockname()[1]
+
+
+def free_port():
+    """A random port below the kernel's ephemeral range that could be bound just now, never the
+    same one twice in this process (tests/support/free_port.cpp does the same for the C++
+    tests). Not port 0's pick: a port from the ephemeral range, bound and released, can be given
+    to an outgoing connection (this test's worker's, or another test's under ctest -j) before
+    our server binds it, and the api then exits with "Address already in use" (seen in
+    dashboard_against_prometheus)."""
+    low, high = 10000, _ephemeral_low() - 1
+    if high > low + 1000:
+        for _ in range(200):
+            port = random.randint(low, high)
+            if port not in _given_ports and _try_bind(port):
+                _given_ports.add(port)
+                return port
+    port = _try_bind(0)  # a machine with an unusual port range
+    if not port:
+        raise RuntimeError("cannot bind 127.0.0.1:0")
+    return port
 
 
 def wait_until(condition, timeout_s, what):
