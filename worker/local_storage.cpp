@@ -16,13 +16,14 @@ Error io_error(const std::string& what, std::string_view p, int err) {
   return make_error(Errc::kUnavailable, what + " " + std::string(p) + ": " + std::strerror(err));
 }
 
-// The folder part of a path we made (relative paths have at least a folder: "user/generated").
+// The folder part of a path: "." for a bare name, "/" for a name at the root.
 // Plain strings, not std::filesystem::path: building a path splits it into a vector of
 // component paths, an allocation per component for every image (4.7 MB of the worker's heap at
 // the slow cell's peak, docs/bench.md, thirteenth round).
 std::string parent_of(const std::string& path) {
   const auto slash = path.rfind('/');
-  return slash == std::string::npos ? std::string(".") : path.substr(0, slash);
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? std::string("/") : path.substr(0, slash);
 }
 
 // A name no other writer (thread, process, retry) uses at the same time.

@@ -10,8 +10,8 @@ namespace {
 
 namespace asio = boost::asio;
 
-// store() with its exception as the image's error; optional only because when_all's values
-// must be default-constructible (never empty once awaited).
+// store() with any exception as the image's kInternal error, so when_all never sees one;
+// optional only because when_all's values must be default-constructible (always set here).
 asio::awaitable<std::optional<Result<std::string>>> store_catching(
     Storage& storage, const std::string& user_id, const std::string& job_id, int index,
     ImageRef image, std::chrono::steady_clock::time_point deadline,
@@ -21,6 +21,8 @@ asio::awaitable<std::optional<Result<std::string>>> store_catching(
                                      job_started);
   } catch (const std::exception& e) {
     co_return Result<std::string>(make_error(Errc::kInternal, e.what()));
+  } catch (...) {
+    co_return Result<std::string>(make_error(Errc::kInternal, "unknown exception"));
   }
 }
 
@@ -70,13 +72,7 @@ asio::awaitable<std::vector<Result<std::string>>> Storage::store_many(
                                     images[i], deadline, job_started));
   }
   auto settled = co_await lifecycle::when_all(std::move(stores));
-  for (std::size_t i = 0; i < images.size(); ++i) {
-    if (settled.values[i]) {
-      out.push_back(std::move(*settled.values[i]));
-    } else {  // cannot happen (store_catching catches), but a missing value is still an error
-      out.push_back(make_error(Errc::kInternal, "store ended without a result"));
-    }
-  }
+  for (auto& value : settled.values) out.push_back(std::move(value).value());
   co_return out;
 }
 

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <stdexcept>
 
 #include "common/image/image_probe.h"
 #include "tests/unit/image/test_images.h"
@@ -300,6 +301,43 @@ TEST_F(JobRunnerTest, StorageFailureLeavesNoGapInResults) {
   EXPECT_NE(flaky.objects[out.stored_paths[0]], flaky.objects[out.stored_paths[1]]);
   EXPECT_NE(metrics_.serialize().find(R"(imagegen_storage_writes_total{outcome="error"} 1)"),
             std::string::npos);
+}
+
+// Storage whose store() throws for some indexes: a std::exception at 1, anything else at 2.
+class ThrowingStorage final : public Storage {
+ public:
+  std::string_view name() const override { return "throwing"; }
+  asio::awaitable<Result<std::string>> store(const std::string& user_id, const std::string& job_id,
+                                             int index, const GeneratedImage&,
+                                             const image::ImageInfo& info,
+                                             std::chrono::steady_clock::time_point,
+                                             std::chrono::steady_clock::time_point) override {
+    if (index == 1) throw std::runtime_error("boom");
+    if (index == 2) throw 7;
+    co_return object_path(user_id, job_id, index, info.ext);
+  }
+};
+
+TEST(StorageStoreMany, TheDefaultGivesEveryImageItsOwnResultEvenWhenAStoreThrows) {
+  ThrowingStorage storage;
+  const GeneratedImage image{testing::make_png(2, 2), "image/png"};
+  const auto info = image::probe_image(image.bytes).value();
+  const std::vector<ImageRef> refs(3, ImageRef{&image, &info});
+  asio::io_context io;
+  std::vector<Result<std::string>> out;
+  const auto now = std::chrono::steady_clock::now();
+  testing::run_until_done(io, [&]() -> asio::awaitable<void> {
+    out = co_await storage.store_many("u", "j", 0, refs, now + std::chrono::minutes(1), now);
+  }());
+  ASSERT_EQ(out.size(), 3u);
+  ASSERT_TRUE(out[0]);
+  EXPECT_EQ(*out[0], "u/generated/generated_j_0.png");
+  ASSERT_FALSE(out[1]);
+  EXPECT_EQ(out[1].error().code, Errc::kInternal);
+  EXPECT_EQ(out[1].error().message, "boom");
+  ASSERT_FALSE(out[2]);
+  EXPECT_EQ(out[2].error().code, Errc::kInternal);
+  EXPECT_EQ(out[2].error().message, "unknown exception");
 }
 
 TEST(SplitIntoCalls, RespectsTheLimitPerCall) {
