@@ -7,6 +7,7 @@
 #include "admin/iso_time.h"
 #include "common/crypto.h"
 #include "common/json_writer.h"
+#include "common/protocol/job_view.h"
 #include "common/redis_keys.h"
 
 namespace imagegen::admin {
@@ -86,6 +87,8 @@ Outcome job_command(AdminContext& ctx, const CommandLine& cmd) {
     return {2, "usage: job show JOB_ID [--json]\n"};
   auto fields = ctx.command({"HGETALL", keys::job(cmd.positional[2])}).to_map();
   if (!fields || fields->empty()) return {1, "no such job " + cmd.positional[2] + "\n"};
+  // One field per line whichever way the record holds its spec.
+  protocol::flatten_job_spec(*fields);
   std::map<std::string, std::string> sorted(fields->begin(), fields->end());
   if (cmd.json) {
     JsonWriter w;

@@ -5,6 +5,7 @@
 #include "admin/iso_time.h"
 #include "admin/usage_report.h"
 #include "common/config.h"
+#include "common/job_codec.h"
 #include "common/redis_keys.h"
 
 namespace imagegen::admin {
@@ -48,9 +49,13 @@ Outcome usage_command(AdminContext& ctx, const CommandLine& cmd) {
       if (!le.job.empty()) {
         auto [it, fresh] = jobs.try_emplace(le.job);
         if (fresh) {
-          auto f = ctx.command({"HMGET", keys::job(le.job), "model", "cpi"}).elements();
-          if (f.size() == 2 && f[0].is_string())
-            it->second = JobFacts{f[0].as_string(), f[1].as_int().value_or(0)};
+          auto f =
+              ctx.command({"HMGET", keys::job(le.job), "model", "cpi", std::string(kJobSpecField)})
+                  .elements();
+          if (f.size() == 3) {
+            std::string model = job_field(f[0].as_string(), f[2].as_string(), "model");
+            if (!model.empty()) it->second = JobFacts{std::move(model), f[1].as_int().value_or(0)};
+          }
         }
         facts = it->second;
       }

@@ -35,6 +35,7 @@ asio::awaitable<Result<JobFields>> read_job(ApiContext& ctx, std::string_view jo
   if (r->is_error()) co_return make_error(Errc::kUnavailable, r->as_string());
   auto map = r->to_map();
   if (!map) co_return map.error();
+  protocol::flatten_job_spec(*map);
   co_return std::move(map.value());
 }
 

@@ -70,7 +70,66 @@ FieldList encode_job_fields(const JobSpec& s) {
   return f;
 }
 
+std::string encode_job_spec(const JobSpec& s) {
+  std::vector<std::string> values = job_field_values(s);
+  JsonWriter w;
+  w.begin_object();
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i >= kRequiredJobFields && values[i].empty()) continue;
+    w.field(kJobFieldNames[i], values[i]);
+  }
+  w.end_object();
+  return w.take();
+}
+
+Result<FieldList> job_spec_fields(std::string_view spec_json) {
+  // One parser per thread, as decode_path_list: this runs for every job a worker takes.
+  thread_local simdjson::dom::parser parser;
+  simdjson::padded_string padded(spec_json);
+  simdjson::dom::object obj;
+  if (parser.parse(padded).get_object().get(obj)) {
+    return make_error(Errc::kProtocol, "job spec is not a JSON object");
+  }
+  FieldList out;
+  out.reserve(kFields);
+  for (auto [key, value] : obj) {
+    std::string_view v;
+    if (value.get_string().get(v)) {
+      return make_error(Errc::kProtocol, "job spec field " + std::string(key) + " is not a string");
+    }
+    out.emplace_back(std::string(key), std::string(v));
+  }
+  return out;
+}
+
+std::string job_field(std::string_view own_value, std::string_view spec_json,
+                      std::string_view name) {
+  if (!own_value.empty() || spec_json.empty()) return std::string(own_value);
+  auto fields = job_spec_fields(spec_json);
+  if (!fields) return {};
+  for (auto& [n, v] : *fields) {
+    if (n == name) return std::move(v);
+  }
+  return {};
+}
+
 Result<JobSpec> decode_job_fields(const FieldViews& fields) {
+  for (const auto& [name, value] : fields) {
+    if (name != kJobSpecField) continue;
+    auto expanded = job_spec_fields(value);
+    if (!expanded) return expanded.error();
+    // The spec's pairs first and the others after them (the last of a name wins), and no spec
+    // field among them: one level of expansion, whatever the spec holds.
+    FieldViews flat;
+    flat.reserve(expanded->size() + fields.size());
+    for (const auto& [n, v] : *expanded) {
+      if (n != kJobSpecField) flat.emplace_back(n, v);
+    }
+    for (const auto& pair : fields) {
+      if (pair.first != kJobSpecField) flat.push_back(pair);
+    }
+    return decode_job_fields(flat);
+  }
   // One pass over the pairs, each value noted in its name's slot; "user" has a slot of its own
   // (ADMIT adds it to the spec's fields).
   const std::string_view* slot[kFields] = {};

@@ -1,6 +1,8 @@
 #pragma once
-// JobSpec <-> flat field/value pairs. The same fields form the job hash (imagegen:job:{id})
-// and the stream entry, so a worker needs no extra round trip to learn what to do.
+// JobSpec <-> its encodings. ADMIT writes the spec as one JSON value (encode_job_spec) into the
+// job hash (imagegen:job:{id}) and the stream entry, so a worker needs no extra round trip to
+// learn what to do. Records and entries written before that, and the dead-letter stream, hold
+// it as flat field/value pairs (encode_job_fields); every reader takes both.
 #include <map>
 #include <string>
 #include <string_view>
@@ -26,6 +28,25 @@ inline constexpr std::size_t kRequiredJobFields = 9;
 // Every field except "user" (the admission script learns the user id and adds it itself).
 FieldList encode_job_fields(const JobSpec& spec);
 
+// The field of the job hash and of the stream entry that holds encode_job_spec's value.
+inline constexpr std::string_view kJobSpecField = "spec";
+
+// The same pairs as encode_job_fields, as one JSON object of strings: {"id":"…","model":…}.
+// One value instead of nine to fourteen pairs: Redis keeps a small hash (and a stream entry) as a
+// listpack in which every write and read looks its field up by a linear scan, and each pair is
+// also a Lua string, a Redis object and AOF bytes. ADMIT and SETTLE together ran ~19 % fewer
+// Redis instructions per generation with it (docs/bench.md, fourteenth round). The fields SETTLE
+// reads on its own (cpi, reply, hook) stay separate fields of the record as well.
+std::string encode_job_spec(const JobSpec& spec);
+
+// encode_job_spec's pairs back, in its order; rejects anything but an object of strings.
+Result<FieldList> job_spec_fields(std::string_view spec_json);
+
+// One field of a record that may hold its spec either way (see the top of this file): the
+// record's own `field` when it has one, else the spec's; "" when neither has it.
+std::string job_field(std::string_view own_value, std::string_view spec_json,
+                      std::string_view name);
+
 // The values of kJobFieldNames in its order, empty ones included: what ADMIT receives, so the
 // names (constants in the script) are not sent with every request.
 std::vector<std::string> job_field_values(const JobSpec& spec);
@@ -34,7 +55,9 @@ std::vector<std::string> job_field_values(const JobSpec& spec);
 // once, into the JobSpec, with no map of copies in between. A name given twice: the last wins.
 using FieldViews = std::vector<std::pair<std::string_view, std::string_view>>;
 
-// Decodes fields (from a stream entry or HGETALL); rejects missing or malformed fields.
+// Decodes fields (from a stream entry or HGETALL); rejects missing or malformed fields. A
+// kJobSpecField is expanded into its pairs first; a pair outside it overrides the same name
+// inside it.
 Result<JobSpec> decode_job_fields(const FieldViews& fields);
 Result<JobSpec> decode_job_fields(const std::map<std::string, std::string, std::less<>>& fields);
 

@@ -60,8 +60,9 @@ std::string with_prelude(std::string_view body) {
 // ARGV (protocol/admission.cpp builds it): 1 mode, 2 ident, 3 required tier, 4 cost, 5 now_ms,
 // 6 rate limit/min, 7 max queue depth, 8 the job record's expiry in s (protocol::record_expiry_s),
 // 9 idempotency key, 10 body hash, 11 model, 12 family, 13 check availability ("1"/"0"), 14 job
-// deadline ms, 15.. the values of the job's fields in JOB_FIELDS order (the names are constants
-// here, not sent), so the job id is ARGV[15].
+// deadline ms, 15 job id, 16 credits per image, 17 reply channel, 18 webhook URL ("" = none),
+// 19 the job spec as one JSON value (job_codec.h: encode_job_spec).
+static_assert(kJobSpecField == "spec", "ADMIT writes the spec under this name");
 const std::string_view kAdmit = R"lua(
 -- A number is parsed (strtod, ~0.2 µs for a 13-digit time) only where arithmetic needs it;
 -- the off switches are compared as strings and times go back to Redis as sent.
@@ -118,19 +119,20 @@ local jkey = P_JOB .. jid
 -- formats every number it hands to redis.call with sprintf.
 local cost_s, left = ARGV[4], int(balance - cost)
 redis.call('HSET', ukey, 'balance', left, 'held', int((tonumber(u[3]) or 0) + cost))
-local fields = {}
-for i, name in ipairs(JOB_FIELDS) do
-  local v = ARGV[14 + i]
-  if i <= JOB_REQUIRED or v ~= '' then
-    fields[#fields + 1] = name
-    fields[#fields + 1] = v
-  end
+-- The spec is one value (job_codec.h: encode_job_spec); SETTLE reads cpi, reply and hook as
+-- fields of their own. An empty hook is not written: one pair less for every scan.
+local hook, spec = ARGV[18], ARGV[19]
+if hook ~= '' then
+  redis.call('HSET', jkey, 'user', uid, 'status', 'queued', 'held', cost_s, 'cpi', ARGV[16],
+             'reply', ARGV[17], 'hook', hook, 'spec', spec)
+else
+  redis.call('HSET', jkey, 'user', uid, 'status', 'queued', 'held', cost_s, 'cpi', ARGV[16],
+             'reply', ARGV[17], 'spec', spec)
 end
-redis.call('HSET', jkey, 'user', uid, 'status', 'queued', 'held', cost_s, unpack(fields))
 -- Set once, here: every job is settled by its deadline at the latest (the sweeper), and stays
 -- readable for the TTL after that. SETTLE does not touch the expiry.
 redis.call('EXPIRE', jkey, ARGV[8])
-redis.call('XADD', K_JOBS, '*', 'user', uid, unpack(fields))
+redis.call('XADD', K_JOBS, '*', 'user', uid, 'spec', spec)
 redis.call('ZADD', K_DEADLINES, ARGV[14], jid)
 redis.call('XADD', K_LEDGER, '*', 't', 'hold', 'u', uid, 'j', jid, 'n', cost_s, 'ts', now_s)
 if ikey then redis.call('HSET', ikey, 'job', jid, 'hash', body_hash); redis.call('PEXPIRE', ikey, 86400000) end

@@ -7,6 +7,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "common/clock.h"
+#include "common/job_codec.h"
 #include "common/lifecycle/spawn.h"
 #include "common/lua_scripts.h"
 #include "common/protocol/job_status.h"
@@ -75,11 +76,13 @@ asio::awaitable<void> DeadlineSweeper::sweep_once() {
     if (reply->outcome == Outcome::kSettled) {
       spdlog::info("job={} expired by the deadline sweeper (refunded)", id);
       // Counted here, where the credits moved: the model and refund as SETTLE stored them.
-      std::vector<std::string> get = {"HMGET", keys::job(id), "model", "refunded"};
+      std::vector<std::string> get = {"HMGET", keys::job(id), "model", "refunded",
+                                      std::string(kJobSpecField)};
       auto fields = co_await redis_->command(std::move(get), options_.redis_timeout);
       const auto f = fields && !fields->is_error() ? fields->strings() : std::vector<std::string>{};
-      metrics_.job_finished(f.size() == 2 ? f[0] : std::string(), protocol::kExpired);
-      if (f.size() == 2) metrics_.credits_refunded(std::atoll(f[1].c_str()));
+      metrics_.job_finished(f.size() == 3 ? job_field(f[0], f[2], "model") : std::string(),
+                            protocol::kExpired);
+      if (f.size() == 3) metrics_.credits_refunded(std::atoll(f[1].c_str()));
     } else {
       // Settled by someone else, or the job hash is gone: only the index entry is left.
       std::vector<std::string> rem = {"ZREM", std::string(keys::kDeadlines), id};

@@ -14,7 +14,7 @@ std::int64_t record_expiry_s(const AdmitArgs& a) {
 
 std::vector<std::string> admit_argv(const AdmitArgs& a) {
   std::vector<std::string> v;
-  v.reserve(14 + std::size(kJobFieldNames));
+  v.reserve(19);
   v.emplace_back(a.credential == AdmitArgs::Credential::kApiKeyHash ? "key" : "user");
   v.push_back(a.ident);
   v.push_back(a.required_tier);
@@ -29,7 +29,12 @@ std::vector<std::string> admit_argv(const AdmitArgs& a) {
   v.push_back(a.family);
   v.emplace_back(a.require_worker ? "1" : "0");
   v.push_back(std::to_string(a.job.deadline_ms));
-  for (auto& val : job_field_values(a.job)) v.push_back(std::move(val));  // ARGV[15] is the id
+  // The record's own fields (SETTLE reads them one by one), then the whole spec as one value.
+  v.push_back(a.job.job_id);
+  v.push_back(std::to_string(a.job.cost_per_image));
+  v.push_back(a.job.reply_channel);
+  v.push_back(a.job.webhook_url);
+  v.push_back(encode_job_spec(a.job));
   return v;
 }
 

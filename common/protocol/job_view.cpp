@@ -30,6 +30,15 @@ void time_field(JsonWriter& w, std::string_view key, std::optional<std::int64_t>
 }
 }  // namespace
 
+void flatten_job_spec(JobFields& fields) {
+  auto spec = fields.find(std::string(kJobSpecField));
+  if (spec == fields.end()) return;
+  auto expanded = job_spec_fields(spec->second);
+  fields.erase(spec);
+  if (!expanded) return;
+  for (auto& [name, value] : *expanded) fields.try_emplace(std::move(name), std::move(value));
+}
+
 std::string file_url(std::string_view file_path) {
   return std::string("/api/v1/files/") += file_path;
 }

@@ -14,6 +14,12 @@ namespace imagegen::protocol {
 // charged, results, error, started, finished, hook_*).
 using JobFields = std::unordered_map<std::string, std::string>;
 
+// A record as read (HGETALL) holds its spec as one JSON value (job_codec.h: kJobSpecField) or,
+// written before that, as fields of its own. This adds the spec's fields that the record does not
+// have itself (a field of its own, e.g. REQUEUE's new deadline, wins) and drops the spec, so every
+// reader sees one shape. A damaged spec adds nothing.
+void flatten_job_spec(JobFields& fields);
+
 // {"jobId","status","model","count","createdAt","startedAt","finishedAt","results":[...],
 //  "creditsCharged","error"?,"webhook"?}. Times are ISO-8601 UTC with milliseconds, null when
 // the event has not happened.

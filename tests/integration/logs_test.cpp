@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "common/job_codec.h"
 #include "common/jwt.h"
 #include "tests/integration/stack.h"
 #include "tests/support/wait_for.h"
@@ -74,7 +75,11 @@ TEST(Logs, JsonLinesAccessLogAndRequestIdFromClientToWorker) {
   EXPECT_EQ(r.headers["x-request-id"], rid);
   const std::string job_id = json_string(r.body, "/jobId");
   ASSERT_FALSE(job_id.empty()) << r.body;
-  EXPECT_EQ(stack.redis().command({"HGET", "imagegen:job:" + job_id, "rid"}).as_string(), rid);
+  // The record holds the request id in its spec (common/job_codec.h).
+  const auto record =
+      stack.redis().command({"HMGET", "imagegen:job:" + job_id, "rid", "spec"}).strings();
+  ASSERT_EQ(record.size(), 2u);
+  EXPECT_EQ(job_field(record[0], record[1], "rid"), rid);
 
   // An id that could forge log lines is replaced, and the made one is returned.
   auto bad = stack.get("/healthz?x", "");

@@ -5,6 +5,7 @@
 #include "admin/admin_context.h"
 #include "admin/model_availability.h"
 #include "common/catalog.h"
+#include "common/job_codec.h"
 #include "common/redis_keys.h"
 #include "tests/support/admin_redis_test.h"
 
@@ -71,10 +72,23 @@ class AdminCommands : public testing::AdminRedisTest {
   }
 
   // What the credit scripts leave behind for one finished job: its record and its ledger lines.
+  // The record holds its spec as one value, as ADMIT writes it, or (`spec_as_fields`) as fields
+  // of their own, as records written before that do.
   void finished_job(const std::string& job, const std::string& user, const std::string& model,
-                    int cpi, int delivered, int count, const std::string& at_ms = "") {
-    cmd({"HSET", keys::job(job), "user", user, "model", model, "cpi", std::to_string(cpi), "count",
-         std::to_string(count), "status", "succeeded", "held", "0"});
+                    int cpi, int delivered, int count, const std::string& at_ms = "",
+                    bool spec_as_fields = false) {
+    if (spec_as_fields) {
+      cmd({"HSET", keys::job(job), "user", user, "model", model, "cpi", std::to_string(cpi),
+           "count", std::to_string(count), "status", "succeeded", "held", "0"});
+    } else {
+      JobSpec spec;
+      spec.job_id = job;
+      spec.model = model;
+      spec.count = count;
+      spec.cost_per_image = cpi;
+      cmd({"HSET", keys::job(job), "user", user, "cpi", std::to_string(cpi), "status", "succeeded",
+           "held", "0", std::string(kJobSpecField), encode_job_spec(spec)});
+    }
     const std::string ledger(keys::kLedgerStream);
     // Explicit ids when the entries must lie at a given time, else Redis's clock.
     int seq = 0;
@@ -149,7 +163,7 @@ TEST_F(AdminCommands, UsageByModelFromTheLedger) {
   finished_job("j1", uid, "nano-banana", 10, 2, 2, "1000");
   cmd({"XADD", std::string(keys::kLedgerStream), "*", "t", "grant", "u", uid, "j", "", "n", "1000",
        "ts", "1"});
-  finished_job("j2", uid, "nano-banana", 10, 1, 3);
+  finished_job("j2", uid, "nano-banana", 10, 1, 3, "", true);
   finished_job("j3", uid, "gpt-image-1", 25, 4, 4);
   finished_job("j4", other, "gpt-image-1", 25, 4, 4);
 
@@ -179,6 +193,30 @@ TEST_F(AdminCommands, UsageByModelFromTheLedger) {
 
   EXPECT_EQ(run({"usage", uid}, false, "last tuesday").exit_code, 2);
   EXPECT_EQ(run({"usage", "nobody"}).exit_code, 1);
+}
+
+// `job show` prints one field per line (or one JSON member each) whichever way the record holds
+// its spec.
+TEST_F(AdminCommands, JobShowFlattensTheSpec) {
+  auto [uid, _k] = create_user("pro", 1000);
+  finished_job("j1", uid, "nano-banana", 10, 2, 2);
+  finished_job("j2", uid, "gpt-image-1", 25, 1, 1, "", true);
+  for (const char* job : {"j1", "j2"}) {
+    CommandLine c;
+    c.positional = {"job", "show", job};
+    c.json = true;
+    Outcome o = admin::job_command(ctx_, c);
+    ASSERT_EQ(o.exit_code, 0) << o.out;
+    EXPECT_EQ(str(o.out, "/spec"), "") << o.out;
+    EXPECT_EQ(str(o.out, "/user"), uid) << o.out;
+    EXPECT_EQ(str(o.out, "/status"), "succeeded") << o.out;
+    EXPECT_EQ(str(o.out, "/model"), job == std::string("j1") ? "nano-banana" : "gpt-image-1");
+    c.json = false;
+    o = admin::job_command(ctx_, c);
+    const std::string count = job == std::string("j1") ? "2" : "1";
+    EXPECT_NE(("\n" + o.out).find("\ncount " + count + "\n"), std::string::npos) << o.out;
+    EXPECT_EQ(o.out.find("spec"), std::string::npos) << o.out;
+  }
 }
 
 TEST_F(AdminCommands, QueueBeforeAnyWorker) {

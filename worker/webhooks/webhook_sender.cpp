@@ -123,6 +123,7 @@ asio::awaitable<int> WebhookSender::claim_batch() {
     const auto& kv = e[3].elements();
     for (std::size_t i = 0; i + 1 < kv.size(); i += 2)
       claim->fields[kv[i].as_string()] = kv[i + 1].as_string();
+    protocol::flatten_job_spec(claim->fields);
     ++in_flight_;
     ++count;
     asio::co_spawn(ioc_, deliver(std::move(claim)), [this](std::exception_ptr e) {

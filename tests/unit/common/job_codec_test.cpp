@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "common/json_writer.h"
+
 namespace imagegen {
 namespace {
 
@@ -152,6 +154,76 @@ TEST(JobCodec, RefusesMissingOrMalformedFields) {
   auto bad_seed = m;
   bad_seed["seed"] = "4294967296";
   EXPECT_FALSE(decode_job_fields(bad_seed).ok());
+}
+
+// The spec as one value (what ADMIT writes): the same pairs as the fields, in one JSON object,
+// and a stream entry of "user" and "spec" decodes to the same job.
+TEST(JobSpecValue, HoldsTheSamePairsAsTheFields) {
+  const JobSpec s = sample();
+  auto pairs = job_spec_fields(encode_job_spec(s));
+  ASSERT_TRUE(pairs.ok()) << pairs.error().message;
+  EXPECT_EQ(*pairs, encode_job_fields(s));
+}
+
+TEST(JobSpecValue, AnEntryOfUserAndSpecDecodesToTheJob) {
+  const JobSpec s = sample();
+  const std::string spec = encode_job_spec(s);
+  const FieldViews entry = {{"user", "u-1"}, {kJobSpecField, spec}};
+  auto decoded = decode_job_fields(entry);
+  ASSERT_TRUE(decoded.ok()) << decoded.error().message;
+  auto from_fields = decode_job_fields(as_map(encode_job_fields(s), "u-1"));
+  ASSERT_TRUE(from_fields.ok());
+  EXPECT_EQ(decoded->job_id, s.job_id);
+  EXPECT_EQ(decoded->user_id, "u-1");
+  EXPECT_EQ(decoded->prompt, s.prompt);  // a newline, quotes and UTF-8 survive the JSON
+  EXPECT_EQ(decoded->negative_prompt, s.negative_prompt);
+  EXPECT_EQ(decoded->seed, s.seed);
+  EXPECT_EQ(decoded->count, s.count);
+  EXPECT_EQ(decoded->cost_per_image, s.cost_per_image);
+  EXPECT_EQ(decoded->reply_channel, s.reply_channel);
+  EXPECT_EQ(decoded->created_ms, s.created_ms);
+  EXPECT_EQ(decoded->deadline_ms, from_fields->deadline_ms);
+  EXPECT_EQ(decoded->webhook_url, "");
+}
+
+// REQUEUE writes a new deadline as a field of its own beside the record's spec: the field wins,
+// in whichever order the pairs come.
+TEST(JobSpecValue, AFieldOfItsOwnOverridesTheSpecs) {
+  const JobSpec s = sample();
+  const std::string spec = encode_job_spec(s);
+  for (bool spec_first : {true, false}) {
+    FieldViews record = {{"user", "u-1"}};
+    if (spec_first) record.emplace_back(kJobSpecField, spec);
+    record.emplace_back("deadline", "1800000000000");
+    if (!spec_first) record.emplace_back(kJobSpecField, spec);
+    auto decoded = decode_job_fields(record);
+    ASSERT_TRUE(decoded.ok()) << decoded.error().message;
+    EXPECT_EQ(decoded->deadline_ms, 1800000000000) << "spec first: " << spec_first;
+  }
+}
+
+TEST(JobSpecValue, RefusesASpecThatIsNotAnObjectOfStrings) {
+  for (const char* bad : {"", "[]", "{\"id\":1}", "{\"id\":\"a\"", "not json"}) {
+    const FieldViews entry = {{"user", "u"}, {kJobSpecField, bad}};
+    EXPECT_FALSE(decode_job_fields(entry).ok()) << bad;
+  }
+  // A spec inside the spec is not expanded again: the job lacks its fields.
+  JobSpec s = sample();
+  const std::string inner = encode_job_spec(s);
+  std::string outer = "{\"spec\":";
+  append_json_string(outer, inner);
+  outer += "}";
+  const FieldViews nested = {{"user", "u"}, {kJobSpecField, outer}};
+  EXPECT_FALSE(decode_job_fields(nested).ok());
+}
+
+TEST(JobSpecValue, OneFieldComesFromTheRecordOrElseFromTheSpec) {
+  const std::string spec = encode_job_spec(sample());
+  EXPECT_EQ(job_field("", spec, "model"), "gpt-image-1");
+  EXPECT_EQ(job_field("flux-2-pro", spec, "model"), "flux-2-pro");
+  EXPECT_EQ(job_field("", spec, "hook"), "");  // empty optional fields are left out
+  EXPECT_EQ(job_field("", "", "model"), "");
+  EXPECT_EQ(job_field("", "{broken", "model"), "");
 }
 
 }  // namespace

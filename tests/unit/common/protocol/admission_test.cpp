@@ -47,12 +47,24 @@ TEST(AdmitArgv, PutsEveryArgumentWhereTheScriptReadsIt) {
   EXPECT_EQ(v[11], "openai");
   EXPECT_EQ(v[12], "1");
   EXPECT_EQ(v[13], "1700000600000");
-  // The values of the job's fields follow, in kJobFieldNames order, without their names: the
-  // id first (ARGV[15]), the optional ones even when empty, so every value keeps its place.
-  ASSERT_EQ(v.size(), 14 + std::size(kJobFieldNames));
+  // The record's own fields follow (SETTLE reads them one by one), then the spec as one value
+  // that decodes back to the job.
+  ASSERT_EQ(v.size(), 19u);
   EXPECT_EQ(v[14], "j1");
-  const auto values = job_field_values(sample().job);
-  EXPECT_TRUE(std::equal(values.begin(), values.end(), v.begin() + 14));
+  EXPECT_EQ(v[15], "12");
+  EXPECT_EQ(v[16], "");  // the sample has no reply channel
+  EXPECT_EQ(v[17], "");  // nor a webhook
+  EXPECT_EQ(v[18], encode_job_spec(sample().job));
+}
+
+TEST(AdmitArgv, TheReplyChannelAndTheWebhookAreFieldsOfTheirOwn) {
+  auto a = sample();
+  a.job.reply_channel = "imagegen:done:api-1";
+  a.job.webhook_url = "https://example.com/hook";
+  auto v = admit_argv(a);
+  ASSERT_EQ(v.size(), 19u);
+  EXPECT_EQ(v[16], "imagegen:done:api-1");
+  EXPECT_EQ(v[17], "https://example.com/hook");
 }
 
 // Settled by its deadline at the latest, then readable for the TTL: a part second rounds up,

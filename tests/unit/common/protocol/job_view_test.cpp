@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include "common/job_codec.h"
 #include "tests/support/repo_catalog.h"
 
 namespace imagegen::protocol {
@@ -56,6 +57,39 @@ TEST(JobView, ShowsTheWebhookWhenThereIsOne) {
           R"("webhook":{"url":"https://example.com/h","status":"delivered","attempts":2,"lastStatus":204)"),
       std::string::npos)
       << body;
+}
+
+// A record ADMIT wrote holds its spec as one value: flattened, it reads as a record of fields,
+// the record's own fields (REQUEUE's new deadline) winning over the spec's.
+TEST(JobView, ARecordWithItsSpecAsOneValueReadsLikeOneWithFields) {
+  JobSpec spec;
+  spec.job_id = "j";
+  spec.model = "gpt-image-1";
+  spec.prompt = "a cat";
+  spec.resolution = "1K";
+  spec.count = 2;
+  spec.created_ms = 1764552225123;
+  spec.deadline_ms = 1764552285123;
+  JobFields f{{"status", "queued"}, {"deadline", "1764552999000"}};
+  f.emplace(std::string(kJobSpecField), encode_job_spec(spec));
+  flatten_job_spec(f);
+  EXPECT_EQ(f.count(std::string(kJobSpecField)), 0u);
+  EXPECT_EQ(f["model"], "gpt-image-1");
+  EXPECT_EQ(f["prompt"], "a cat");
+  EXPECT_EQ(f["count"], "2");
+  EXPECT_EQ(f["deadline"], "1764552999000");
+  EXPECT_EQ(f["status"], "queued");
+  auto body = job_body("j", f, catalog());
+  EXPECT_NE(body.find(R"("model":"gpt-image-1")"), std::string::npos) << body;
+  EXPECT_NE(body.find(R"("count":2)"), std::string::npos) << body;
+  EXPECT_NE(body.find(R"("createdAt":"2025-12-01T01:23:45.123Z")"), std::string::npos) << body;
+}
+
+TEST(JobView, ADamagedSpecAddsNothing) {
+  JobFields f{{"status", "queued"}, {std::string(kJobSpecField), "{broken"}};
+  flatten_job_spec(f);
+  EXPECT_EQ(f.size(), 1u);
+  EXPECT_EQ(f["status"], "queued");
 }
 
 }  // namespace
