@@ -36,7 +36,9 @@ inline constexpr std::string_view kJobSpecField = "spec";
 // listpack in which every write and read looks its field up by a linear scan, and each pair is
 // also a Lua string, a Redis object and AOF bytes. ADMIT and SETTLE together ran ~19 % fewer
 // Redis instructions per generation with it (docs/bench.md, fourteenth round). The fields SETTLE
-// reads on its own (cpi, reply, hook) stay separate fields of the record as well.
+// reads on its own (cpi, reply, hook) stay separate fields of the record as well. The strings
+// must be UTF-8, as JSON's are (the api admits nothing else: a strict UTF-8 body, an ASCII
+// request id); a spec with other bytes does not decode, and its job is dropped as malformed.
 std::string encode_job_spec(const JobSpec& spec);
 
 // encode_job_spec's pairs back, in its order; rejects anything but an object of strings.
