@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/post.hpp>
-#include <iterator>
 
 #include "common/thread_name.h"
 
@@ -37,12 +36,14 @@ void GroupCommit::enqueue(Handler handler, const asio::any_io_executor& ex,
   bool wake = false;
   {
     std::lock_guard lock(mu_);
-    waiting_.push_back(
-        Waiter{std::move(handler), asio::make_work_guard(ex), std::move(write), Ok{}, files});
+    waiting_.push_back(Waiter{std::move(handler), asio::make_work_guard(ex), std::move(write), Ok{},
+                              files, start_by});
     // Only the writer that opened a batch, filled it or is the least patient so far wakes the
     // helper; the others ride along. A lingering helper finds the others by itself.
-    const std::size_t gathered = lingering_ + waiting_.size();
-    wake = (lingering_ == 0 && waiting_.size() == 1) || gathered == options_.full_batch ||
+    const std::size_t before = lingering_files_ + waiting_files_;
+    waiting_files_ += files;
+    wake = (lingering_ == 0 && waiting_.size() == 1) ||
+           (before < options_.full_batch && before + files >= options_.full_batch) ||
            start_by < start_by_;
     start_by_ = std::min(start_by_, start_by);
   }
@@ -73,19 +74,29 @@ bool GroupCommit::gather(std::vector<Waiter>& batch, bool linger) {
   }
   const auto cap = Clock::now() + (linger ? options_.linger : std::chrono::microseconds(0));
   std::size_t written = 0;
+  std::size_t files = 0;
   for (;;) {
     bool start = false;
     {
       std::unique_lock lock(mu_);
-      std::move(waiting_.begin(), waiting_.end(), std::back_inserter(batch));
-      waiting_.clear();
+      // In arrival order, up to a full pass (at least one writer, whatever its files).
+      while (!waiting_.empty() && (batch.empty() || files < options_.full_batch)) {
+        files += waiting_.front().files;
+        waiting_files_ -= waiting_.front().files;
+        batch.push_back(std::move(waiting_.front()));
+        waiting_.pop_front();
+      }
       const auto until = std::min(cap, start_by_);
-      start = stop_ || batch.size() >= options_.full_batch || Clock::now() >= until;
+      start = stop_ || files >= options_.full_batch || Clock::now() >= until;
       if (start) {
         lingering_ = 0;
+        lingering_files_ = 0;
+        // Those left behind keep their patience for the next pass.
         start_by_ = Clock::time_point::max();
+        for (const Waiter& w : waiting_) start_by_ = std::min(start_by_, w.start_by);
       } else {
         lingering_ = batch.size();
+        lingering_files_ = files;
         // Nothing new to write: wait for the next look (or a wake-up for a full batch or an
         // impatient writer).
         if (written == batch.size())

@@ -19,6 +19,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <functional>
 #include <mutex>
 #include <thread>
@@ -28,10 +29,10 @@
 
 namespace imagegen::worker {
 
-// Under load, a pass waits up to `linger` for `full_batch` writers before it starts: a syncfs
+// Under load, a pass waits up to `linger` for `full_batch` files before it starts: a syncfs
 // costs about 90 us of CPU, a device flush and the kernel's writeback work whatever the number
 // of files, and at a few thousand images a second passes otherwise start with a handful of
-// writers each. 4 ms and 256 halve the passes of 1 ms and 64 (110 → 50 a second in the slow
+// files each. 4 ms and 256 halve the passes of 1 ms and 64 (110 → 50 a second in the slow
 // benchmark cell) for less worker CPU (docs/bench.md, eighth round); a few ms are nothing beside
 // an upstream's seconds. But they are a lot beside a fast job's few ms, so each writer also says
 // how long it will wait for company (`patience`, see durable()), and a pass starts when the
@@ -39,6 +40,12 @@ namespace imagegen::worker {
 // worker) the next one starts at once. While a pass lingers, the helper looks for handed-over
 // writes every `write_step` and does them then, so the pass starts with its files written; it
 // polls rather than being woken by each writer, which would cost a wake-up per image.
+//
+// `full_batch` is also the most a pass takes (but never less than one writer): writers beyond
+// it, in arrival order, open the next pass. Without the cap a burst of finished jobs (the slow
+// cell's waves of a thousand jobs, four images each) became one pass whose writes alone took
+// ~100 ms per thousand files, and the first job of the burst waited for the last one's file
+// before its sync could start (docs/bench.md, fourteenth round).
 struct GroupCommitOptions {
   std::chrono::microseconds linger{4000};
   std::size_t full_batch = 256;
@@ -108,6 +115,7 @@ class GroupCommit {
     Write write;
     Result<Ok> written = Ok{};  // the write's outcome, set by the pass
     std::size_t files = 1;
+    Clock::time_point start_by;  // its pass starts no later than this (its patience)
   };
   void enqueue(Handler handler, const boost::asio::any_io_executor& ex, Clock::time_point start_by,
                Write write, std::size_t files);
@@ -121,10 +129,14 @@ class GroupCommit {
   std::function<void(const GroupCommitPass&)> on_pass_;
   mutable std::mutex mu_;
   std::condition_variable wake_;
-  std::vector<Waiter> waiting_;
+  // A deque: Waiter cannot be move-assigned (its work guard), and a pass takes from the front.
+  std::deque<Waiter> waiting_;
+  std::size_t waiting_files_ = 0;
   Clock::time_point start_by_ = Clock::time_point::max();  // the least patient waiter's limit
-  // Writers of the pass being gathered (taken from waiting_), while it lingers; 0 otherwise.
+  // Writers and files of the pass being gathered (taken from waiting_), while it lingers; 0
+  // otherwise.
   std::size_t lingering_ = 0;
+  std::size_t lingering_files_ = 0;
   bool stop_ = false;
   std::uint64_t passes_ = 0;
   std::thread thread_;

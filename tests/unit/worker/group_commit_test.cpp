@@ -184,6 +184,90 @@ TEST(GroupCommit, EveryPassIsReportedWithItsWritersAndOutcome) {
   EXPECT_FALSE(passes[1].ok);
 }
 
+// A writer standing for `files` files whose write runs `write` on the helper thread.
+void spawn_writer(asio::io_context& io, GroupCommit& commit,
+                  std::vector<std::optional<Result<Ok>>>& out, std::size_t i, std::size_t files,
+                  GroupCommit::Write write) {
+  asio::co_spawn(
+      io,
+      [&commit, &out, i, files, write = std::move(write)]() mutable -> asio::awaitable<void> {
+        out[i] = co_await commit.durable(std::chrono::microseconds::max(), std::move(write), files);
+      },
+      asio::detached);
+}
+
+// A burst of more files than a full pass is cut into full passes in arrival order, each written
+// just before its own sync: the first writers' sync does not wait for the last ones' writes.
+TEST(GroupCommit, ABurstIsCutIntoFullPassesInArrivalOrder) {
+  HeldSync sync;
+  auto entered = sync.entered_first.get_future();
+  asio::io_context io;
+  std::vector<std::optional<Result<Ok>>> out(6);
+  std::mutex mu;
+  std::vector<GroupCommitPass> passes;
+  std::vector<std::pair<std::size_t, int>> writes;  // (writer, syncs started before its write)
+  {
+    GroupCommit commit([&] { return sync(); }, GroupCommitOptions{std::chrono::microseconds(0), 4},
+                       [&](const GroupCommitPass& p) {
+                         std::lock_guard lock(mu);
+                         passes.push_back(p);
+                       });
+    spawn_waiter(io, commit, out, 0);
+    io.poll();
+    entered.wait();  // pass 1 holds writer 0; writers 1-5 (two files each) queue meanwhile
+    for (std::size_t i = 1; i < out.size(); ++i) {
+      spawn_writer(io, commit, out, i, 2, [&, i] {
+        std::lock_guard lock(mu);
+        writes.emplace_back(i, sync.calls.load());
+        return Result<Ok>(Ok{});
+      });
+    }
+    io.poll();
+    sync.release_first.set_value();
+    while (std::any_of(out.begin(), out.end(), [](const auto& r) { return !r.has_value(); })) {
+      io.run_one();
+    }
+  }
+  for (const auto& r : out) EXPECT_TRUE(*r);
+  std::lock_guard lock(mu);
+  ASSERT_EQ(passes.size(), 4u);
+  const std::size_t writers[] = {1, 2, 2, 1};
+  const std::size_t files[] = {1, 4, 4, 2};
+  for (std::size_t p = 0; p < passes.size(); ++p) {
+    EXPECT_EQ(passes[p].writers, writers[p]) << "pass " << p;
+    EXPECT_EQ(passes[p].files, files[p]) << "pass " << p;
+  }
+  // Writers 1 and 2 wrote after pass 1's sync began and before pass 2's, 3 and 4 before pass
+  // 3's, 5 before pass 4's.
+  const std::vector<std::pair<std::size_t, int>> expected = {
+      {1, 1}, {2, 1}, {3, 2}, {4, 2}, {5, 3}};
+  EXPECT_EQ(writes, expected);
+}
+
+// A writer left for the next pass by a full one keeps its patience: with an hour of linger, the
+// next pass starts in time only because of it.
+TEST(GroupCommit, AWriterLeftForTheNextPassKeepsItsPatience) {
+  HeldSync sync;
+  auto entered = sync.entered_first.get_future();
+  asio::io_context io;
+  auto keep = asio::make_work_guard(io);
+  std::vector<std::optional<Result<Ok>>> out(4);
+  GroupCommit commit([&] { return sync(); }, GroupCommitOptions{std::chrono::hours(1), 2});
+  spawn_waiter(io, commit, out, 0);
+  io.poll();
+  entered.wait();  // pass 1 holds writer 0
+  spawn_waiter(io, commit, out, 1);
+  spawn_waiter(io, commit, out, 2);
+  spawn_impatient(io, commit, out, 3, std::chrono::milliseconds(1));
+  io.poll();
+  sync.release_first.set_value();
+  // Pass 2 is full with writers 1 and 2, and had company, so pass 3 would linger for an hour.
+  run_until_done(io, out, {0, 1, 2, 3});
+  ASSERT_TRUE(out[3].has_value()) << "the impatient writer waited for the linger";
+  EXPECT_TRUE(*out[3]);
+  EXPECT_EQ(commit.passes(), 3u);
+}
+
 TEST(GroupCommit, APassThatFailsFailsEveryWriterInIt) {
   HeldSync sync;
   sync.result = make_error(Errc::kUnavailable, "disk full");
