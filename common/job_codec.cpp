@@ -82,23 +82,36 @@ std::string encode_job_spec(const JobSpec& s) {
   return w.take();
 }
 
-Result<FieldList> job_spec_fields(std::string_view spec_json) {
-  // One parser per thread, as decode_path_list: this runs for every job a worker takes.
+namespace {
+// Parses a spec and calls on_pair(name, value) for each of its pairs, in order, with views into
+// this thread's parser: valid until the next spec is parsed on the thread. One parser per
+// thread, as decode_path_list: this runs for every job a worker takes.
+template <typename OnPair>
+Result<Ok> visit_spec(std::string_view spec_json, OnPair on_pair) {
   thread_local simdjson::dom::parser parser;
   simdjson::padded_string padded(spec_json);
   simdjson::dom::object obj;
   if (parser.parse(padded).get_object().get(obj)) {
     return make_error(Errc::kProtocol, "job spec is not a JSON object");
   }
-  FieldList out;
-  out.reserve(kFields);
   for (auto [key, value] : obj) {
     std::string_view v;
     if (value.get_string().get(v)) {
       return make_error(Errc::kProtocol, "job spec field " + std::string(key) + " is not a string");
     }
-    out.emplace_back(std::string(key), std::string(v));
+    on_pair(key, v);
   }
+  return Ok{};
+}
+}  // namespace
+
+Result<FieldList> job_spec_fields(std::string_view spec_json) {
+  FieldList out;
+  out.reserve(kFields);
+  auto parsed = visit_spec(spec_json, [&](std::string_view name, std::string_view value) {
+    out.emplace_back(std::string(name), std::string(value));
+  });
+  if (!parsed) return parsed.error();
   return out;
 }
 
@@ -116,15 +129,15 @@ std::string job_field(std::string_view own_value, std::string_view spec_json,
 Result<JobSpec> decode_job_fields(const FieldViews& fields) {
   for (const auto& [name, value] : fields) {
     if (name != kJobSpecField) continue;
-    auto expanded = job_spec_fields(value);
-    if (!expanded) return expanded.error();
     // The spec's pairs first and the others after them (the last of a name wins), and no spec
-    // field among them: one level of expansion, whatever the spec holds.
+    // field among them: one level of expansion, whatever the spec holds. Views into the parser,
+    // which the decode below copies out of before anything parses again.
     FieldViews flat;
-    flat.reserve(expanded->size() + fields.size());
-    for (const auto& [n, v] : *expanded) {
+    flat.reserve(kFields + fields.size());
+    auto parsed = visit_spec(value, [&](std::string_view n, std::string_view v) {
       if (n != kJobSpecField) flat.emplace_back(n, v);
-    }
+    });
+    if (!parsed) return parsed.error();
     for (const auto& pair : fields) {
       if (pair.first != kJobSpecField) flat.push_back(pair);
     }

@@ -55,9 +55,10 @@ void BM_AuthenticateJwt(benchmark::State& state) {
 }
 BENCHMARK(BM_AuthenticateJwt);
 
-void BM_EncodeJobFields(benchmark::State& state) {
+JobSpec bench_job() {
   JobSpec s;
   s.job_id = crypto::random_hex(12);
+  s.user_id = "user-1";
   s.model = "gpt-image-1";
   s.prompt = "A sunset over mountains, oil painting style";
   s.aspect_ratio = "16:9";
@@ -65,9 +66,36 @@ void BM_EncodeJobFields(benchmark::State& state) {
   s.count = 2;
   s.cost_per_image = 12;
   s.reply_channel = "host-1-0";
-  for (auto _ : state) benchmark::DoNotOptimize(encode_job_fields(s));
+  s.created_ms = 1764552225123;
+  s.deadline_ms = 1764552345123;
+  return s;
 }
-BENCHMARK(BM_EncodeJobFields);
+
+// The api, for every request: the spec ADMIT writes as one value.
+void BM_EncodeJobSpec(benchmark::State& state) {
+  const JobSpec s = bench_job();
+  for (auto _ : state) benchmark::DoNotOptimize(encode_job_spec(s));
+}
+BENCHMARK(BM_EncodeJobSpec);
+
+// A worker, for every job it takes: the stream entry ("user", "spec") back into a JobSpec.
+void BM_DecodeJobSpecEntry(benchmark::State& state) {
+  const JobSpec s = bench_job();
+  const std::string spec = encode_job_spec(s);
+  const FieldViews entry = {{"user", s.user_id}, {kJobSpecField, spec}};
+  for (auto _ : state) benchmark::DoNotOptimize(decode_job_fields(entry));
+}
+BENCHMARK(BM_DecodeJobSpecEntry);
+
+// The same job as flat fields (dead-letter entries, records from before the spec value).
+void BM_DecodeJobFields(benchmark::State& state) {
+  const JobSpec s = bench_job();
+  const FieldList fields = encode_job_fields(s);
+  FieldViews entry = {{"user", s.user_id}};
+  for (const auto& [name, value] : fields) entry.emplace_back(name, value);
+  for (auto _ : state) benchmark::DoNotOptimize(decode_job_fields(entry));
+}
+BENCHMARK(BM_DecodeJobFields);
 
 void BM_DecodeCompletion(benchmark::State& state) {
   // As the SETTLE script publishes it.
