@@ -2,6 +2,8 @@
 
 #include <simdjson.h>
 
+#include <charconv>
+
 #include "common/config.h"
 #include "common/json_writer.h"
 
@@ -71,15 +73,51 @@ FieldList encode_job_fields(const JobSpec& s) {
 }
 
 std::string encode_job_spec(const JobSpec& s) {
-  std::vector<std::string> values = job_field_values(s);
-  JsonWriter w;
-  w.begin_object();
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (i >= kRequiredJobFields && values[i].empty()) continue;
-    w.field(kJobFieldNames[i], values[i]);
-  }
-  w.end_object();
-  return w.take();
+  // Written by hand rather than through JsonWriter and job_field_values: the names are constants
+  // and the numbers digits, so only the strings go through the escaper, and nothing is built on
+  // the way. It runs for every admitted request: the first version (14 names and 14 values
+  // escaped, a vector of 14 strings) cost the api ~4,500 instructions per request (callgrind,
+  // docs/bench.md, fourteenth round).
+  std::string out;
+  out.reserve(192 + s.job_id.size() + s.model.size() + s.prompt.size() + s.resolution.size() +
+              s.reply_channel.size() + s.negative_prompt.size() + s.aspect_ratio.size() +
+              s.request_id.size() + s.webhook_url.size());
+  out += '{';
+  auto name = [&](Field f) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    out += kJobFieldNames[f];
+    out += "\":";
+  };
+  auto text = [&](Field f, std::string_view v) {
+    name(f);
+    append_json_string(out, v);
+  };
+  auto number = [&](Field f, std::int64_t n) {
+    name(f);
+    char digits[24];
+    const auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
+    out += '"';
+    out.append(digits, end);
+    out += '"';
+  };
+  // kJobFieldNames' order; the required fields always, the optional ones when not empty.
+  text(kId, s.job_id);
+  text(kModel, s.model);
+  text(kPrompt, s.prompt);
+  text(kRes, s.resolution);
+  number(kCount, s.count);
+  number(kCpi, s.cost_per_image);
+  text(kReply, s.reply_channel);
+  number(kCreated, s.created_ms);
+  number(kDeadline, s.deadline_ms);
+  if (!s.negative_prompt.empty()) text(kNeg, s.negative_prompt);
+  if (s.seed) number(kSeed, *s.seed);
+  if (!s.aspect_ratio.empty()) text(kAspect, s.aspect_ratio);
+  if (!s.request_id.empty()) text(kRid, s.request_id);
+  if (!s.webhook_url.empty()) text(kHook, s.webhook_url);
+  out += '}';
+  return out;
 }
 
 namespace {

@@ -159,10 +159,22 @@ TEST(JobCodec, RefusesMissingOrMalformedFields) {
 // The spec as one value (what ADMIT writes): the same pairs as the fields, in one JSON object,
 // and a stream entry of "user" and "spec" decodes to the same job.
 TEST(JobSpecValue, HoldsTheSamePairsAsTheFields) {
-  const JobSpec s = sample();
-  auto pairs = job_spec_fields(encode_job_spec(s));
-  ASSERT_TRUE(pairs.ok()) << pairs.error().message;
-  EXPECT_EQ(*pairs, encode_job_fields(s));
+  JobSpec none = sample();  // no optional field set, empty required ones still written
+  none.negative_prompt.clear();
+  none.seed.reset();
+  none.aspect_ratio.clear();
+  none.reply_channel.clear();
+  JobSpec all = sample();  // every optional field set, a seed of 0, escapes in several values
+  all.seed = 0;
+  all.request_id = "req-1";
+  all.webhook_url = "https://example.com/h?a=1&b=\"2\"";
+  all.negative_prompt = "tab\there\\ and \x01";
+  all.created_ms = 0;
+  for (const JobSpec& s : {sample(), none, all}) {
+    auto pairs = job_spec_fields(encode_job_spec(s));
+    ASSERT_TRUE(pairs.ok()) << pairs.error().message << " in " << encode_job_spec(s);
+    EXPECT_EQ(*pairs, encode_job_fields(s)) << encode_job_spec(s);
+  }
 }
 
 TEST(JobSpecValue, AnEntryOfUserAndSpecDecodesToTheJob) {
