@@ -16,8 +16,8 @@ namespace imagegen {
 
 using FieldList = std::vector<std::pair<std::string, std::string>>;
 
-// The fields of a job's spec, in the order encode_job_fields writes them and ADMIT receives
-// their values. The first kRequiredJobFields are always written; the rest only when not empty
+// The fields of a job's spec, in the order encode_job_fields and encode_job_spec write them.
+// The first kRequiredJobFields are always written; the rest only when not empty
 // (a field an empty value leaves out is one pair less for Redis to write, stream and scan on
 // every request; records written before a field existed lack it too), and read back as empty.
 inline constexpr std::string_view kJobFieldNames[] = {
@@ -48,10 +48,6 @@ Result<FieldList> job_spec_fields(std::string_view spec_json);
 // record's own `field` when it has one, else the spec's; "" when neither has it.
 std::string job_field(std::string_view own_value, std::string_view spec_json,
                       std::string_view name);
-
-// The values of kJobFieldNames in its order, empty ones included: what ADMIT receives, so the
-// names (constants in the script) are not sent with every request.
-std::vector<std::string> job_field_values(const JobSpec& spec);
 
 // Field/value pairs viewed where they lie (a stream entry's reply): decoding copies each value
 // once, into the JobSpec, with no map of copies in between. A name given twice: the last wins.

@@ -47,11 +47,11 @@ std::string with_prelude(std::string_view body) {
   // back to Redis goes through this.
   s += "local function int(n) return string.format('%d', n) end\n";
   if (body.find("JOB_FIELDS") != std::string_view::npos) {
-    // The job spec's field names (common/job_codec.h), for the scripts that write a job; only
-    // those build the table.
-    s += "local JOB_FIELDS, JOB_REQUIRED = {";
+    // The job spec's field names (common/job_codec.h), for REQUEUE, which writes a dead-letter
+    // entry's fields back; only the scripts that name the table build it.
+    s += "local JOB_FIELDS = {";
     for (const auto name : kJobFieldNames) s.append("'").append(name).append("', ");
-    s.append("}, ").append(std::to_string(kRequiredJobFields)).append("\n");
+    s += "}\n";
   }
   s += body;
   return s;
@@ -120,15 +120,12 @@ local jkey = P_JOB .. jid
 local cost_s, left = ARGV[4], int(balance - cost)
 redis.call('HSET', ukey, 'balance', left, 'held', int((tonumber(u[3]) or 0) + cost))
 -- The spec is one value (job_codec.h: encode_job_spec); SETTLE reads cpi, reply and hook as
--- fields of their own. An empty hook is not written: one pair less for every scan.
-local hook, spec = ARGV[18], ARGV[19]
-if hook ~= '' then
-  redis.call('HSET', jkey, 'user', uid, 'status', 'queued', 'held', cost_s, 'cpi', ARGV[16],
-             'reply', ARGV[17], 'hook', hook, 'spec', spec)
-else
-  redis.call('HSET', jkey, 'user', uid, 'status', 'queued', 'held', cost_s, 'cpi', ARGV[16],
-             'reply', ARGV[17], 'spec', spec)
-end
+-- fields of their own. An empty hook is not written (one pair less for every scan); a job with
+-- a webhook, the rare one, pays a second call for it.
+local spec = ARGV[19]
+redis.call('HSET', jkey, 'user', uid, 'status', 'queued', 'held', cost_s, 'cpi', ARGV[16],
+           'reply', ARGV[17], 'spec', spec)
+if ARGV[18] ~= '' then redis.call('HSET', jkey, 'hook', ARGV[18]) end
 -- Set once, here: every job is settled by its deadline at the latest (the sweeper), and stays
 -- readable for the TTL after that. SETTLE does not touch the expiry.
 redis.call('EXPIRE', jkey, ARGV[8])

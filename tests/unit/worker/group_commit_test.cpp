@@ -39,11 +39,22 @@ struct HeldSync {
   }
 };
 
+// A writer standing for `files` files whose write runs `write` on the helper thread.
+void spawn_writer(asio::io_context& io, GroupCommit& commit,
+                  std::vector<std::optional<Result<Ok>>>& out, std::size_t i, std::size_t files,
+                  GroupCommit::Write write) {
+  asio::co_spawn(
+      io,
+      [&commit, &out, i, files, write = std::move(write)]() mutable -> asio::awaitable<void> {
+        out[i] = co_await commit.durable(std::chrono::microseconds::max(), std::move(write), files);
+      },
+      asio::detached);
+}
+
+// A writer of one file that wrote it before calling, and waits for company as long as allowed.
 void spawn_waiter(asio::io_context& io, GroupCommit& commit,
                   std::vector<std::optional<Result<Ok>>>& out, std::size_t i) {
-  asio::co_spawn(
-      io, [&commit, &out, i]() -> asio::awaitable<void> { out[i] = co_await commit.durable(); },
-      asio::detached);
+  spawn_writer(io, commit, out, i, 1, {});
 }
 
 TEST(GroupCommit, WritersArrivingDuringAPassShareTheNextOne) {
@@ -182,18 +193,6 @@ TEST(GroupCommit, EveryPassIsReportedWithItsWritersAndOutcome) {
   EXPECT_GT(passes[0].sync.count(), 0.0);  // the sync was held open while three writers queued
   EXPECT_EQ(passes[1].writers, 3u);
   EXPECT_FALSE(passes[1].ok);
-}
-
-// A writer standing for `files` files whose write runs `write` on the helper thread.
-void spawn_writer(asio::io_context& io, GroupCommit& commit,
-                  std::vector<std::optional<Result<Ok>>>& out, std::size_t i, std::size_t files,
-                  GroupCommit::Write write) {
-  asio::co_spawn(
-      io,
-      [&commit, &out, i, files, write = std::move(write)]() mutable -> asio::awaitable<void> {
-        out[i] = co_await commit.durable(std::chrono::microseconds::max(), std::move(write), files);
-      },
-      asio::detached);
 }
 
 // A burst of more files than a full pass is cut into full passes in arrival order, each written
